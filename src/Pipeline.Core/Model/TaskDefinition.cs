@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using Pipeline.Core.Text;
+
+namespace Pipeline.Core.Model;
+
+/// <summary>
+/// The fields every task has. Each task type is a sealed record deriving from this one with its
+/// own fields. Tasks written inline (a parallel group's tasks, a loop's template, inline then/else)
+/// are hoisted into the workflow's flat task list with <see cref="Owner"/> set, so every task has
+/// one id, one place in the table and one way to be referenced.
+/// </summary>
+public abstract record TaskDefinition
+{
+    public required LocatedString Id { get; init; }
+    public LocatedString? Name { get; init; }
+    public abstract TaskType Type { get; }
+
+    /// <summary>Tasks that must succeed before this one starts.</summary>
+    public IReadOnlyList<TaskRef> DependsOn { get; init; } = Lists.Empty<TaskRef>();
+
+    /// <summary>Seconds; null means no limit beyond the run's.</summary>
+    public Located<int>? Timeout { get; init; }
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Tasks invoked when this one succeeds / fails (callbacks: they do not run otherwise).</summary>
+    public IReadOnlyList<TaskRef> OnSuccess { get; init; } = Lists.Empty<TaskRef>();
+    public IReadOnlyList<TaskRef> OnFailure { get; init; } = Lists.Empty<TaskRef>();
+
+    /// <summary>
+    /// An expression; the task runs only when it is true. For a conditional task it chooses then or else.
+    /// Without a status function it means <c>success() &amp;&amp; (condition)</c>.
+    /// </summary>
+    public LocatedString? Condition { get; init; }
+    public bool ContinueOnError { get; init; }
+    public IReadOnlyList<NamedValue> Env { get; init; } = Lists.Empty<NamedValue>();
+    public LocatedString? Cwd { get; init; }
+    public IReadOnlyList<OutputDeclaration> Outputs { get; init; } = Lists.Empty<OutputDeclaration>();
+
+    /// <summary>False when re-running the task after a crash would be unsafe (the run then fails instead of resuming).</summary>
+    public bool Resumable { get; init; } = true;
+
+    /// <summary>The id of the parallel, loop or conditional task this one was written inside, if any.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>The span of the task's object in the file.</summary>
+    public SourceSpan Span { get; init; }
+
+    /// <summary>The span of the "type" value (or of the task when implied).</summary>
+    public SourceSpan TypeSpan { get; init; }
+
+    public string DisplayName => Name?.Value ?? Id.Value;
+
+    /// <summary>Task references this task makes that invoke other tasks (callbacks and children).</summary>
+    public virtual IEnumerable<(string Role, TaskRef Ref)> InvokedTasks()
+    {
+        foreach (var r in OnSuccess) yield return ("on_success", r);
+        foreach (var r in OnFailure) yield return ("on_failure", r);
+    }
+
+    /// <summary>Strings of this task that may contain ${...}, with the field name for messages.</summary>
+    public virtual IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        if (Name is not null) yield return ("name", Name);
+        if (Cwd is not null) yield return ("cwd", Cwd);
+        foreach (var e in Env) yield return ($"env.{e.Name.Value}", e.Value);
+    }
+}
+
+public sealed record ShellTask : TaskDefinition
+{
+    public override TaskType Type => TaskType.Shell;
+    public required LocatedString Command { get; init; }
+
+    /// <summary>sh (default on Unix), bash, pwsh or cmd.</summary>
+    public LocatedString? Shell { get; init; }
+
+    /// <summary>Stream output lines as they come, prefixed with the task id.</summary>
+    public bool LiveOutput { get; init; }
+
+    public static readonly IReadOnlyList<string> Shells = new[] { "sh", "bash", "pwsh", "powershell", "cmd" };
+
+    public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        foreach (var f in base.InterpolatedFields()) yield return f;
+        yield return ("command", Command);
+    }
+}
+
+public enum HttpAuthKind { Bearer, Basic }
+
+public sealed record HttpAuth(HttpAuthKind Kind, LocatedString? Token, LocatedString? Username, LocatedString? Password, SourceSpan Span);
+
+public sealed record HttpTask : TaskDefinition
+{
+    public static readonly IReadOnlyList<string> Methods = new[] { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
+
+    public override TaskType Type => TaskType.Http;
+    public required LocatedString Url { get; init; }
+    public string Method { get; init; } = "GET";
+    public IReadOnlyList<NamedValue> Headers { get; init; } = Lists.Empty<NamedValue>();
+
+    /// <summary>The body as text; for a JSON object or array in the file, its compact JSON (sent as application/json).</summary>
+    public LocatedString? Body { get; init; }
+    public bool BodyIsJson { get; init; }
+    public HttpAuth? Auth { get; init; }
+
+    /// <summary>Accepted status codes; empty means any 2xx.</summary>
+    public IReadOnlyList<int> ExpectStatus { get; init; } = Lists.Empty<int>();
+    public bool FollowRedirects { get; init; } = true;
+
+    public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        foreach (var f in base.InterpolatedFields()) yield return f;
+        yield return ("url", Url);
+        foreach (var h in Headers) yield return ($"headers.{h.Name.Value}", h.Value);
+        if (Body is not null) yield return ("body", Body);
+        if (Auth?.Token is not null) yield return ("auth.token", Auth.Token);
+        if (Auth?.Username is not null) yield return ("auth.username", Auth.Username);
+        if (Auth?.Password is not null) yield return ("auth.password", Auth.Password);
+    }
+}
+
+public sealed record DockerTask : TaskDefinition
+{
+    public static readonly IReadOnlyList<string> PullPolicies = new[] { "missing", "always", "never" };
+
+    public override TaskType Type => TaskType.Docker;
+    public required LocatedString Image { get; init; }
+
+    /// <summary>Run through the image's shell when a string; as arguments when a list.</summary>
+    public LocatedString? Command { get; init; }
+    public IReadOnlyList<LocatedString> Args { get; init; } = Lists.Empty<LocatedString>();
+    public IReadOnlyList<LocatedString> Volumes { get; init; } = Lists.Empty<LocatedString>();
+    public LocatedString? Workdir { get; init; }
+    public string Pull { get; init; } = "missing";
+
+    public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        foreach (var f in base.InterpolatedFields()) yield return f;
+        yield return ("image", Image);
+        if (Command is not null) yield return ("command", Command);
+        foreach (var a in Args) yield return ("args", a);
+        foreach (var v in Volumes) yield return ("volumes", v);
+    }
+}
+
+/// <summary>A javascript (node) or python (python3) script: inline <c>script</c> or a <c>file</c>, never both.</summary>
+public abstract record ScriptTask : TaskDefinition
+{
+    public LocatedString? Script { get; init; }
+    public LocatedString? File { get; init; }
+    public IReadOnlyList<LocatedString> Args { get; init; } = Lists.Empty<LocatedString>();
+
+    /// <summary>The program that runs it.</summary>
+    public abstract string Interpreter { get; }
+
+    public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        foreach (var f in base.InterpolatedFields()) yield return f;
+        if (File is not null) yield return ("file", File);
+        foreach (var a in Args) yield return ("args", a);
+    }
+}
+
+public sealed record JavaScriptTask : ScriptTask
+{
+    public override TaskType Type => TaskType.JavaScript;
+    public override string Interpreter => "node";
+}
+
+public sealed record PythonTask : ScriptTask
+{
+    public override TaskType Type => TaskType.Python;
+    public override string Interpreter => "python3";
+}
+
+/// <summary>Runs <see cref="Then"/> when <see cref="TaskDefinition.Condition"/> is true, else <see cref="Else"/>.</summary>
+public sealed record ConditionalTask : TaskDefinition
+{
+    public override TaskType Type => TaskType.Conditional;
+    public IReadOnlyList<TaskRef> Then { get; init; } = Lists.Empty<TaskRef>();
+    public IReadOnlyList<TaskRef> Else { get; init; } = Lists.Empty<TaskRef>();
+
+    public override IEnumerable<(string Role, TaskRef Ref)> InvokedTasks()
+    {
+        foreach (var r in base.InvokedTasks()) yield return r;
+        foreach (var r in Then) yield return ("then", r);
+        foreach (var r in Else) yield return ("else", r);
+    }
+}
+
+public enum WaitFor { All, Any, First }
+
+/// <summary>Runs its tasks at the same time; finishes per <see cref="WaitFor"/>.</summary>
+public sealed record ParallelTask : TaskDefinition
+{
+    public override TaskType Type => TaskType.Parallel;
+    public IReadOnlyList<TaskRef> Tasks { get; init; } = Lists.Empty<TaskRef>();
+    public WaitFor WaitFor { get; init; } = WaitFor.All;
+
+    public override IEnumerable<(string Role, TaskRef Ref)> InvokedTasks()
+    {
+        foreach (var r in base.InvokedTasks()) yield return r;
+        foreach (var r in Tasks) yield return ("tasks", r);
+    }
+}
+
+/// <summary>Runs a template task once per item, with ${item} and ${index}.</summary>
+public sealed record LoopTask : TaskDefinition
+{
+    public override TaskType Type => TaskType.Loop;
+
+    /// <summary>Literal items; null when <see cref="ItemsExpression"/> is used.</summary>
+    public IReadOnlyList<Expressions.ExprValue>? Items { get; init; }
+
+    /// <summary>An expression yielding an array, e.g. <c>${fromJSON(tasks.list.outputs.files)}</c>.</summary>
+    public LocatedString? ItemsExpression { get; init; }
+    public SourceSpan ItemsSpan { get; init; }
+    public required TaskRef Template { get; init; }
+
+    /// <summary>How many items run at once: 1 is sequential (the default); <c>"parallel": true</c> means no limit (0).</summary>
+    public int Parallelism { get; init; } = 1;
+    public bool StopOnFailure { get; init; } = true;
+
+    public override IEnumerable<(string Role, TaskRef Ref)> InvokedTasks()
+    {
+        foreach (var r in base.InvokedTasks()) yield return r;
+        yield return ("task", Template);
+    }
+}
+
+public sealed record SqlTask : TaskDefinition
+{
+    public static readonly IReadOnlyList<string> Providers = new[] { "postgres", "sqlite" };
+
+    public override TaskType Type => TaskType.Sql;
+
+    /// <summary>The connection string, usually <c>${secrets.DB}</c>.</summary>
+    public required LocatedString Connection { get; init; }
+
+    /// <summary>postgres or sqlite; inferred from the connection string when absent.</summary>
+    public LocatedString? Provider { get; init; }
+    public LocatedString? Query { get; init; }
+    public LocatedString? File { get; init; }
+
+    /// <summary>Named parameters (<c>@name</c> in the query), so values are never spliced into SQL text.</summary>
+    public IReadOnlyList<NamedValue> Parameters { get; init; } = Lists.Empty<NamedValue>();
+
+    public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
+    {
+        foreach (var f in base.InterpolatedFields()) yield return f;
+        yield return ("connection", Connection);
+        foreach (var p in Parameters) yield return ($"parameters.{p.Name.Value}", p.Value);
+    }
+}

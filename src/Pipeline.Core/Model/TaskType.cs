@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+
+namespace Pipeline.Core.Model;
+
+/// <summary>The kinds of task. The JSON names are the seed's words (<see cref="TaskTypes"/>).</summary>
+public enum TaskType
+{
+    Shell,
+    Http,
+    Docker,
+    JavaScript,
+    Python,
+    Conditional,
+    Parallel,
+    Loop,
+    Sql,
+    /// <summary>A task read from a go-task Taskfile.yml (its cmds, deps and vars keep go-task's meaning).</summary>
+    Taskfile,
+}
+
+public static class TaskTypes
+{
+    /// <summary>The names accepted in "type" of a workflow.json task.</summary>
+    public static readonly IReadOnlyDictionary<string, TaskType> ByName = new Dictionary<string, TaskType>
+    {
+        ["shell"] = TaskType.Shell,
+        ["http"] = TaskType.Http,
+        ["docker"] = TaskType.Docker,
+        ["javascript"] = TaskType.JavaScript,
+        ["python"] = TaskType.Python,
+        ["conditional"] = TaskType.Conditional,
+        ["parallel"] = TaskType.Parallel,
+        ["loop"] = TaskType.Loop,
+        ["sql"] = TaskType.Sql,
+    };
+
+    public static string NameOf(TaskType type) => type switch
+    {
+        TaskType.JavaScript => "javascript",
+        TaskType.Taskfile => "taskfile",
+        _ => type.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Model;
+using Pipeline.Core.Text;
+
+namespace Pipeline.Core.Reading;
+
+/// <summary>
+/// What a reader produced from one file: the workflow (null when the file could not be understood at
+/// all), the diagnostics so far, and the ids of tasks that were declared but could not be built
+/// (unknown type, missing fields), so that references to them are not reported a second time.
+/// </summary>
+public sealed class ReadResult
+{
+    public ReadResult(SourceDocument? document, WorkflowDefinition? workflow, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyCollection<string>? brokenTaskIds = null)
+    {
+        Document = document;
+        Workflow = workflow;
+        Diagnostics = diagnostics;
+        BrokenTaskIds = brokenTaskIds ?? new HashSet<string>();
+    }
+
+    public SourceDocument? Document { get; }
+    public WorkflowDefinition? Workflow { get; }
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+    public IReadOnlyCollection<string> BrokenTaskIds { get; }
+}
