@@ -48,7 +48,8 @@ public sealed record WorkflowDefinition
         foreach (var t in Tasks)
         {
             if (t.Owner is not null) ids.Add(t.Id.Value);
-            foreach (var (_, r) in t.InvokedTasks()) ids.Add(r.Id);
+            foreach (var (role, r) in t.InvokedTasks())
+                if (role != "call") ids.Add(r.Id); // a Taskfile `task:` call does not take the task out of the DAG
         }
         foreach (var r in Rollback) ids.Add(r.Id);
         return ids;

@@ -12,8 +12,10 @@ namespace Pipeline.Core.Reading;
 /// </summary>
 public sealed class ReadResult
 {
-    public ReadResult(SourceDocument? document, WorkflowDefinition? workflow, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyCollection<string>? brokenTaskIds = null)
+    public ReadResult(SourceDocument? document, WorkflowDefinition? workflow, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyCollection<string>? brokenTaskIds = null,
+        Taskfile.TaskfileDocument? taskfile = null)
     {
+        Taskfile = taskfile;
         Document = document;
         Workflow = workflow;
         Diagnostics = diagnostics;
@@ -24,4 +26,7 @@ public sealed class ReadResult
     public WorkflowDefinition? Workflow { get; }
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
     public IReadOnlyCollection<string> BrokenTaskIds { get; }
+
+    /// <summary>The go-task construct when the file was a Taskfile (its own rules run on it).</summary>
+    public Taskfile.TaskfileDocument? Taskfile { get; }
 }

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Pipeline.Core.Model;
+
+namespace Pipeline.Core.Graph;
+
+/// <summary>
+/// The DAG of the tasks the scheduler starts by itself (<see cref="WorkflowDefinition.DagTasks"/>):
+/// dependencies, topological levels (tasks in one level can run at the same time) and the critical
+/// path (the chain that bounds the run's duration). Edges to unknown tasks and cycles are left out;
+/// the validator reports them.
+/// </summary>
+public sealed class WorkflowGraph
+{
+    private readonly Dictionary<string, TaskDefinition> _tasks;
+
+    private WorkflowGraph(
+        Dictionary<string, TaskDefinition> tasks,
+        IReadOnlyList<string> nodes,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> dependents,
+        IReadOnlyList<IReadOnlyList<string>> levels,
+        IReadOnlyList<string> criticalPath)
+    {
+        _tasks = tasks;
+        Nodes = nodes;
+        Dependencies = dependencies;
+        Dependents = dependents;
+        Levels = levels;
+        CriticalPath = criticalPath;
+    }
+
+    /// <summary>Task ids in file order.</summary>
+    public IReadOnlyList<string> Nodes { get; }
+
+    /// <summary>For each task, the tasks it waits for.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Dependencies { get; }
+
+    /// <summary>For each task, the tasks that wait for it.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Dependents { get; }
+
+    /// <summary>Level 0 has no dependencies; a task's level is one more than its deepest dependency.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Levels { get; }
+
+    /// <summary>The longest chain by estimated duration (timeouts), ties broken by task count.</summary>
+    public IReadOnlyList<string> CriticalPath { get; }
+
+    /// <summary>The largest number of tasks that can run at once (the widest level).</summary>
+    public int MaxWidth => Levels.Count == 0 ? 0 : Levels.Max(l => l.Count);
+
+    /// <summary>
+    /// Upper bound of the run's duration: the sum of the timeouts on the critical path, or null when a
+    /// task on it has no timeout. (Later estimates come from run history.)
+    /// </summary>
+    public int? EstimatedSeconds
+    {
+        get
+        {
+            var total = 0L;
+            foreach (var id in CriticalPath)
+            {
+                if (_tasks[id].Timeout is not { } t) return null;
+                total += t.Value;
+            }
+            return (int)Math.Min(int.MaxValue, total);
+        }
+    }
+
+    public static WorkflowGraph Build(WorkflowDefinition workflow)
+    {
+        var dag = workflow.DagTasks();
+        var tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        foreach (var t in dag) if (!tasks.ContainsKey(t.Id.Value)) tasks.Add(t.Id.Value, t);
+        var nodes = tasks.Keys.ToList();
+
+        var deps = nodes.ToDictionary(n => n, n => (IReadOnlyList<string>)tasks[n].DependsOn
+            .Select(r => r.Id).Where(id => tasks.ContainsKey(id) && id != n).Distinct().ToList(), StringComparer.Ordinal);
+
+        // Drop every edge inside a cycle so the rest of the graph still has levels.
+        var inCycle = new HashSet<string>(Cycles.Find(nodes, n => deps[n]).SelectMany(c => c), StringComparer.Ordinal);
+        var acyclic = nodes.ToDictionary(n => n, n => inCycle.Contains(n) ? (IReadOnlyList<string>)Array.Empty<string>() : deps[n].Where(d => !inCycle.Contains(d)).ToList(), StringComparer.Ordinal);
+
+        var dependents = nodes.ToDictionary(n => n, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var n in nodes) foreach (var d in acyclic[n]) dependents[d].Add(n);
+
+        // Kahn's algorithm in file order: levels and a topological order in one pass.
+        var level = new Dictionary<string, int>(StringComparer.Ordinal);
+        var remaining = nodes.ToDictionary(n => n, n => acyclic[n].Count, StringComparer.Ordinal);
+        var ready = new Queue<string>(nodes.Where(n => remaining[n] == 0));
+        var order = new List<string>();
+        while (ready.Count > 0)
+        {
+            var n = ready.Dequeue();
+            order.Add(n);
+            level[n] = acyclic[n].Count == 0 ? 0 : acyclic[n].Max(d => level[d]) + 1;
+            foreach (var m in dependents[n])
+                if (--remaining[m] == 0) ready.Enqueue(m);
+        }
+        var levels = order.GroupBy(n => level[n]).OrderBy(g => g.Key)
+            .Select(g => (IReadOnlyList<string>)g.OrderBy(n => nodes.IndexOf(n)).ToList()).ToList();
+
+        // Critical path: longest path by (timeout seconds, task count) over the topological order.
+        var best = new Dictionary<string, (long Weight, int Count, string? Previous)>(StringComparer.Ordinal);
+        foreach (var n in order)
+        {
+            var own = tasks[n].Timeout?.Value ?? 0;
+            (long Weight, int Count, string? Previous) b = (own, 1, null);
+            foreach (var d in acyclic[n])
+            {
+                var c = best[d];
+                if (c.Weight + own > b.Weight || (c.Weight + own == b.Weight && c.Count + 1 > b.Count)) b = (c.Weight + own, c.Count + 1, d);
+            }
+            best[n] = b;
+        }
+        var path = new List<string>();
+        if (best.Count > 0)
+        {
+            var end = order.Aggregate((a, b) => best[b].Weight > best[a].Weight || (best[b].Weight == best[a].Weight && best[b].Count > best[a].Count) ? b : a);
+            for (string? n = end; n is not null; n = best[n].Previous) path.Add(n);
+            path.Reverse();
+        }
+
+        return new WorkflowGraph(tasks, nodes, deps,
+            dependents.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
+            levels, path);
+    }
+}

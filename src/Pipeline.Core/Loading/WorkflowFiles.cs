@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+
+namespace Pipeline.Core.Loading;
+
+public enum WorkflowFileKind { None, WorkflowJson, Taskfile }
+
+/// <summary>Which files are workflows, by name alone (no I/O, so the source generator can use it).</summary>
+public static class WorkflowFiles
+{
+    /// <summary>Largest file read: larger ones are refused with WF1004 (a real workflow is a few KB).</summary>
+    public const long MaxFileBytes = 4 * 1024 * 1024;
+
+    /// <summary>The patterns <c>workflow validate</c> searches when given no path, relative to the current directory.</summary>
+    public static readonly string[] DefaultPatterns = { "workflows/**/*.workflow.json", "*.workflow.json", "workflow.yml", "Taskfile.yml" };
+
+    public static WorkflowFileKind KindOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(".workflow.json", StringComparison.OrdinalIgnoreCase)) return WorkflowFileKind.WorkflowJson;
+        if (name.Equals("workflow.json", StringComparison.OrdinalIgnoreCase)) return WorkflowFileKind.WorkflowJson;
+        if (name.Equals("workflow.yml", StringComparison.OrdinalIgnoreCase) || name.Equals("workflow.yaml", StringComparison.OrdinalIgnoreCase)) return WorkflowFileKind.Taskfile;
+        if (IsTaskfileName(name)) return WorkflowFileKind.Taskfile;
+        return WorkflowFileKind.None;
+    }
+
+    /// <summary>go-task's file names: Taskfile.yml, taskfile.yaml, Taskfile.dist.yml, ...; also any *.yml given explicitly.</summary>
+    public static bool IsTaskfileName(string name) =>
+        name.StartsWith("taskfile.", StringComparison.OrdinalIgnoreCase) &&
+        (name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase));
+}
