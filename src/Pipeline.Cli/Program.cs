@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Pipeline.Cli;
+using Pipeline.Cli.Commands;
+
+var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Validate, run and schedule workflows written as *.workflow.json or Taskfile.yml.")
+{
+    GlobalOptions.Verbose,
+    GlobalOptions.Quiet,
+    GlobalOptions.Config,
+    GlobalOptions.Format,
+    ValidateCommand.Create(),
+};
+
+var parse = root.Parse(args);
+try
+{
+    var code = await parse.InvokeAsync();
+    // System.CommandLine returns 1 for usage errors; ours is 2 (see ExitCodes).
+    return parse.Errors.Count > 0 ? ExitCodes.InvalidInput : code;
+}
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    Console.Error.WriteLine($"workflow: internal error: {ex.Message}");
+    Console.Error.WriteLine("This is a bug in Pipeline; please report it with the command you ran.");
+    return 70;
+}

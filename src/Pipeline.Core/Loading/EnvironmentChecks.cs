@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Model;
+using Pipeline.Core.Reading;
+using Pipeline.Core.Text;
+
+namespace Pipeline.Core.Loading;
+
+/// <summary>
+/// WF4xxx: checks that look at the machine (files exist, programs on PATH). Used by the CLI and the
+/// MSBuild task; never by the source generator, which must not touch the file system. Paths in the
+/// workflow are relative to the workflow file's directory; values with ${...} are known only at run time.
+/// </summary>
+public static class EnvironmentChecks
+{
+    public static IReadOnlyList<Diagnostic> Check(ReadResult read)
+    {
+        var bag = new DiagnosticBag();
+        if (read.Workflow is not { } workflow) return bag.Items;
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(workflow.Path)) ?? ".";
+
+        var needs = new Dictionary<string, (DiagnosticDescriptor Descriptor, SourceSpan Span, string Hint)>(StringComparer.Ordinal);
+        foreach (var task in workflow.Tasks)
+        {
+            if (task.Cwd is { } cwd && IsLiteral(cwd) && !Directory.Exists(Resolve(baseDir, cwd.Value)))
+                bag.Report(Descriptors.DirectoryNotFound, cwd.Span, $"working directory \"{cwd.Value}\" of task '{task.Id.Value}' does not exist",
+                    "paths are relative to the workflow file's directory; create it or fix the path");
+            switch (task)
+            {
+                case ScriptTask script:
+                    if (script.File is { } file && IsLiteral(file) && !File.Exists(Resolve(baseDir, file.Value)))
+                        bag.Report(Descriptors.ScriptNotFound, file.Span, $"script file \"{file.Value}\" of task '{task.Id.Value}' does not exist",
+                            "paths are relative to the workflow file's directory");
+                    if (!needs.ContainsKey(script.Interpreter))
+                        needs[script.Interpreter] = (Descriptors.InterpreterMissing, task.TypeSpan, $"install {script.Interpreter} or put it on PATH");
+                    break;
+                case SqlTask sql when sql.File is { } sqlFile && IsLiteral(sqlFile) && !File.Exists(Resolve(baseDir, sqlFile.Value)):
+                    bag.Report(Descriptors.ScriptNotFound, sqlFile.Span, $"SQL file \"{sqlFile.Value}\" of task '{task.Id.Value}' does not exist",
+                        "paths are relative to the workflow file's directory");
+                    break;
+                case DockerTask:
+                    if (!needs.ContainsKey("docker"))
+                        needs["docker"] = (Descriptors.DockerMissing, task.TypeSpan, "install Docker (the docker CLI and a running engine) to run docker tasks");
+                    break;
+            }
+        }
+        foreach (var need in needs)
+        {
+            if (OnPath(need.Key)) continue;
+            var (descriptor, span, hint) = need.Value;
+            bag.Report(descriptor, span, $"'{need.Key}' is not on PATH, so tasks that need it will fail here", hint);
+        }
+
+        if (read.Taskfile is { } taskfile)
+        {
+            foreach (var inc in taskfile.Includes.Where(i => !i.Optional && IsLiteral(i.Taskfile)))
+            {
+                var path = Resolve(baseDir, inc.Taskfile.Value);
+                var exists = File.Exists(path) || (Directory.Exists(path) && new[] { "Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml", "Taskfile.dist.yaml" }
+                    .Any(n => File.Exists(Path.Combine(path, n))));
+                if (!exists)
+                    bag.Report(Descriptors.IncludeNotFound, inc.Taskfile.Span, $"included Taskfile \"{inc.Taskfile.Value}\" ({inc.Namespace.Value}) not found",
+                        "fix the path, or mark the include optional: true");
+            }
+            foreach (var dotenv in taskfile.Dotenv.Where(IsLiteral))
+                if (!File.Exists(Resolve(baseDir, dotenv.Value)))
+                    bag.Report(Descriptors.DotenvNotFound, dotenv.Span, $"dotenv file \"{dotenv.Value}\" not found; go-task skips it", "create it if the tasks need its variables");
+        }
+        return bag.Items;
+    }
+
+    private static bool IsLiteral(LocatedString value) => value.Value.IndexOf("${", StringComparison.Ordinal) < 0 && value.Value.IndexOf("{{", StringComparison.Ordinal) < 0;
+
+    private static string Resolve(string baseDir, string path)
+    {
+        if (path.StartsWith("~/", StringComparison.Ordinal))
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Substring(2));
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
+    }
+
+    /// <summary>True when an executable of that name is in a PATH directory.</summary>
+    public static bool OnPath(string program)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        var extensions = Path.DirectorySeparatorChar == '\\' ? new[] { ".exe", ".cmd", ".bat", "" } : new[] { "" };
+        foreach (var dir in path.Split(Path.PathSeparator))
+        {
+            if (dir.Length == 0) continue;
+            foreach (var ext in extensions)
+                if (File.Exists(Path.Combine(dir, program + ext))) return true;
+        }
+        return false;
+    }
+}
