@@ -68,6 +68,7 @@ public sealed class JsonReader
             case '\'': throw Error(_pos, "strings must use double quotes", "replace '...' with \"...\"");
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber();
+                if (char.IsLetter(c)) return ParseKeyword("\0", _ => throw new InvalidOperationException());
                 throw Error(_pos, $"unexpected {Describe(_pos)}: a value was expected", "values are objects, arrays, \"strings\", numbers, true, false or null");
         }
     }

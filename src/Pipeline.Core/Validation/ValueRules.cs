@@ -158,16 +158,17 @@ internal static class ValueRules
                 if (part.Trim().Length == 0) continue;
                 var eq = part.IndexOf('=');
                 if (eq <= 0) { problem = $"\"{part.Trim()}\" is not a key=value pair"; break; }
-                keys.Add(part.Substring(0, eq).Trim().ToLowerInvariant());
+                keys.Add(part.Substring(0, eq).Trim());
             }
             if (problem is null)
             {
-                var isSqlite = provider == "sqlite" || (provider is null && keys.Any(k => k is "data source" or "datasource" or "filename"));
+                var lower = keys.Select(k => k.ToLowerInvariant()).ToList();
+                var isSqlite = provider == "sqlite" || (provider is null && lower.Any(k => k is "data source" or "datasource" or "filename"));
                 var known = isSqlite ? SqliteKeys : PostgresKeys;
-                var unknown = keys.FirstOrDefault(k => !known.Contains(k));
+                var unknown = keys.FirstOrDefault(k => !known.Contains(k.ToLowerInvariant()));
                 if (unknown is not null) problem = $"\"{unknown}\" is not a {(isSqlite ? "SQLite" : "PostgreSQL")} connection setting";
-                else if (isSqlite && !keys.Any(k => k is "data source" or "datasource" or "filename")) problem = "a SQLite connection needs Data Source=<file>";
-                else if (!isSqlite && !keys.Any(k => k is "host" or "server")) problem = "a PostgreSQL connection needs Host=<server>";
+                else if (isSqlite && !lower.Any(k => k is "data source" or "datasource" or "filename")) problem = "a SQLite connection needs Data Source=<file>";
+                else if (!isSqlite && !lower.Any(k => k is "host" or "server")) problem = "a PostgreSQL connection needs Host=<server>";
             }
         }
         if (problem is not null)
