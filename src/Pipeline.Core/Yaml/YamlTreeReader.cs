@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Pipeline.Core.Diagnostics;
 using Pipeline.Core.Text;
 using YamlDotNet.Core;
@@ -217,6 +218,8 @@ public sealed class YamlTreeReader
         if (message.StartsWith("(", StringComparison.Ordinal) && colon > 0) message = message.Substring(colon + 3);
         string hint;
         var tabLine = TabInIndentation(lineText) ? line : FindTabIndentedLine(line);
+        if (tabLine == 0 && message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0)
+            tabLine = Enumerable.Range(1, _doc.LineCount).FirstOrDefault(l => TabInIndentation(_doc.LineText(l)));
         if (tabLine > 0)
         {
             hint = "YAML does not allow tabs for indentation; indent with spaces";

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>Runs the real `workflow` program (built next to the tests) in a working directory.</summary>
+internal static class WorkflowProcess
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Pipeline.sln"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "workflow.dll");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"workflow {string.Join(" ", args)} did not finish in 60 s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
