@@ -67,7 +67,7 @@ public class ValidateCommandTests
         Assert.Equal(2, code);
         Assert.DoesNotContain("   at ", stdout + stderr); // no stack trace
         Assert.Contains("truncated.workflow.json(1,27): error WF1001", stdout);
-        Assert.Contains("latin1.workflow.json(1,14): error WF1003", stdout);
+        Assert.Contains("latin1.workflow.json(1,15): error WF1003", stdout);
         Assert.Contains("wrongtype.workflow.json(1,25): error WF1012", stdout);
         Assert.Contains("Taskfile.yml(4,1): error WF1002: a tab character is used for indentation", stdout);
         Assert.Contains("big.workflow.json(1,1): error WF1004", stdout);
