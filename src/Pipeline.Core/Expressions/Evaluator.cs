@@ -89,6 +89,17 @@ public static class Evaluator
 
     private static ExprValue Index(ExprValue target, ExprValue index)
     {
+        if (target.IsFiltered)
+        {
+            // a.*.b collects b from every element, dropping misses
+            var collected = new List<ExprValue>();
+            foreach (var element in target.AsArray)
+            {
+                var value = Index(element, index);
+                if (value.Kind != ExprKind.Null) collected.Add(value);
+            }
+            return ExprValue.FilteredArray(collected);
+        }
         if (target.Kind == ExprKind.Object)
             return index.IsPrimitive ? target.GetProperty(index.ToText()) : ExprValue.Null;
         if (target.Kind == ExprKind.Array)
@@ -103,9 +114,10 @@ public static class Evaluator
 
     private static ExprValue Wildcard(ExprValue target) => target.Kind switch
     {
-        ExprKind.Array => target,
-        ExprKind.Object => ExprValue.Array(target.AsObject.Select(p => p.Value)),
-        _ => ExprValue.Array(Array.Empty<ExprValue>()),
+        ExprKind.Array when target.IsFiltered => ExprValue.FilteredArray(target.AsArray.SelectMany(e => e.Kind == ExprKind.Array ? e.AsArray : e.Kind == ExprKind.Object ? e.AsObject.Select(p => p.Value) : Enumerable.Empty<ExprValue>())),
+        ExprKind.Array => ExprValue.FilteredArray(target.AsArray),
+        ExprKind.Object => ExprValue.FilteredArray(target.AsObject.Select(p => p.Value)),
+        _ => ExprValue.FilteredArray(Array.Empty<ExprValue>()),
     };
 
     private static ExprValue Call(CallNode call, ExpressionContext ctx)

@@ -34,6 +34,11 @@ public sealed class ExprValue
     public static ExprValue String(string? value) => value is null ? Null : value.Length == 0 ? EmptyString : new(ExprKind.String, value);
     public static ExprValue Array(IEnumerable<ExprValue> items) => new(ExprKind.Array, items.ToList());
 
+    /// <summary>The result of a wildcard (<c>x.*</c>): property access on it maps over the elements.</summary>
+    internal static ExprValue FilteredArray(IEnumerable<ExprValue> items) => new(ExprKind.Array, items.ToList()) { IsFiltered = true };
+
+    internal bool IsFiltered { get; private init; }
+
     /// <summary>An object; keys are looked up case-insensitively, as in GitHub Actions. Order is kept.</summary>
     public static ExprValue Object(IEnumerable<KeyValuePair<string, ExprValue>> properties)
     {
