@@ -22,6 +22,7 @@ public sealed class YamlTreeReader
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
     private IParser _parser = null!;
     private int _depth;
+    private int _lastPosition;
 
     private YamlTreeReader(SourceDocument doc, DiagnosticBag bag)
     {
@@ -48,6 +49,14 @@ public sealed class YamlTreeReader
             reader.ReportSyntax(ex);
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input; report where parsing got to.
+            var at = reader._lastPosition;
+            diagnostics.Report(Descriptors.YamlSyntax, document.Span(at, at + 1), "the YAML parser cannot read the text after this point",
+                "check the quoting and indentation here and on the next lines");
+            return null;
+        }
         catch (DepthException ex)
         {
             diagnostics.Report(Descriptors.YamlSyntax, ex.Span, $"nesting deeper than {MaxDepth} levels", "a Taskfile never needs this much nesting");
@@ -58,6 +67,7 @@ public sealed class YamlTreeReader
     private YamlNode ReadNode()
     {
         var current = _parser.Current ?? throw new YamlException("unexpected end of input");
+        _lastPosition = _doc.Offset((int)current.Start.Line, (int)current.Start.Column);
         switch (current)
         {
             case AnchorAlias alias:
