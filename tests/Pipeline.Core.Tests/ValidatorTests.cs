@@ -149,3 +149,55 @@ public class ValidatorTests
         Assert.Contains("c1 -> c2 -> c3 -> c4 -> c5 -> c6", d.Message);
     }
 }
+
+public class RemainingCodeTests
+{
+    [Theory]
+    [InlineData("""{ "name": "t", "tasks": [] }""", "WF1024", 1, 25)]
+    [InlineData("""{ "name": "t", "trigger": { "type": "file_change", "config": {} }, "tasks": [ { "id": "a", "type": "shell", "command": "x" } ] }""", "WF1026", 1, 62)]
+    [InlineData("""{ "name": "", "tasks": [ { "id": "a", "type": "shell", "command": "x" } ] }""", "WF1028", 1, 11)]
+    [InlineData("""{ "name": "t", "tasks": [ { "id": "a", "type": "conditional", "condition": "true", "then": ["nope"] } ] }""", "WF2003", 1, 93)]
+    [InlineData("""{ "name": "t", "tasks": [ { "id": "a", "type": "shell", "command": "x", "depends_on": ["b", "b"] }, { "id": "b", "type": "shell", "command": "y" } ] }""", "WF2006", 1, 93)]
+    [InlineData("""{ "name": "t", "tasks": [ { "id": "a", "type": "shell", "command": "x", "on_failure": ["b"] }, { "id": "b", "type": "shell", "command": "y", "depends_on": ["a"] } ] }""", "WF2009", 1, 157)]
+    [InlineData("""{ "name": "t", "tasks": [ { "id": "p", "type": "parallel", "tasks": ["c"] }, { "id": "q", "type": "parallel", "tasks": ["c"] }, { "id": "c", "type": "shell", "command": "y" } ] }""", "WF2011", 1, 121)]
+    [InlineData("""{ "name": "t", "tasks": [ { "id": "a", "type": "shell", "command": "echo ${env.HOME}" } ] }""", "WF3004", 1, 80)]
+    [InlineData("""{ "name": "t", "trigger": "manual", "tasks": [ { "id": "a", "type": "shell", "command": "x" } ], "trigger": "manual" }""", "WF1005", 1, 98)]
+    [InlineData("""{ "name": "t", "trigger": "manual", "triggers": [], "tasks": [ { "id": "a", "type": "shell", "command": "x" } ] }""", "WF1027", 1, 37)]
+    public void Code_is_reported_at_its_position(string json, string code, int line, int column)
+    {
+        TestHelpers.AssertAt(TestHelpers.Single(TestHelpers.Validate(json), code), line, column);
+    }
+
+    [Fact]
+    public void Environment_checks_find_missing_files_directories_and_includes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pipeline-env-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "env.workflow.json");
+        File.WriteAllText(file, """
+            { "name": "e", "tasks": [
+              { "id": "py", "type": "python", "file": "scripts/missing.py" },
+              { "id": "sh", "type": "shell", "command": "x", "cwd": "no-such-dir" },
+              { "id": "ok", "type": "python", "file": "present.py", "cwd": "${env.HOME}" }
+            ] }
+            """);
+        File.WriteAllText(Path.Combine(dir, "present.py"), "print(1)");
+        var diagnostics = Loading.EnvironmentChecks.Check(Loading.WorkflowLoader.Load(file));
+        TestHelpers.AssertAt(TestHelpers.Single(diagnostics, "WF4001"), 2, 43);
+        TestHelpers.AssertAt(TestHelpers.Single(diagnostics, "WF4004"), 3, 57);
+
+        var taskfile = Path.Combine(dir, "Taskfile.yml");
+        File.WriteAllText(taskfile, "version: '3'\ndotenv: ['.env']\nincludes:\n  lib: ./lib/Taskfile.yml\n  opt:\n    taskfile: ./nope\n    optional: true\ntasks:\n  a: echo\n");
+        var t = Loading.EnvironmentChecks.Check(Loading.WorkflowLoader.Load(taskfile));
+        TestHelpers.AssertAt(TestHelpers.Single(t, "WF4005"), 4, 8);
+        TestHelpers.AssertAt(TestHelpers.Single(t, "WF4006"), 2, 10);
+    }
+
+    [Fact]
+    public void Every_code_is_documented_in_the_README_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestHelpers.RepoRoot, "README.md"));
+        foreach (var d in Diagnostics.Descriptors.All)
+            Assert.True(readme.Contains($"| {d.Code} | {d.DefaultSeverity.ToString().ToLowerInvariant()} | {d.Title} |"), $"README.md lacks a row for {d.Code} ({d.Title})");
+    }
+}
