@@ -201,3 +201,18 @@ public class RemainingCodeTests
             Assert.True(readme.Contains($"| {d.Code} | {d.DefaultSeverity.ToString().ToLowerInvariant()} | {d.Title} |"), $"README.md lacks a row for {d.Code} ({d.Title})");
     }
 }
+
+public class SchemaTests
+{
+    [Fact]
+    public void Json_schema_knows_exactly_the_fields_the_reader_knows()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestHelpers.RepoRoot, "schemas", "workflow.schema.json")));
+        var top = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n).ToList();
+        Assert.Equal(Reading.WorkflowJsonReader.WorkflowFields.OrderBy(n => n).ToList(), top);
+        var task = schema.RootElement.GetProperty("definitions").GetProperty("task").GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n).ToList();
+        Assert.Equal(Reading.TaskJsonReader.AllTaskFields.OrderBy(n => n).ToList(), task);
+        var types = schema.RootElement.GetProperty("definitions").GetProperty("task").GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n).ToList();
+        Assert.Equal(Model.TaskTypes.ByName.Keys.OrderBy(n => n).ToList(), types);
+    }
+}
