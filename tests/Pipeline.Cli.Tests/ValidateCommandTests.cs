@@ -128,4 +128,34 @@ public class ValidateCommandTests
         Assert.Contains("--format", stdout);
         Assert.Contains("Exit codes", stdout);
     }
+
+    [Fact]
+    public void Missing_interpreters_and_docker_are_warnings_at_the_task_type()
+    {
+        var dir = TempDir();
+        File.WriteAllText(Path.Combine(dir, "tools.workflow.json"), """
+            { "name": "tools", "tasks": [
+              { "id": "js", "type": "javascript", "script": "1" },
+              { "id": "box", "type": "docker", "image": "busybox" }
+            ] }
+            """);
+        var (code, stdout, _) = RunWithEnvironment(dir, new Dictionary<string, string> { ["PATH"] = dir }, "validate");
+        Assert.Equal(0, code); // warnings only
+        Assert.Contains("tools.workflow.json(2,25): warning WF4002: 'node' is not on PATH", stdout);
+        Assert.Contains("tools.workflow.json(3,26): warning WF4003: 'docker' is not on PATH", stdout);
+    }
+
+    [Fact]
+    public void Verbose_explains_levels_and_schedules()
+    {
+        var dir = TempDir();
+        File.WriteAllText(Path.Combine(dir, "nightly.workflow.json"), """
+            { "name": "nightly", "trigger": { "type": "schedule", "config": { "schedule": "30 2 * * 1-5" } },
+              "tasks": [ { "id": "a", "type": "shell", "command": "x" }, { "id": "b", "type": "shell", "command": "y", "depends_on": ["a"] } ] }
+            """);
+        var (code, stdout, _) = Run(dir, "validate", "--verbose");
+        Assert.Equal(0, code);
+        Assert.Contains("level 1: b", stdout);
+        Assert.Contains("schedule \"30 2 * * 1-5\": at 02:30, on weekdays (UTC)", stdout);
+    }
 }

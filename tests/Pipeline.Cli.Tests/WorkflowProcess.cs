@@ -14,10 +14,15 @@ internal static class WorkflowProcess
         return dir ?? throw new InvalidOperationException("repository root not found");
     }
 
-    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args) => RunWithEnvironment(workingDirectory, null, args);
+
+    public static (int ExitCode, string Stdout, string Stderr) RunWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "workflow.dll");
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The host that runs the tests is a dotnet executable; use it by path so PATH can be changed.
+        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;

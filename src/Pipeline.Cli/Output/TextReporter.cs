@@ -26,6 +26,7 @@ public static class TextReporter
                 var warnings = report.Warnings > 0 ? $" ({report.Warnings} warning{(report.Warnings == 1 ? "" : "s")})" : string.Empty;
                 output.WriteLine($"{report.Path}: valid{warnings}: workflow '{workflow.Name.Value}', {Plural(workflow.Tasks.Count, "task")}, " +
                     $"{Plural(graph.Levels.Count, "parallel level")} (up to {graph.MaxWidth} at once){critical}");
+                if (verbose) WriteDetails(output, workflow, graph);
             }
         }
         if (!quiet)
@@ -35,6 +36,15 @@ public static class TextReporter
             var invalid = reports.Count(r => !r.Valid);
             output.WriteLine($"{Plural(reports.Count, "file")} checked: {reports.Count - invalid} valid, {invalid} invalid; {Plural(errors, "error")}, {Plural(warnings, "warning")}.");
         }
+    }
+
+    /// <summary>--verbose: the levels and what each schedule means in words.</summary>
+    private static void WriteDetails(TextWriter output, Core.Model.WorkflowDefinition workflow, Core.Graph.WorkflowGraph graph)
+    {
+        for (var i = 0; i < graph.Levels.Count; i++)
+            output.WriteLine($"    level {i}: {string.Join(", ", graph.Levels[i])}");
+        foreach (var trigger in workflow.Triggers.OfType<Core.Model.ScheduleTrigger>())
+            output.WriteLine($"    schedule \"{trigger.Schedule.Value}\": {Core.Scheduling.CronSchedule.Describe(trigger.Schedule.Value)}{(trigger.Timezone is { } tz ? $" ({tz.Value})" : " (UTC)")}");
     }
 
     private static void WriteDiagnostic(TextWriter output, Diagnostic d, Core.Text.SourceDocument? document)

@@ -130,8 +130,6 @@ public static class Descriptors
         "workflow validate in an empty directory");
     public static readonly DiagnosticDescriptor ConfigInvalid = new("WF4008", "Invalid configuration file", DiagnosticCategory.Environment, Severity.Error,
         ".workflow-config.json that is not valid");
-    public static readonly DiagnosticDescriptor IncludeCycle = new("WF4009", "Include cycle", DiagnosticCategory.Environment, Severity.Error,
-        "a.yml includes b.yml which includes a.yml");
 
     private static IReadOnlyList<DiagnosticDescriptor>? _all;
 
