@@ -127,52 +127,50 @@ public sealed class ExprValue
         return result;
     }
 
+    /// <summary>
+    /// GitHub Actions' coercion before comparing: a number against a string makes the string a number;
+    /// a boolean or null against another kind becomes a number. Returns false when the kinds still differ.
+    /// </summary>
+    private static bool Coerce(ref ExprValue a, ref ExprValue b)
+    {
+        while (a.Kind != b.Kind)
+        {
+            if (a.Kind == ExprKind.Number && b.Kind == ExprKind.String) b = Number(b.ToNumber());
+            else if (a.Kind == ExprKind.String && b.Kind == ExprKind.Number) a = Number(a.ToNumber());
+            else if (a.Kind is ExprKind.Boolean or ExprKind.Null) a = Number(a.ToNumber());
+            else if (b.Kind is ExprKind.Boolean or ExprKind.Null) b = Number(b.ToNumber());
+            else return false;
+        }
+        return true;
+    }
+
     /// <summary>Loose equality (GitHub Actions): numbers and strings compare as numbers, strings ignore case, objects by reference.</summary>
     public static bool LooseEquals(ExprValue a, ExprValue b)
     {
-        while (true)
+        if (!Coerce(ref a, ref b)) return false;
+        return a.Kind switch
         {
-            if (a.Kind == ExprKind.Number && b.Kind == ExprKind.String) { b = Number(b.ToNumber()); continue; }
-            if (a.Kind == ExprKind.String && b.Kind == ExprKind.Number) { a = Number(a.ToNumber()); continue; }
-            if (a.Kind != b.Kind && (a.Kind is ExprKind.Boolean or ExprKind.Null)) { a = Number(a.ToNumber()); continue; }
-            if (a.Kind != b.Kind && (b.Kind is ExprKind.Boolean or ExprKind.Null)) { b = Number(b.ToNumber()); continue; }
-            if (a.Kind != b.Kind) return false;
-            return a.Kind switch
-            {
-                ExprKind.Null => true,
-                ExprKind.Boolean => a.AsBoolean == b.AsBoolean,
-                ExprKind.Number => a.AsNumber == b.AsNumber,
-                ExprKind.String => string.Equals(a.AsString, b.AsString, StringComparison.OrdinalIgnoreCase),
-                _ => ReferenceEquals(a._value, b._value),
-            };
-        }
+            ExprKind.Null => true,
+            ExprKind.Boolean => a.AsBoolean == b.AsBoolean,
+            ExprKind.Number => a.AsNumber == b.AsNumber,
+            ExprKind.String => string.Equals(a.AsString, b.AsString, StringComparison.OrdinalIgnoreCase),
+            _ => ReferenceEquals(a._value, b._value),
+        };
     }
 
     /// <summary>Ordering with the same coercion; returns null when the values cannot be ordered (then every comparison is false).</summary>
     public static int? Compare(ExprValue a, ExprValue b)
     {
-        while (true)
+        if (!Coerce(ref a, ref b)) return null;
+        return a.Kind switch
         {
-            if (a.Kind == ExprKind.Number && b.Kind == ExprKind.String) { b = Number(b.ToNumber()); continue; }
-            if (a.Kind == ExprKind.String && b.Kind == ExprKind.Number) { a = Number(a.ToNumber()); continue; }
-            if (a.Kind != b.Kind && (a.Kind is ExprKind.Boolean or ExprKind.Null)) { a = Number(a.ToNumber()); continue; }
-            if (a.Kind != b.Kind && (b.Kind is ExprKind.Boolean or ExprKind.Null)) { b = Number(b.ToNumber()); continue; }
-            if (a.Kind != b.Kind) return null;
-            switch (a.Kind)
-            {
-                case ExprKind.Number:
-                    if (double.IsNaN(a.AsNumber) || double.IsNaN(b.AsNumber)) return null;
-                    return a.AsNumber.CompareTo(b.AsNumber);
-                case ExprKind.String:
-                    return string.Compare(a.AsString, b.AsString, StringComparison.OrdinalIgnoreCase);
-                case ExprKind.Boolean:
-                    return a.AsBoolean.CompareTo(b.AsBoolean);
-                case ExprKind.Null:
-                    return 0;
-                default:
-                    return null;
-            }
-        }
+            ExprKind.Number when double.IsNaN(a.AsNumber) || double.IsNaN(b.AsNumber) => null,
+            ExprKind.Number => a.AsNumber.CompareTo(b.AsNumber),
+            ExprKind.String => string.Compare(a.AsString, b.AsString, StringComparison.OrdinalIgnoreCase),
+            ExprKind.Boolean => a.AsBoolean.CompareTo(b.AsBoolean),
+            ExprKind.Null => 0,
+            _ => null,
+        };
     }
 
     /// <summary>JSON text (two-space indented, as GitHub's toJSON).</summary>
