@@ -68,7 +68,7 @@ public sealed class JsonReader
             case '\'': throw Error(_pos, "strings must use double quotes", "replace '...' with \"...\"");
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return ParseNumber();
-                if (char.IsLetter(c)) return ParseKeyword("\0", _ => throw new InvalidOperationException());
+                if (char.IsLetter(c)) throw UnexpectedWord(_pos);
                 throw Error(_pos, $"unexpected {Describe(_pos)}: a value was expected", "values are objects, arrays, \"strings\", numbers, true, false or null");
         }
     }
@@ -241,11 +241,17 @@ public sealed class JsonReader
             _pos += keyword.Length;
             return make(_doc.Span(start, _pos));
         }
+        throw UnexpectedWord(start);
+    }
+
+    /// <summary>A bare word where a value belongs: True/NULL get a hint about case, anything else about quoting.</summary>
+    private JsonSyntaxException UnexpectedWord(int start)
+    {
         var word = ReadWord(start);
         var hint = word.Equals("True", StringComparison.OrdinalIgnoreCase) || word.Equals("False", StringComparison.OrdinalIgnoreCase) || word.Equals("Null", StringComparison.OrdinalIgnoreCase)
             ? $"JSON keywords are lower case: {word.ToLowerInvariant()}"
             : "quote it if it is text";
-        throw Error(start, $"unexpected '{word}'", hint);
+        return Error(start, $"unexpected '{word}'", hint);
     }
 
     private string ReadWord(int start)
