@@ -212,7 +212,7 @@ public class SchemaTests
         Assert.Equal(Reading.WorkflowJsonReader.WorkflowFields.OrderBy(n => n).ToList(), top);
         var task = schema.RootElement.GetProperty("definitions").GetProperty("task").GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n).ToList();
         Assert.Equal(Reading.TaskJsonReader.AllTaskFields.OrderBy(n => n).ToList(), task);
-        var types = schema.RootElement.GetProperty("definitions").GetProperty("task").GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n).ToList();
+        var types = schema.RootElement.GetProperty("definitions").GetProperty("task").GetProperty("properties").GetProperty("type").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).OrderBy(n => n).ToList();
         Assert.Equal(Model.TaskTypes.ByName.Keys.OrderBy(n => n).ToList(), types);
     }
 }

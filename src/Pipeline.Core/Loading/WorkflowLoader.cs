@@ -24,9 +24,8 @@ public static class WorkflowLoader
         {
             var info = new FileInfo(path);
             if (!info.Exists) return Fail(path, Descriptors.FileUnreadable, "file not found", "check the path");
-            if (info.Length > WorkflowFiles.MaxFileBytes)
-                return Fail(path, Descriptors.FileTooLarge, $"file is {info.Length / (1024.0 * 1024.0):0.0} MiB; the limit is {WorkflowFiles.MaxFileBytes / (1024 * 1024)} MiB",
-                    "a workflow file is a few kilobytes; split it, or check that this is the right file");
+            // Checked before reading, so a huge file is never loaded into memory.
+            if (info.Length > WorkflowFiles.MaxFileBytes) return TooLarge(path, info.Length);
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -39,9 +38,7 @@ public static class WorkflowLoader
     /// <summary>Reads from bytes already in memory (tests, the MSBuild task, stdin).</summary>
     public static ReadResult Read(string path, byte[] bytes, WorkflowFileKind kind)
     {
-        if (bytes.Length > WorkflowFiles.MaxFileBytes)
-            return Fail(path, Descriptors.FileTooLarge, $"file is {bytes.Length / (1024.0 * 1024.0):0.0} MiB; the limit is {WorkflowFiles.MaxFileBytes / (1024 * 1024)} MiB",
-                "a workflow file is a few kilobytes; split it, or check that this is the right file");
+        if (bytes.Length > WorkflowFiles.MaxFileBytes) return TooLarge(path, bytes.Length);
         if (!TryDecode(path, bytes, out var text, out var failure)) return failure!;
         var document = new SourceDocument(path, text);
         return kind == WorkflowFileKind.Taskfile ? TaskfileReader.Read(document) : WorkflowJsonReader.Read(document);
@@ -105,6 +102,10 @@ public static class WorkflowLoader
         }
         return bytes.Length - 1;
     }
+
+    private static ReadResult TooLarge(string path, long length) =>
+        Fail(path, Descriptors.FileTooLarge, $"file is {length / (1024.0 * 1024.0):0.0} MiB; the limit is {WorkflowFiles.MaxFileBytes / (1024 * 1024)} MiB",
+            "a workflow file is a few kilobytes; split it, or check that this is the right file");
 
     private static ReadResult Fail(string path, DiagnosticDescriptor descriptor, string message, string hint) =>
         new(null, null, new[] { new Diagnostic(descriptor, SourceSpan.FileStart(path), message, hint) });

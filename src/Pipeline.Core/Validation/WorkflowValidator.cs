@@ -8,7 +8,7 @@ namespace Pipeline.Core.Validation;
 /// Checks a workflow that a reader produced: references, cycles, values, expressions and shape.
 /// Pure (no file system, no processes), so the source generator, the MSBuild task, the CLI and the
 /// engine all run exactly the same checks. Checks that need the machine live in
-/// <see cref="EnvironmentChecks"/>.
+/// <see cref="Loading.EnvironmentChecks"/>.
 /// </summary>
 public static class WorkflowValidator
 {

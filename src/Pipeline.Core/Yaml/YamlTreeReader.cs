@@ -89,7 +89,7 @@ public sealed class YamlTreeReader
                 while (!_parser.TryConsume<SequenceEnd>(out var end))
                     items.Add(ReadNode());
                 _depth--;
-                var node = new YamlSequence(SpanOf(start.Start, _parser.Current?.Start ?? start.End, start.Start), items);
+                var node = new YamlSequence(SpanOf(start.Start, _parser.Current?.Start ?? start.End), items);
                 Remember(start.Anchor, node);
                 return node;
             }
@@ -102,7 +102,6 @@ public sealed class YamlTreeReader
                 Mark last = start.End;
                 while (!_parser.Accept<MappingEnd>(out var endEvent))
                 {
-                    var keyEvent = _parser.Current!;
                     var keyNode = ReadNode();
                     var value = ReadNode();
                     last = _parser.Current?.Start ?? last;
@@ -124,12 +123,11 @@ public sealed class YamlTreeReader
                     }
                     seen.Add(key.Value, key);
                     entries.Add(new KeyValuePair<YamlScalar, YamlNode>(key, value));
-                    _ = keyEvent;
                 }
                 var endMark = _parser.Current!.End;
                 _parser.MoveNext();
                 _depth--;
-                var node = new YamlMapping(SpanOf(start.Start, endMark, start.Start), entries);
+                var node = new YamlMapping(SpanOf(start.Start, endMark), entries);
                 Remember(start.Anchor, node);
                 return node;
             }
@@ -156,7 +154,7 @@ public sealed class YamlTreeReader
 
     private void Enter(Mark at)
     {
-        if (++_depth > MaxDepth) throw new DepthException(SpanOf(at, at, at));
+        if (++_depth > MaxDepth) throw new DepthException(SpanOf(at, at));
     }
 
     private void Remember(AnchorName anchor, YamlNode node)
@@ -210,7 +208,7 @@ public sealed class YamlTreeReader
         return offsets;
     }
 
-    private SourceSpan SpanOf(Mark start, Mark end, Mark fallback)
+    private SourceSpan SpanOf(Mark start, Mark end)
     {
         var s = _doc.Offset((int)start.Line, (int)start.Column);
         var e = _doc.Offset((int)end.Line, (int)end.Column);
