@@ -10,6 +10,7 @@ namespace Pipeline.Core.Expressions;
 public sealed class ExpressionContext
 {
     private readonly Dictionary<string, ExprValue> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<ExprValue>> _lazy = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when a task this one depends on (or, for callbacks, the task being handled) failed.</summary>
     public bool Failed { get; init; }
@@ -23,7 +24,26 @@ public sealed class ExpressionContext
         return this;
     }
 
-    public bool TryGet(string name, out ExprValue value) => _values.TryGetValue(name, out value!);
+    /// <summary>
+    /// A root computed on first use: the engine builds <c>tasks</c> and <c>env</c> only for the tasks whose
+    /// expressions read them, so a run of thousands of plain tasks pays nothing for them.
+    /// </summary>
+    public ExpressionContext SetLazy(string name, Func<ExprValue> factory)
+    {
+        _values.Remove(name);
+        _lazy[name] = factory;
+        return this;
+    }
+
+    public bool TryGet(string name, out ExprValue value)
+    {
+        if (_values.TryGetValue(name, out value!)) return true;
+        if (!_lazy.TryGetValue(name, out var factory)) return false;
+        value = factory();
+        _values[name] = value;
+        _lazy.Remove(name);
+        return true;
+    }
 }
 
 /// <summary>The root names an expression may start with. Anything else inside ${...} belongs to the shell.</summary>

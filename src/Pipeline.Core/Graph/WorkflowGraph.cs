@@ -21,8 +21,10 @@ public sealed class WorkflowGraph
         IReadOnlyDictionary<string, IReadOnlyList<string>> dependencies,
         IReadOnlyDictionary<string, IReadOnlyList<string>> dependents,
         IReadOnlyList<IReadOnlyList<string>> levels,
-        IReadOnlyList<string> criticalPath)
+        IReadOnlyList<string> criticalPath,
+        IReadOnlyList<string> topologicalOrder)
     {
+        TopologicalOrder = topologicalOrder;
         _tasks = tasks;
         Nodes = nodes;
         Dependencies = dependencies;
@@ -33,6 +35,11 @@ public sealed class WorkflowGraph
 
     /// <summary>Task ids in file order.</summary>
     public IReadOnlyList<string> Nodes { get; }
+
+    /// <summary>Every task after the tasks it depends on (tasks inside a cycle are left out).</summary>
+    public IReadOnlyList<string> TopologicalOrder { get; }
+
+    public TaskDefinition Task(string id) => _tasks[id];
 
     /// <summary>For each task, the tasks it waits for.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Dependencies { get; }
@@ -73,6 +80,8 @@ public sealed class WorkflowGraph
         var tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
         foreach (var t in dag) if (!tasks.ContainsKey(t.Id.Value)) tasks.Add(t.Id.Value, t);
         var nodes = tasks.Keys.ToList();
+        var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Count; i++) position[nodes[i]] = i;
 
         var deps = nodes.ToDictionary(n => n, n => (IReadOnlyList<string>)tasks[n].DependsOn
             .Select(r => r.Id).Where(id => tasks.ContainsKey(id) && id != n).Distinct().ToList(), StringComparer.Ordinal);
@@ -98,7 +107,7 @@ public sealed class WorkflowGraph
                 if (--remaining[m] == 0) ready.Enqueue(m);
         }
         var levels = order.GroupBy(n => level[n]).OrderBy(g => g.Key)
-            .Select(g => (IReadOnlyList<string>)g.OrderBy(n => nodes.IndexOf(n)).ToList()).ToList();
+            .Select(g => (IReadOnlyList<string>)g.OrderBy(n => position[n]).ToList()).ToList();
 
         // Critical path: longest path by (timeout seconds, task count) over the topological order.
         var best = new Dictionary<string, (long Weight, int Count, string? Previous)>(StringComparer.Ordinal);
@@ -123,6 +132,6 @@ public sealed class WorkflowGraph
 
         return new WorkflowGraph(tasks, nodes, deps,
             dependents.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
-            levels, path);
+            levels, path, order);
     }
 }

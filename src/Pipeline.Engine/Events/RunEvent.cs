@@ -1,0 +1,36 @@
+using Pipeline.Engine.Planning;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Engine.Events;
+
+/// <summary>
+/// What the engine tells its observers. Everything that watches a run (console display, report and
+/// logs, history, notifications, annotations) is an observer of these events; the engine itself
+/// writes nothing to a console or file. Texts are masked before they are published.
+/// </summary>
+public abstract record RunEvent(string ExecutionId, DateTimeOffset At);
+
+public sealed record RunStarted(string ExecutionId, DateTimeOffset At, ExecutionPlan Plan, int MaxParallel) : RunEvent(ExecutionId, At);
+
+public sealed record TaskStarted(string ExecutionId, DateTimeOffset At, string InstanceId, string TaskId, string DisplayName, string Role, int Attempt)
+    : RunEvent(ExecutionId, At);
+
+public enum OutputStream { Stdout, Stderr }
+
+/// <summary>A line a task printed. <see cref="Live"/> is true when the task asked for live output.</summary>
+public sealed record TaskOutput(string ExecutionId, DateTimeOffset At, string InstanceId, OutputStream Stream, string Line, bool Live)
+    : RunEvent(ExecutionId, At);
+
+/// <summary>An attempt failed and another follows after <see cref="Delay"/>.</summary>
+public sealed record TaskRetrying(string ExecutionId, DateTimeOffset At, string InstanceId, AttemptRecord Failed, TimeSpan Delay)
+    : RunEvent(ExecutionId, At);
+
+public sealed record TaskFinished(string ExecutionId, DateTimeOffset At, TaskResult Result) : RunEvent(ExecutionId, At);
+
+public sealed record RunFinished(string ExecutionId, DateTimeOffset At, RunResult Result) : RunEvent(ExecutionId, At);
+
+/// <summary>Receives a run's events. Called from the engine's threads one event at a time, in order.</summary>
+public interface IRunObserver
+{
+    void OnEvent(RunEvent e);
+}

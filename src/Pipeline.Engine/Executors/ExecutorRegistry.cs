@@ -1,0 +1,36 @@
+using Pipeline.Core.Model;
+
+namespace Pipeline.Engine.Executors;
+
+/// <summary>The executor of each task type, and which types do work of their own (and so take a slot).</summary>
+public sealed class ExecutorRegistry
+{
+    private readonly Dictionary<TaskType, ITaskExecutor> _executors;
+
+    public ExecutorRegistry(Func<string, TaskDefinition> findTask, IReadOnlyDictionary<TaskType, ITaskExecutor>? overrides = null)
+    {
+        var script = new ScriptExecutor();
+        _executors = new Dictionary<TaskType, ITaskExecutor>
+        {
+            [TaskType.Shell] = new ShellExecutor(),
+            [TaskType.Http] = new HttpExecutor(),
+            [TaskType.JavaScript] = script,
+            [TaskType.Python] = script,
+            [TaskType.Conditional] = new ConditionalExecutor(findTask),
+            [TaskType.Parallel] = new ParallelExecutor(findTask),
+            [TaskType.Loop] = new LoopExecutor(findTask),
+        };
+        if (overrides is not null)
+            foreach (var (type, executor) in overrides) _executors[type] = executor;
+    }
+
+    /// <summary>Task types this engine cannot run yet (docker and sql arrive with their own issue).</summary>
+    public bool Supports(TaskType type) => _executors.ContainsKey(type);
+
+    public ITaskExecutor For(TaskType type) => _executors.TryGetValue(type, out var e)
+        ? e
+        : throw new InvalidOperationException($"task type '{type.ToString().ToLowerInvariant()}' cannot be run by this version of the engine");
+
+    /// <summary>Groups, loops and conditionals only wait on their members, so they take no slot.</summary>
+    public bool NeedsSlot(TaskType type) => type is not (TaskType.Conditional or TaskType.Parallel or TaskType.Loop);
+}

@@ -1,0 +1,86 @@
+using Pipeline.Core.Expressions;
+using Pipeline.Core.Model;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Engine.Executors;
+
+/// <summary>Runs one attempt of one task type. Executors are small, stateless and replaceable.</summary>
+public interface ITaskExecutor
+{
+    /// <summary>
+    /// Runs the attempt. Failures the user can cause (exit code, HTTP status, missing interpreter) are
+    /// returned as a failed outcome, not thrown. The token fires on timeout and on cancellation; the
+    /// executor must stop promptly and leave no process behind.
+    /// </summary>
+    Task<ExecutionOutcome> ExecuteAsync(TaskInvocation invocation, CancellationToken cancellationToken);
+}
+
+/// <summary>How an attempt ended. <see cref="Outputs"/> hold raw values; the engine masks what it publishes.</summary>
+public sealed record ExecutionOutcome
+{
+    public required bool Succeeded { get; init; }
+    public int? ExitCode { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+    public string Stdout { get; init; } = "";
+    public string Stderr { get; init; } = "";
+
+    public static ExecutionOutcome Fail(string error, int? exitCode = null) => new() { Succeeded = false, Error = error, ExitCode = exitCode };
+}
+
+/// <summary>Everything an executor may use for one attempt of one task instance.</summary>
+public sealed class TaskInvocation
+{
+    public required TaskDefinition Task { get; init; }
+    public required string InstanceId { get; init; }
+    public required int Attempt { get; init; }
+
+    /// <summary>The expression context of this instance (env, secrets, tasks, item, index, workflow, trigger).</summary>
+    public required ExpressionContext Expressions { get; init; }
+
+    /// <summary>Variables to add to the inherited process environment: workflow env, then the task's env, rendered.</summary>
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+
+    /// <summary>Absolute working directory (the task's cwd, resolved against the workflow file's folder).</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>The workflow file's folder: relative paths in the task resolve against it.</summary>
+    public required string WorkflowDirectory { get; init; }
+
+    /// <summary>A folder private to this attempt, deleted with the run's scratch space.</summary>
+    public required string ScratchDirectory { get; init; }
+
+    /// <summary>Publishes a line the task printed (masked and turned into an event by the engine).</summary>
+    public required Action<OutputStream, string> Output { get; init; }
+
+    /// <summary>Runs tasks this one invokes (branches, group members, loop items) through the engine.</summary>
+    public required IChildTaskRunner Children { get; init; }
+
+    /// <summary>HTTP clients shared by the run.</summary>
+    public required HttpClients Http { get; init; }
+
+    /// <summary>Renders a string with ${...} to text (for URLs, headers, paths: not for shell scripts).</summary>
+    public string Render(Core.Text.LocatedString value) => InterpolatedString.Parse(value.Value).Render(Expressions);
+}
+
+/// <summary>Runs a task that another task invokes, with its own conditions, retries, timeout and callbacks.</summary>
+public interface IChildTaskRunner
+{
+    /// <param name="scope">Extra expression roots for the child (a loop's item and index).</param>
+    /// <param name="instanceSuffix">Appended to the child's instance id (a loop item's index).</param>
+    Task<TaskResult> RunChildAsync(TaskDefinition child, string role, IReadOnlyDictionary<string, ExprValue>? scope, string? instanceSuffix, CancellationToken cancellationToken);
+}
+
+/// <summary>The run's HTTP clients: one follows redirects, one does not. Timeouts come from the task's token.</summary>
+public sealed class HttpClients : IDisposable
+{
+    public HttpClient Following { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = true }) { Timeout = Timeout.InfiniteTimeSpan };
+    public HttpClient NotFollowing { get; } = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public void Dispose()
+    {
+        Following.Dispose();
+        NotFollowing.Dispose();
+    }
+}

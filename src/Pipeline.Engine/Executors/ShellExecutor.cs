@@ -1,0 +1,32 @@
+using Pipeline.Core.Expressions;
+using Pipeline.Core.Model;
+using Pipeline.Engine.Processes;
+
+namespace Pipeline.Engine.Executors;
+
+/// <summary>
+/// shell: <c>sh -e -c</c> on Unix (bash, pwsh and cmd on request), with every <c>${...}</c> passed as
+/// an environment variable (see <see cref="ShellScript"/>). <c>-e</c> makes a multi-line command stop
+/// at its first failing line, as GitHub Actions does.
+/// </summary>
+public sealed class ShellExecutor : ITaskExecutor
+{
+    public static string DefaultShell => OperatingSystem.IsWindows() ? "pwsh" : "sh";
+
+    public Task<ExecutionOutcome> ExecuteAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        var task = (ShellTask)invocation.Task;
+        var shell = task.Shell?.Value ?? DefaultShell;
+        var built = ShellScript.Build(InterpolatedString.Parse(task.Command.Value), shell,
+            e => Evaluator.Evaluate(e, invocation.Expressions).ToText());
+        var (program, args) = shell switch
+        {
+            "bash" => ("bash", new[] { "-e", "-c", built.Script }),
+            "pwsh" => ("pwsh", new[] { "-NoProfile", "-NonInteractive", "-Command", built.Script }),
+            "powershell" => ("powershell", new[] { "-NoProfile", "-NonInteractive", "-Command", built.Script }),
+            "cmd" => ("cmd", new[] { "/d", "/s", "/c", built.Script }),
+            _ => ("sh", new[] { "-e", "-c", built.Script }),
+        };
+        return ProcessExecution.RunAsync(invocation, program, args, built.Variables, cancellationToken);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+
+namespace Pipeline.Engine.Processes;
+
+/// <summary>
+/// On Unix every task process starts in a session of its own (through <c>setsid</c>), so the task's
+/// whole process group can be killed with one signal: the shell, and also what it started in the
+/// background (<c>sleep 1000 &amp;</c>), which a parent-child tree walk misses once the shell has exited.
+/// </summary>
+internal static partial class ProcessGroup
+{
+    private const int SigKill = 9;
+    private static readonly string? SetsidPath = FindSetsid();
+
+    /// <summary>The setsid program, or null where process groups are not used (Windows, or no setsid).</summary>
+    public static string? Setsid => SetsidPath;
+
+    /// <summary>Wraps a process so it leads its own process group. <c>-w</c> keeps the exit code if setsid has to fork.</summary>
+    public static ProcessSpec Isolate(ProcessSpec spec) => SetsidPath is null
+        ? spec
+        : spec with { FileName = SetsidPath, Arguments = ["-w", spec.FileName, .. spec.Arguments] };
+
+    /// <summary>Sends SIGKILL to every process of the group led by <paramref name="leaderPid"/>. Never throws.</summary>
+    public static void Kill(int leaderPid)
+    {
+        if (SetsidPath is null || leaderPid <= 0) return;
+        try { _ = kill(-leaderPid, SigKill); }
+        catch (Exception) { /* best effort: the tree kill below still runs */ }
+    }
+
+    private static string? FindSetsid()
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        foreach (var p in new[] { "/usr/bin/setsid", "/bin/setsid", "/usr/local/bin/setsid" })
+            if (File.Exists(p)) return p;
+        return null;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+}

@@ -1,0 +1,89 @@
+using System.Collections;
+using Pipeline.Core.Expressions;
+using Pipeline.Core.Model;
+
+namespace Pipeline.Engine.Running;
+
+/// <summary>
+/// Environment variables and expression contexts of task instances. Precedence, lowest first: the
+/// engine's own process environment, the workflow's <c>environment</c>, <c>--env</c> overrides, the
+/// env of the tasks that own an inline task (outermost first), the task's own <c>env</c>. Values may
+/// use <c>${...}</c>; each level is rendered with the levels below it visible as <c>env</c>.
+/// </summary>
+internal sealed class RunEnvironment
+{
+    private readonly RunState _run;
+    private readonly Dictionary<string, string> _process;
+    private readonly Dictionary<string, string?> _workflow;
+    private readonly ExprValue _workflowValue;
+    private readonly ExprValue _triggerValue;
+    private readonly ExprValue _secretsValue;
+
+    public RunEnvironment(RunState run)
+    {
+        _run = run;
+        _process = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            _process[(string)e.Key] = (string?)e.Value ?? "";
+
+        var w = run.Workflow;
+        _workflowValue = ExprValue.Object(
+        [
+            new("name", ExprValue.String(w.Name.Value)),
+            new("version", ExprValue.String(w.Version?.Value)),
+            new("description", ExprValue.String(w.Description?.Value)),
+            new("category", ExprValue.String(w.Category?.Value)),
+            new("execution_id", ExprValue.String(run.ExecutionId)),
+            new("file", ExprValue.String(w.Path)),
+            new("started_at", ExprValue.String(run.StartedAt.ToString("O"))),
+        ]);
+        _triggerValue = ExprValue.Object([new("type", ExprValue.String(run.Options.TriggerType))]);
+        _secretsValue = ExprValue.Object(run.Options.Secrets.Select(s => new KeyValuePair<string, ExprValue>(s.Key, ExprValue.String(s.Value))));
+
+        _workflow = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var context = NewContext(_workflow, failed: false, scope: null);
+        foreach (var v in w.Environment) _workflow[v.Name.Value] = Render(v.Value.Value, context);
+        foreach (var (k, v) in run.Options.Environment) _workflow[k] = v;
+    }
+
+    /// <summary>The variables a task adds to the inherited process environment.</summary>
+    public IReadOnlyDictionary<string, string?> For(TaskDefinition task, IReadOnlyDictionary<string, ExprValue>? scope)
+    {
+        var chain = new List<TaskDefinition>();
+        for (var t = task; t is not null; t = t.Owner is null ? null : _run.Find(t.Owner)) chain.Add(t);
+        if (chain.All(t => t.Env.Count == 0)) return _workflow;
+
+        var env = new Dictionary<string, string?>(_workflow, StringComparer.Ordinal);
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            if (chain[i].Env.Count == 0) continue;
+            var context = NewContext(env, failed: false, scope);
+            var level = chain[i].Env.Select(v => (v.Name.Value, Render(v.Value.Value, context))).ToList();
+            foreach (var (k, v) in level) env[k] = v;
+        }
+        return env;
+    }
+
+    /// <summary>The expression context of a task instance whose environment is <paramref name="env"/>.</summary>
+    public ExpressionContext NewContext(IReadOnlyDictionary<string, string?> env, bool failed, IReadOnlyDictionary<string, ExprValue>? scope)
+    {
+        var context = new ExpressionContext { Failed = failed, Cancelled = _run.Cancelled };
+        context.SetLazy(ExpressionRoots.Env, () =>
+        {
+            var all = new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (k, v) in _process) all[k] = ExprValue.String(v);
+            foreach (var (k, v) in env) all[k] = ExprValue.String(v ?? "");
+            return ExprValue.Object(all);
+        });
+        context.Set(ExpressionRoots.Secrets, _secretsValue);
+        context.SetLazy(ExpressionRoots.Tasks, _run.TasksValue);
+        context.Set(ExpressionRoots.Workflow, _workflowValue);
+        context.Set(ExpressionRoots.Trigger, _triggerValue);
+        if (scope is not null)
+            foreach (var (k, v) in scope) context.Set(k, v);
+        return context;
+    }
+
+    public static string Render(string value, ExpressionContext context) =>
+        value.Contains("${", StringComparison.Ordinal) ? InterpolatedString.Parse(value).Render(context) : value;
+}

@@ -1,0 +1,38 @@
+using Pipeline.Core.Model;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Executors;
+
+namespace Pipeline.Engine.Running;
+
+/// <summary>How one run is carried out. Immutable; every field has a sensible default.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Most tasks running at once. Null: the workflow's max_parallel, else the processor count.</summary>
+    public int? MaxParallel { get; init; }
+
+    /// <summary>Values of the workflow's declared secrets, by name. They are masked in everything the engine publishes.</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Variables that override the workflow's environment (from <c>--env NAME=VALUE</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The run's id; generated (sortable by start time) when null.</summary>
+    public string? ExecutionId { get; init; }
+
+    public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
+
+    /// <summary>Cancel running tasks at the first failure instead of letting them finish.</summary>
+    public bool FailFast { get; init; }
+
+    /// <summary>
+    /// Bounds the clean-up after a failure or cancellation (on_failure callbacks, <c>always()</c> tasks,
+    /// rollback). The CLI cancels it on a second Ctrl-C.
+    /// </summary>
+    public CancellationToken CleanupToken { get; init; }
+
+    /// <summary>What started the run, for <c>${trigger.type}</c>.</summary>
+    public string TriggerType { get; init; } = "manual";
+
+    /// <summary>Replaces the executor of a task type (benchmarks use in-process no-op executors).</summary>
+    public IReadOnlyDictionary<TaskType, ITaskExecutor>? Executors { get; init; }
+}

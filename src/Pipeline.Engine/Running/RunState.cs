@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Pipeline.Core.Expressions;
+using Pipeline.Core.Model;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Executors;
+using Pipeline.Engine.Planning;
+using Pipeline.Engine.Secrets;
+
+namespace Pipeline.Engine.Running;
+
+/// <summary>The state of one run, shared by the scheduler and the task runners.</summary>
+internal sealed class RunState : IDisposable
+{
+    private readonly object _publishLock = new();
+    private readonly List<TaskResult> _finished = [];
+    private readonly ConcurrentDictionary<string, TaskResult> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _rawOutputs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskDefinition> _tasks;
+    private string? _scratchRoot;
+    private int _scratchCounter;
+    private string? _firstFailure;
+
+    public RunState(ExecutionPlan plan, RunOptions options, string executionId, int maxParallel, Action slotReleased)
+    {
+        Plan = plan;
+        Options = options;
+        ExecutionId = executionId;
+        StartedAt = DateTimeOffset.UtcNow;
+        Masker = new SecretMasker(options.Secrets.Values);
+        Slots = new SlotPool(maxParallel, slotReleased);
+        WorkflowDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.Workflow.Path)) ?? Directory.GetCurrentDirectory();
+        _tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        foreach (var t in plan.Workflow.Tasks) _tasks.TryAdd(t.Id.Value, t);
+        StopRunning = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
+        Environment = new RunEnvironment(this);
+    }
+
+    public ExecutionPlan Plan { get; }
+    public WorkflowDefinition Workflow => Plan.Workflow;
+    public RunOptions Options { get; }
+    public string ExecutionId { get; }
+    public DateTimeOffset StartedAt { get; }
+    public SecretMasker Masker { get; }
+    public SlotPool Slots { get; }
+    public string WorkflowDirectory { get; }
+    public HttpClients Http { get; } = new();
+    public RunEnvironment Environment { get; }
+
+    /// <summary>Cancelled at the first failure when fail-fast is on.</summary>
+    public CancellationTokenSource StopRunning { get; }
+
+    /// <summary>The user's cancellation (Ctrl-C) of the whole run.</summary>
+    public CancellationToken UserToken { get; set; }
+    public bool Cancelled => UserToken.IsCancellationRequested;
+
+    /// <summary>True once a task failed without continue_on_error: nothing new starts but clean-up tasks.</summary>
+    public bool Failing => _firstFailure is not null;
+    public string? FirstFailure => _firstFailure;
+
+    public TaskDefinition Find(string id) => _tasks[id];
+
+    public IReadOnlyList<TaskResult> Finished { get { lock (_publishLock) return _finished.ToList(); } }
+
+    public TaskResult? Latest(string taskId) => _latest.TryGetValue(taskId, out var r) ? r : null;
+
+    public IReadOnlyDictionary<string, string>? RawOutputs(string taskId) => _rawOutputs.TryGetValue(taskId, out var o) ? o : null;
+
+    public void Fail(TaskResult result)
+    {
+        var message = $"task '{result.InstanceId}' {result.State.Name()}" + (result.Error is null ? "" : $": {result.Error}");
+        if (Interlocked.CompareExchange(ref _firstFailure, message, null) is null && Options.FailFast)
+            StopRunning.Cancel();
+    }
+
+    /// <summary>Stores a finished task instance (raw outputs kept for later expressions) and publishes it masked.</summary>
+    public TaskResult Record(TaskResult raw)
+    {
+        _rawOutputs[raw.TaskId] = raw.Outputs;
+        var masked = Masker.IsEmpty ? raw : raw with
+        {
+            Error = Masker.ApplyOrNull(raw.Error),
+            Outputs = Masker.Apply(raw.Outputs),
+            Stdout = Masker.Apply(raw.Stdout),
+            Stderr = Masker.Apply(raw.Stderr),
+            Attempts = raw.Attempts.Select(a => a with { Error = Masker.ApplyOrNull(a.Error) }).ToList(),
+        };
+        _latest[raw.TaskId] = masked;
+        lock (_publishLock) _finished.Add(masked);
+        Publish(new TaskFinished(ExecutionId, DateTimeOffset.UtcNow, masked));
+        return masked;
+    }
+
+    public void Publish(RunEvent e)
+    {
+        lock (_publishLock)
+        {
+            foreach (var o in Options.Observers) o.OnEvent(e);
+        }
+    }
+
+    public void Output(string instanceId, OutputStream stream, string line, bool live) =>
+        Publish(new TaskOutput(ExecutionId, DateTimeOffset.UtcNow, instanceId, stream, Masker.Apply(line), live));
+
+    /// <summary>A fresh folder for one attempt (scripts, the outputs file). All of them go when the run ends.</summary>
+    public string NewScratchDirectory()
+    {
+        if (_scratchRoot is null)
+            Interlocked.CompareExchange(ref _scratchRoot, Path.Combine(Path.GetTempPath(), "pipeline-" + ExecutionId), null);
+        var dir = Path.Combine(_scratchRoot, Interlocked.Increment(ref _scratchCounter).ToString());
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>The <c>tasks</c> expression root: each task's latest status, exit code, outputs, ...</summary>
+    public ExprValue TasksValue()
+    {
+        var entries = new List<KeyValuePair<string, ExprValue>>();
+        foreach (var (id, r) in _latest)
+        {
+            var outputs = RawOutputs(id) ?? r.Outputs;
+            entries.Add(new(id, ExprValue.Object(
+            [
+                new("status", ExprValue.String(r.State.Name())),
+                new("exit_code", r.ExitCode is { } c ? ExprValue.Number(c) : ExprValue.Null),
+                new("outputs", ExprValue.Object(outputs.Select(o => new KeyValuePair<string, ExprValue>(o.Key, ExprValue.String(o.Value))))),
+                new("duration", ExprValue.Number(Math.Round(r.Duration.TotalSeconds, 3))),
+                new("attempts", ExprValue.Number(r.Attempts.Count)),
+                new("error", ExprValue.String(r.Error)),
+                new("stdout", ExprValue.String(r.Stdout)),
+                new("stderr", ExprValue.String(r.Stderr)),
+            ])));
+        }
+        return ExprValue.Object(entries);
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        Slots.Dispose();
+        StopRunning.Dispose();
+        if (_scratchRoot is not null)
+        {
+            try { Directory.Delete(_scratchRoot, recursive: true); }
+            catch (IOException) { /* a file still open on Windows: temp space is cleaned by the OS */ }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

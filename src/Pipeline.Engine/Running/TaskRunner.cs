@@ -1,0 +1,268 @@
+using Pipeline.Core.Expressions;
+using Pipeline.Core.Model;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Executors;
+using Polly;
+using Polly.Retry;
+
+namespace Pipeline.Engine.Running;
+
+/// <summary>
+/// Runs one task instance from start to end: its condition, a slot, attempts with the timeout and
+/// the retry policy (Polly), the result, then its on_success / on_failure callbacks.
+/// </summary>
+internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
+{
+    public async Task<TaskResult> RunAsync(TaskDefinition task, TaskInstance instance, CancellationToken token)
+    {
+        var holdsSlot = instance.HoldsSlot;
+        try
+        {
+            var env = run.Environment.For(task, instance.Scope);
+            if (instance.Subject is { } subject) env = WithSubject(env, subject);
+            var context = run.Environment.NewContext(env, instance.UpstreamFailed, instance.Scope);
+
+            var skip = CheckCondition(task, instance, context, out var conditionError);
+            if (conditionError is not null) return Finish(task, instance, Single(TaskState.Failed, conditionError), null);
+            if (skip is not null) return Finish(task, instance, null, skip);
+
+            var executor = executors.For(task.Type);
+            if (executors.NeedsSlot(task.Type) && !holdsSlot)
+            {
+                await run.Slots.TakeAsync(token).ConfigureAwait(false);
+                holdsSlot = true;
+            }
+            var attempts = await RunAttemptsAsync(task, instance, executor, context, env, token).ConfigureAwait(false);
+            if (holdsSlot) { holdsSlot = false; run.Slots.Release(); }
+            var result = Finish(task, instance, attempts, null);
+            await RunCallbacksAsync(task, result, token).ConfigureAwait(false);
+            return result;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return Finish(task, instance, null, "cancelled before it started", TaskState.Cancelled);
+        }
+        finally
+        {
+            if (holdsSlot) run.Slots.Release();
+        }
+    }
+
+    /// <summary>Binds children to the instance that invokes them, so their ids say who did.</summary>
+    public IChildTaskRunner ChildrenOf(string parentInstance, IReadOnlyDictionary<string, ExprValue>? parentScope) => new ChildRunner(this, parentInstance, parentScope);
+
+    private sealed class ChildRunner(TaskRunner runner, string parent, IReadOnlyDictionary<string, ExprValue>? parentScope) : IChildTaskRunner
+    {
+        public Task<TaskResult> RunChildAsync(TaskDefinition child, string role, IReadOnlyDictionary<string, ExprValue>? scope, string? instanceSuffix, CancellationToken cancellationToken)
+        {
+            var instance = new TaskInstance
+            {
+                InstanceId = $"{parent}/{child.Id.Value}{instanceSuffix}",
+                Role = role,
+                Parent = parent,
+                Scope = scope ?? parentScope, // a loop item's children still see its item and index
+            };
+            return runner.RunAsync(child, instance, cancellationToken);
+        }
+    }
+
+    /// <returns>A reason to skip, or null to run.</returns>
+    private string? CheckCondition(TaskDefinition task, TaskInstance instance, ExpressionContext context, out string? error)
+    {
+        error = null;
+        if (task is ConditionalTask || task.Condition is not { } condition) return null; // a conditional's condition picks the branch
+        var parsed = Parser.Parse(ConditionText.Strip(condition.Value));
+        if (!parsed.Success)
+        {
+            error = $"condition '{condition.Value}' does not parse: {parsed.Error!.Message}";
+            return null;
+        }
+        try
+        {
+            // Callbacks run because of an outcome: the implicit success() would defeat on_failure.
+            var ok = instance.IsCallback ? Evaluator.Evaluate(parsed, context).IsTruthy : Evaluator.EvaluateCondition(parsed, context);
+            return ok ? null : $"condition '{condition.Value}' is false";
+        }
+        catch (ExpressionException e)
+        {
+            error = $"condition '{condition.Value}': {e.Message}";
+            return null;
+        }
+    }
+
+    private async Task<List<Attempt>> RunAttemptsAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
+        ExpressionContext context, IReadOnlyDictionary<string, string?> env, CancellationToken token)
+    {
+        var attempts = new List<Attempt>();
+        var cwd = WorkingDirectory(task, context);
+        var live = task is ShellTask { LiveOutput: true };
+
+        async ValueTask<Attempt> One(CancellationToken t)
+        {
+            var number = attempts.Count + 1;
+            run.Publish(new TaskStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, task.Id.Value, task.DisplayName, instance.Role, number));
+            var attempt = await AttemptAsync(task, instance, executor, context, env, cwd, live, number, t).ConfigureAwait(false);
+            attempts.Add(attempt);
+            return attempt;
+        }
+
+        var pipeline = RetryPipeline(task, instance);
+        try
+        {
+            await pipeline.ExecuteAsync(One, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cancelled during a retry delay: the last attempt stands, the task is cancelled.
+            var now = DateTimeOffset.UtcNow;
+            attempts.Add(new Attempt(new AttemptRecord(attempts.Count + 1, now, now, TaskState.Cancelled, null, "cancelled while waiting to retry"), null));
+        }
+        return attempts;
+    }
+
+    private ResiliencePipeline<Attempt> RetryPipeline(TaskDefinition task, TaskInstance instance)
+    {
+        if (task.Retry is not { Attempts: > 1 } retry) return ResiliencePipeline<Attempt>.Empty;
+        return new ResiliencePipelineBuilder<Attempt>().AddRetry(new RetryStrategyOptions<Attempt>
+        {
+            ShouldHandle = a => ValueTask.FromResult(a.Outcome.Result is { } r && r.Record.State.IsFailure()),
+            MaxRetryAttempts = retry.Attempts - 1,
+            Delay = TimeSpan.FromMilliseconds(retry.DelayMs),
+            BackoffType = retry.Backoff == Backoff.Exponential ? DelayBackoffType.Exponential : DelayBackoffType.Constant,
+            UseJitter = retry.Backoff == Backoff.Exponential,
+            MaxDelay = retry.MaxDelayMs is { } max ? TimeSpan.FromMilliseconds(max) : null,
+            OnRetry = a =>
+            {
+                if (a.Outcome.Result is { } failed)
+                    run.Publish(new TaskRetrying(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId,
+                        failed.Record with { Error = run.Masker.ApplyOrNull(failed.Record.Error) }, a.RetryDelay));
+                return default;
+            },
+        }).Build();
+    }
+
+    private async Task<Attempt> AttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
+        IReadOnlyDictionary<string, string?> env, string cwd, bool live, int number, CancellationToken token)
+    {
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(token);
+        if (task.Timeout is { } timeout) attemptToken.CancelAfter(TimeSpan.FromSeconds(timeout.Value));
+        var started = DateTimeOffset.UtcNow;
+        ExecutionOutcome outcome;
+        TaskState state;
+        try
+        {
+            var invocation = new TaskInvocation
+            {
+                Task = task,
+                InstanceId = instance.InstanceId,
+                Attempt = number,
+                Expressions = context,
+                Environment = env,
+                WorkingDirectory = cwd,
+                WorkflowDirectory = run.WorkflowDirectory,
+                ScratchDirectory = run.NewScratchDirectory(),
+                Output = (stream, line) => run.Output(instance.InstanceId, stream, line, live),
+                Children = ChildrenOf(instance.InstanceId, instance.Scope),
+                Http = run.Http,
+            };
+            outcome = await executor.ExecuteAsync(invocation, attemptToken.Token).ConfigureAwait(false);
+            state = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            outcome = ExecutionOutcome.Fail(run.Cancelled ? "cancelled" : "cancelled: the run is stopping after a failure");
+            state = TaskState.Cancelled;
+        }
+        catch (OperationCanceledException) when (attemptToken.IsCancellationRequested)
+        {
+            outcome = ExecutionOutcome.Fail($"timed out after {DurationText.Format(TimeSpan.FromSeconds(task.Timeout!.Value.Value))}; its processes were killed");
+            state = TaskState.TimedOut;
+        }
+        catch (ExpressionException e)
+        {
+            outcome = ExecutionOutcome.Fail($"expression: {e.Message}");
+            state = TaskState.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidOperationException or CliWrap.Exceptions.CliWrapException)
+        {
+            outcome = ExecutionOutcome.Fail(e.Message);
+            state = TaskState.Failed;
+        }
+        return new Attempt(new AttemptRecord(number, started, DateTimeOffset.UtcNow, state, outcome.ExitCode, outcome.Error), outcome);
+    }
+
+    private string WorkingDirectory(TaskDefinition task, ExpressionContext context)
+    {
+        for (var t = task; t is not null; t = t.Owner is null ? null : run.Find(t.Owner))
+            if (t.Cwd is { } cwd) return Path.GetFullPath(RunEnvironment.Render(cwd.Value, context), run.WorkflowDirectory);
+        return run.WorkflowDirectory;
+    }
+
+    private async Task RunCallbacksAsync(TaskDefinition task, TaskResult result, CancellationToken token)
+    {
+        var failed = result.State.IsFailure() || result.State == TaskState.Cancelled;
+        var callbacks = result.State == TaskState.Succeeded ? task.OnSuccess : failed ? task.OnFailure : [];
+        // on_failure is clean-up: it runs even when the run is stopping or was cancelled, until a second Ctrl-C.
+        var callbackToken = failed ? run.Options.CleanupToken : token;
+        foreach (var r in callbacks)
+        {
+            var instance = new TaskInstance
+            {
+                InstanceId = $"{result.InstanceId}/{r.Id}",
+                Role = failed ? "on_failure" : "on_success",
+                Parent = result.InstanceId,
+                UpstreamFailed = failed,
+                Subject = result,
+            };
+            await RunAsync(run.Find(r.Id), instance, callbackToken).ConfigureAwait(false);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string?> WithSubject(IReadOnlyDictionary<string, string?> env, TaskResult subject) =>
+        new Dictionary<string, string?>(env, StringComparer.Ordinal)
+        {
+            ["WORKFLOW_TASK_ID"] = subject.TaskId,
+            ["WORKFLOW_TASK_STATUS"] = subject.State.Name(),
+            ["WORKFLOW_TASK_ERROR"] = subject.Error ?? "",
+            ["WORKFLOW_TASK_EXIT_CODE"] = subject.ExitCode?.ToString() ?? "",
+        };
+
+    private static List<Attempt> Single(TaskState state, string error)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return [new Attempt(new AttemptRecord(1, now, now, state, null, error), ExecutionOutcome.Fail(error))];
+    }
+
+    private TaskResult Finish(TaskDefinition task, TaskInstance instance, List<Attempt>? attempts, string? reason, TaskState notRunState = TaskState.Skipped)
+    {
+        var last = attempts?[^1];
+        var outcome = attempts?.LastOrDefault(a => a.Outcome is not null)?.Outcome;
+        var state = last?.Record.State ?? notRunState;
+        var result = new TaskResult
+        {
+            InstanceId = instance.InstanceId,
+            TaskId = task.Id.Value,
+            TaskType = task.Type.ToString().ToLowerInvariant(),
+            State = state,
+            Role = instance.Role,
+            Parent = instance.Parent,
+            StartedAt = attempts?[0].Record.StartedAt,
+            FinishedAt = last?.Record.FinishedAt ?? DateTimeOffset.UtcNow,
+            Attempts = attempts?.Select(a => a.Record).ToList() ?? [],
+            ExitCode = last?.Record.ExitCode,
+            Error = last?.Record.Error,
+            Reason = reason,
+            ContinuedOnError = task.ContinueOnError && state.IsFailure(),
+            Outputs = outcome?.Outputs ?? new Dictionary<string, string>(),
+            Stdout = outcome?.Stdout ?? "",
+            Stderr = outcome?.Stderr ?? "",
+        };
+        var masked = run.Record(result);
+        // A DAG task, callback or rollback task that fails fails the run; children report to their parent.
+        if (instance.Role is "dag" or "on_success" or "on_failure" or "rollback" && state.IsFailure() && !result.ContinuedOnError)
+            run.Fail(masked);
+        return masked;
+    }
+
+    internal sealed record Attempt(AttemptRecord Record, ExecutionOutcome? Outcome);
+}

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Executors;
+using Pipeline.Engine.Planning;
+
+namespace Pipeline.Engine.Running;
+
+/// <summary>
+/// Runs a workflow: the DAG in parallel (see <see cref="DagScheduler"/>), then, when the run failed
+/// or was cancelled, the workflow's rollback tasks. Publishes every step as an event and returns
+/// the run's result. The engine reads no workflow files and writes to no console.
+/// </summary>
+public sealed class WorkflowEngine
+{
+    /// <summary>Refuses a plan the engine cannot run (task types without an executor); null when it can.</summary>
+    public static string? CheckSupported(ExecutionPlan plan, RunOptions? options = null)
+    {
+        var registry = new ExecutorRegistry(_ => throw new InvalidOperationException(), options?.Executors);
+        var unsupported = plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type)).ToList();
+        if (unsupported.Count == 0) return null;
+        var t = unsupported[0];
+        return $"{plan.Workflow.Path}({t.TypeSpan.Line},{t.TypeSpan.Column}): task '{t.Id.Value}' has type '{t.Type.ToString().ToLowerInvariant()}', " +
+               "which this version of the engine cannot run yet (shell, http, javascript, python, conditional, parallel and loop can)";
+    }
+
+    public async Task<RunResult> RunAsync(ExecutionPlan plan, RunOptions options, CancellationToken cancellationToken = default)
+    {
+        var executionId = options.ExecutionId ?? NewExecutionId();
+        var maxParallel = Math.Max(1, options.MaxParallel ?? plan.Workflow.MaxParallel?.Value ?? Environment.ProcessorCount);
+        DagScheduler? scheduler = null;
+        using var run = new RunState(plan, options, executionId, maxParallel, () => scheduler?.SlotReleased()) { UserToken = cancellationToken };
+        var registry = new ExecutorRegistry(run.Find, options.Executors);
+        var runner = new TaskRunner(run, registry);
+        scheduler = new DagScheduler(run, runner, registry);
+
+        run.Publish(new RunStarted(executionId, run.StartedAt, plan, maxParallel));
+        await scheduler.RunAsync(cancellationToken).ConfigureAwait(false);
+
+        if (run.Failing || cancellationToken.IsCancellationRequested)
+            await Rollback.RunAsync(run, runner, scheduler.Done).ConfigureAwait(false);
+
+        var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled : run.Failing ? RunStatus.Failed : RunStatus.Succeeded;
+        var result = new RunResult
+        {
+            ExecutionId = executionId,
+            Workflow = plan.Workflow.Name.Value,
+            File = plan.Workflow.Path,
+            Status = status,
+            StartedAt = run.StartedAt,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Tasks = run.Finished,
+            CriticalPathTaken = CriticalPathTaken(plan, scheduler.Done),
+            Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure,
+        };
+        run.Publish(new RunFinished(executionId, result.FinishedAt, result));
+        return result;
+    }
+
+    /// <summary>UTC start time to the millisecond, then random hex: ids sort by start time and never collide in practice.</summary>
+    public static string NewExecutionId() =>
+        DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'") + "-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+
+    /// <summary>From the DAG task that finished last, back through the dependency that finished last each time.</summary>
+    private static IReadOnlyList<string> CriticalPathTaken(ExecutionPlan plan, IReadOnlyDictionary<string, TaskResult> done)
+    {
+        var ran = done.Values.Where(r => r.StartedAt is not null).ToList();
+        if (ran.Count == 0) return [];
+        var path = new List<string>();
+        string? current = ran.MaxBy(r => r.FinishedAt)!.TaskId;
+        while (current is not null)
+        {
+            path.Add(current);
+            current = plan.Graph.Dependencies[current]
+                .Where(d => done.TryGetValue(d, out var r) && r.StartedAt is not null)
+                .MaxBy(d => done[d].FinishedAt);
+        }
+        path.Reverse();
+        return path;
+    }
+}
