@@ -169,6 +169,13 @@ public class RemainingCodeTests
     }
 
     [Fact]
+    public void Rollback_task_may_name_the_tasks_it_undoes_in_depends_on()
+    {
+        var diagnostics = TestHelpers.Validate("""{ "name": "t", "rollback": ["undo"], "tasks": [ { "id": "a", "type": "shell", "command": "x" }, { "id": "undo", "type": "shell", "command": "y", "depends_on": ["a"] } ] }""");
+        Assert.DoesNotContain(diagnostics, d => d.Descriptor.Code == "WF2009");
+    }
+
+    [Fact]
     public void Environment_checks_find_missing_files_directories_and_includes()
     {
         var dir = Path.Combine(Path.GetTempPath(), "pipeline-env-" + Guid.NewGuid().ToString("N"));

@@ -61,7 +61,10 @@ internal static class ReferenceRules
                 bag.Report(Descriptors.UnknownChildTask, r.Span, $"the workflow's rollback lists unknown task '{r.Id}'", ctx.UnknownHint(r.Id));
 
         // An invoked task does not take part in the DAG, so its depends_on would silently do nothing.
-        foreach (var task in ctx.Workflow.Tasks.Where(t => t.Owner is null && invoked.Contains(t.Id.Value) && t.DependsOn.Count > 0))
+        // Rollback tasks are the exception: their depends_on names the tasks they undo.
+        var invokedByTasks = new HashSet<string>(ctx.Workflow.Tasks.SelectMany(t => t.InvokedTasks()).Where(x => x.Role != "call").Select(x => x.Ref.Id), System.StringComparer.Ordinal);
+        var rollbackOnly = new HashSet<string>(ctx.Workflow.Rollback.Select(r => r.Id).Where(id => !invokedByTasks.Contains(id)), System.StringComparer.Ordinal);
+        foreach (var task in ctx.Workflow.Tasks.Where(t => t.Owner is null && invoked.Contains(t.Id.Value) && !rollbackOnly.Contains(t.Id.Value) && t.DependsOn.Count > 0))
             bag.Report(Descriptors.CallbackWithDependencies, task.DependsOn[0].Span,
                 $"task '{task.Id.Value}' runs only when another task invokes it (callback, branch, group or rollback), so its depends_on is ignored",
                 "remove depends_on, or stop invoking the task and let it run in the DAG");
