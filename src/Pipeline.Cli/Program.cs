@@ -9,6 +9,8 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     GlobalOptions.Config,
     GlobalOptions.Format,
     ValidateCommand.Create(),
+    RunCommand.Create(),
+    GraphCommand.Create(),
 };
 
 var parse = root.Parse(args);

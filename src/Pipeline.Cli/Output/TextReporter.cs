@@ -47,7 +47,7 @@ public static class TextReporter
             output.WriteLine($"    schedule \"{trigger.Schedule.Value}\": {Core.Scheduling.CronSchedule.Describe(trigger.Schedule.Value)}{(trigger.Timezone is { } tz ? $" ({tz.Value})" : " (UTC)")}");
     }
 
-    private static void WriteDiagnostic(TextWriter output, Diagnostic d, Core.Text.SourceDocument? document)
+    internal static void WriteDiagnostic(TextWriter output, Diagnostic d, Core.Text.SourceDocument? document)
     {
         output.WriteLine(d.ToCanonicalString());
         if (document is not null && d.Span.Line >= 1 && d.Span.Line <= document.LineCount)

@@ -130,6 +130,10 @@ public static class Descriptors
         "workflow validate in an empty directory");
     public static readonly DiagnosticDescriptor ConfigInvalid = new("WF4008", "Invalid configuration file", DiagnosticCategory.Environment, Severity.Error,
         ".workflow-config.json that is not valid");
+    public static readonly DiagnosticDescriptor SecretNotSet = new("WF4009", "Secret has no value", DiagnosticCategory.Environment, Severity.Error,
+        "\"secrets\": [\"API_TOKEN\"] and workflow run without API_TOKEN in the environment");
+    public static readonly DiagnosticDescriptor TaskTypeNotRunnable = new("WF4010", "Task type cannot run yet", DiagnosticCategory.Environment, Severity.Error,
+        "workflow run on a workflow with a sql task, before the sql executor exists");
 
     private static IReadOnlyList<DiagnosticDescriptor>? _all;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pipeline.Core.Diagnostics;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Executors;
 using Pipeline.Engine.Planning;
@@ -12,15 +13,15 @@ namespace Pipeline.Engine.Running;
 /// </summary>
 public sealed class WorkflowEngine
 {
-    /// <summary>Refuses a plan the engine cannot run (task types without an executor); null when it can.</summary>
-    public static string? CheckSupported(ExecutionPlan plan, RunOptions? options = null)
+    /// <summary>Tasks the engine cannot run (types without an executor yet), as WF4010 diagnostics.</summary>
+    public static IReadOnlyList<Diagnostic> CheckSupported(ExecutionPlan plan, RunOptions? options = null)
     {
         var registry = new ExecutorRegistry(_ => throw new InvalidOperationException(), options?.Executors);
-        var unsupported = plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type)).ToList();
-        if (unsupported.Count == 0) return null;
-        var t = unsupported[0];
-        return $"{plan.Workflow.Path}({t.TypeSpan.Line},{t.TypeSpan.Column}): task '{t.Id.Value}' has type '{t.Type.ToString().ToLowerInvariant()}', " +
-               "which this version of the engine cannot run yet (shell, http, javascript, python, conditional, parallel and loop can)";
+        return plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type))
+            .Select(t => new Diagnostic(Descriptors.TaskTypeNotRunnable, t.TypeSpan,
+                $"task '{t.Id.Value}' has type '{t.Type.ToString().ToLowerInvariant()}', which this version of the engine cannot run yet",
+                "shell, http, javascript, python, conditional, parallel and loop tasks run today; docker and sql follow"))
+            .ToList();
     }
 
     public async Task<RunResult> RunAsync(ExecutionPlan plan, RunOptions options, CancellationToken cancellationToken = default)

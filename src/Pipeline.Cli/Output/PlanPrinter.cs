@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipeline.Core.Model;
+using Pipeline.Engine.Planning;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Cli.Output;
+
+/// <summary><c>workflow run --dry-run</c>: what would run, in which order, and how long it may take; nothing is started.</summary>
+public static class PlanPrinter
+{
+    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel)
+    {
+        var w = plan.Workflow;
+        var g = plan.Graph;
+        output.WriteLine($"Plan for {w.Name.Value} ({w.Path})");
+        output.WriteLine($"  {PlainRunDisplay.Plural(g.Nodes.Count, "task")} in {PlainRunDisplay.Plural(g.Levels.Count, "level")}, up to {g.MaxWidth} at once; max parallel {maxParallel}");
+        for (var i = 0; i < g.Levels.Count; i++)
+            output.WriteLine($"  level {i}: {string.Join(", ", g.Levels[i].OrderByDescending(id => plan.RemainingPath[id]).Select(id => Describe(g.Task(id))))}");
+        var path = plan.CriticalPath;
+        if (path.Count > 0)
+            output.WriteLine($"  critical path: {string.Join(" → ", path)} (estimated {DurationText.Format(TimeSpan.FromSeconds(plan.EstimatedSeconds))}, from timeouts; tasks without one count 1s)");
+        foreach (var t in w.Tasks)
+            foreach (var (role, r) in t.InvokedTasks().Where(x => x.Role != "call"))
+                output.WriteLine($"  {r.Id}: runs as {role} of {t.Id.Value}");
+        if (w.Rollback.Count > 0)
+            output.WriteLine($"  rollback on failure: {string.Join(", ", w.Rollback.Select(r => r.Id))}");
+        output.WriteLine("Nothing was run (--dry-run).");
+    }
+
+    public static void WriteJson(TextWriter output, ExecutionPlan plan, int maxParallel)
+    {
+        var g = plan.Graph;
+        var json = new JsonObject
+        {
+            ["workflow"] = plan.Workflow.Name.Value,
+            ["file"] = plan.Workflow.Path,
+            ["max_parallel"] = maxParallel,
+            ["levels"] = new JsonArray(g.Levels.Select(l => (JsonNode)new JsonArray(l.Select(id => (JsonNode)id!).ToArray())).ToArray()),
+            ["critical_path"] = new JsonArray(plan.CriticalPath.Select(id => (JsonNode)id!).ToArray()),
+            ["estimated_seconds"] = plan.EstimatedSeconds,
+            ["tasks"] = new JsonArray(g.Nodes.Select(id => (JsonNode)new JsonObject
+            {
+                ["id"] = id,
+                ["type"] = g.Task(id).Type.ToString().ToLowerInvariant(),
+                ["depends_on"] = new JsonArray(g.Dependencies[id].Select(d => (JsonNode)d!).ToArray()),
+                ["remaining_seconds"] = plan.RemainingPath[id],
+            }).ToArray()),
+        };
+        output.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static string Describe(TaskDefinition t)
+    {
+        var parts = new List<string> { t.Type.ToString().ToLowerInvariant() };
+        if (t.Timeout is { } timeout) parts.Add("timeout " + DurationText.Format(TimeSpan.FromSeconds(timeout.Value)));
+        if (t.Retry is { } retry) parts.Add($"{retry.Attempts} attempts");
+        if (t.Condition is { } c) parts.Add($"if {c.Value}");
+        return $"{t.Id.Value} ({string.Join(", ", parts)})";
+    }
+}

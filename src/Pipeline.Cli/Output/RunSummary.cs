@@ -1,0 +1,58 @@
+using Pipeline.Engine.Running;
+using Spectre.Console;
+
+namespace Pipeline.Cli.Output;
+
+/// <summary>The table printed at the end of a run: every task instance, then the verdict, critical path and report path.</summary>
+public static class RunSummary
+{
+    public static void Write(IAnsiConsole console, RunResult run, string? reportPath, bool quiet)
+    {
+        if (!quiet)
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("Task").AddColumn("Status").AddColumn(new TableColumn("Attempts").RightAligned())
+                .AddColumn(new TableColumn("Duration").RightAligned()).AddColumn(new TableColumn("Exit").RightAligned()).AddColumn("Detail");
+            foreach (var t in run.Tasks.OrderBy(t => t.StartedAt ?? t.FinishedAt))
+            {
+                table.AddRow(
+                    Markup.Escape(t.InstanceId),
+                    Status(t),
+                    t.Attempts.Count == 0 ? "" : t.Attempts.Count.ToString(),
+                    t.StartedAt is null ? "" : DurationText.Format(t.Duration),
+                    t.ExitCode?.ToString() ?? "",
+                    Markup.Escape(Shorten(t.Error ?? t.Reason ?? "", 70)));
+            }
+            console.Write(table);
+        }
+        var verdict = run.Status switch
+        {
+            RunStatus.Succeeded => $"[green]✓ {Markup.Escape(run.Workflow)} succeeded[/] in {DurationText.Format(run.Duration)}",
+            RunStatus.Cancelled => $"[yellow]■ {Markup.Escape(run.Workflow)} cancelled[/] after {DurationText.Format(run.Duration)}",
+            _ => $"[red]✗ {Markup.Escape(run.Workflow)} failed[/] after {DurationText.Format(run.Duration)}: {Markup.Escape(run.Error ?? "")}",
+        };
+        console.MarkupLine(verdict);
+        if (!quiet && run.CriticalPathTaken.Count > 0)
+            console.MarkupLine($"Critical path: {Markup.Escape(string.Join(" → ", run.CriticalPathTaken))}");
+        if (reportPath is not null)
+            console.MarkupLine($"Report: {Markup.Escape(Path.GetRelativePath(Directory.GetCurrentDirectory(), reportPath))}");
+    }
+
+    private static string Status(TaskResult t)
+    {
+        var name = Markup.Escape(t.State.Name() + (t.ContinuedOnError ? " (continued)" : ""));
+        return t.State switch
+        {
+            TaskState.Succeeded => $"[green]{name}[/]",
+            TaskState.Failed or TaskState.TimedOut => $"[red]{name}[/]",
+            TaskState.Cancelled => $"[yellow]{name}[/]",
+            _ => $"[grey]{name}[/]",
+        };
+    }
+
+    private static string Shorten(string s, int max)
+    {
+        s = s.Replace('\n', ' ');
+        return s.Length <= max ? s : s[..(max - 1)] + "…";
+    }
+}

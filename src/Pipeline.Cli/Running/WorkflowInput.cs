@@ -1,0 +1,72 @@
+using Pipeline.Cli.Output;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Loading;
+using Pipeline.Core.Model;
+using Pipeline.Core.Validation;
+
+namespace Pipeline.Cli.Running;
+
+/// <summary>
+/// Finds, reads and validates the one workflow a command works on. The argument is a file, or the
+/// name of a workflow (its "name" or its file name without extension) among the files
+/// <c>workflow validate</c> finds by default. Problems are printed as diagnostics.
+/// </summary>
+public static class WorkflowInput
+{
+    public static WorkflowDefinition? Load(string? argument, FileInfo? configFile, bool verbose, TextWriter error)
+    {
+        var general = new List<Diagnostic>();
+        var config = CliConfig.Load(configFile, general);
+        foreach (var d in general) TextReporter.WriteDiagnostic(error, d, null);
+        if (general.Any(d => d.Severity == Severity.Error)) return null;
+
+        var path = Resolve(argument, error);
+        if (path is null) return null;
+        var read = WorkflowLoader.Load(path);
+        var diagnostics = WorkflowValidator.Validate(read)
+            .Select(config.Apply).Where(d => d is not null).Select(d => d!).ToList();
+        foreach (var d in diagnostics)
+            if (d.Severity != Severity.Info || verbose) TextReporter.WriteDiagnostic(error, d, read.Document);
+        if (diagnostics.Any(d => d.Severity == Severity.Error) || read.Workflow is null)
+        {
+            error.WriteLine($"{path}: not run: fix the errors above (workflow validate {path} checks the file)");
+            return null;
+        }
+        return read.Workflow;
+    }
+
+    private static string? Resolve(string? argument, TextWriter error)
+    {
+        if (argument is not null && File.Exists(argument)) return argument;
+        if (argument is not null && Directory.Exists(argument))
+        {
+            error.WriteLine($"{argument}: is a directory; give a workflow file or a workflow name");
+            return null;
+        }
+        var (files, _) = FileDiscovery.Find([]);
+        var candidates = files.Where(f => WorkflowFiles.KindOf(f) == WorkflowFileKind.WorkflowJson).ToList();
+        if (argument is null)
+        {
+            if (candidates.Count == 1) return candidates[0];
+            error.WriteLine(candidates.Count == 0
+                ? "workflow: no workflow file found here; give a path (workflow run path/to/x.workflow.json)"
+                : $"workflow: several workflows here; name one: {string.Join(", ", candidates.Select(Stem))}");
+            return null;
+        }
+        foreach (var f in candidates)
+        {
+            if (Stem(f).Equals(argument, StringComparison.OrdinalIgnoreCase)) return f;
+            var read = WorkflowLoader.Load(f);
+            if (read.Workflow?.Name.Value.Equals(argument, StringComparison.OrdinalIgnoreCase) == true) return f;
+        }
+        error.WriteLine($"{argument}(1,1): error WF1006: no such file, and no workflow of that name here" +
+            (candidates.Count > 0 ? $"; workflows found: {string.Join(", ", candidates.Select(Stem))}" : ""));
+        return null;
+    }
+
+    private static string Stem(string file)
+    {
+        var name = Path.GetFileName(file);
+        return name.EndsWith(".workflow.json", StringComparison.OrdinalIgnoreCase) ? name[..^".workflow.json".Length] : Path.GetFileNameWithoutExtension(name);
+    }
+}

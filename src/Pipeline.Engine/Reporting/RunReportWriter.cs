@@ -1,0 +1,134 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Engine.Reporting;
+
+/// <summary>
+/// Writes a run's record under <c>&lt;state-dir&gt;/runs/&lt;execution-id&gt;/</c>: every task's stdout and
+/// stderr as they arrive in <c>logs/&lt;instance&gt;.stdout.log</c> and <c>.stderr.log</c>, and
+/// <c>report.json</c> at the end. Lines arrive already masked. An observer like any other.
+/// </summary>
+public sealed class RunReportWriter : IRunObserver, IDisposable
+{
+    private readonly string _stateDirectory;
+    private readonly Dictionary<string, StreamWriter> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Stdout, string? Stderr)> _logs = new(StringComparer.Ordinal);
+    private string? _runDirectory;
+
+    public RunReportWriter(string stateDirectory) => _stateDirectory = stateDirectory;
+
+    /// <summary>The folder of the current run, once it started.</summary>
+    public string? RunDirectory => _runDirectory;
+
+    public string? ReportPath => _runDirectory is null ? null : Path.Combine(_runDirectory, "report.json");
+
+    /// <summary>The first error writing the report or logs; the run goes on without them.</summary>
+    public string? Error { get; private set; }
+
+    public void OnEvent(RunEvent e)
+    {
+        try
+        {
+            switch (e)
+            {
+                case RunStarted s:
+                    _runDirectory = Path.GetFullPath(Path.Combine(_stateDirectory, "runs", s.ExecutionId));
+                    Directory.CreateDirectory(Path.Combine(_runDirectory, "logs"));
+                    break;
+                case TaskOutput o when _runDirectory is not null:
+                    Writer(o.InstanceId, o.Stream).WriteLine(o.Line);
+                    break;
+                case TaskFinished f:
+                    Close(f.Result.InstanceId);
+                    break;
+                case RunFinished r when _runDirectory is not null:
+                    foreach (var id in _open.Keys.ToList()) Close(id[..id.LastIndexOf('|')]);
+                    File.WriteAllText(ReportPath!, ToJson(r.Result).ToJsonString(JsonOptions));
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Error ??= ex.Message;
+        }
+    }
+
+    private StreamWriter Writer(string instance, OutputStream stream)
+    {
+        var key = instance + "|" + stream;
+        if (_open.TryGetValue(key, out var w)) return w;
+        var file = Path.Combine(_runDirectory!, "logs", FileName(instance) + (stream == OutputStream.Stdout ? ".stdout.log" : ".stderr.log"));
+        w = new StreamWriter(file, append: true) { AutoFlush = false };
+        _open[key] = w;
+        var logs = _logs.GetValueOrDefault(instance);
+        _logs[instance] = stream == OutputStream.Stdout ? logs with { Stdout = file } : logs with { Stderr = file };
+        return w;
+    }
+
+    private void Close(string instance)
+    {
+        foreach (var stream in new[] { OutputStream.Stdout, OutputStream.Stderr })
+            if (_open.Remove(instance + "|" + stream, out var w)) w.Dispose();
+    }
+
+    /// <summary>Instance ids hold '/' and '[': file names get '__' and keep the rest.</summary>
+    public static string FileName(string instance) => instance.Replace("/", "__").Replace('\\', '_').Replace(':', '_');
+
+    private JsonObject ToJson(RunResult r) => new()
+    {
+        ["execution_id"] = r.ExecutionId,
+        ["workflow"] = r.Workflow,
+        ["file"] = r.File,
+        ["status"] = r.Status.ToString().ToLowerInvariant(),
+        ["started_at"] = r.StartedAt.ToString("O"),
+        ["finished_at"] = r.FinishedAt.ToString("O"),
+        ["duration_seconds"] = Math.Round(r.Duration.TotalSeconds, 3),
+        ["error"] = r.Error,
+        ["critical_path_taken"] = new JsonArray(r.CriticalPathTaken.Select(id => (JsonNode)id!).ToArray()),
+        ["tasks"] = new JsonArray(r.Tasks.Select(t => (JsonNode)TaskJson(t)).ToArray()),
+    };
+
+    private JsonObject TaskJson(TaskResult t)
+    {
+        var logs = _logs.GetValueOrDefault(t.InstanceId);
+        return new JsonObject
+        {
+            ["instance_id"] = t.InstanceId,
+            ["task_id"] = t.TaskId,
+            ["type"] = t.TaskType,
+            ["role"] = t.Role,
+            ["parent"] = t.Parent,
+            ["status"] = t.State.Name(),
+            ["started_at"] = t.StartedAt?.ToString("O"),
+            ["finished_at"] = t.FinishedAt?.ToString("O"),
+            ["duration_seconds"] = Math.Round(t.Duration.TotalSeconds, 3),
+            ["exit_code"] = t.ExitCode,
+            ["error"] = t.Error,
+            ["reason"] = t.Reason,
+            ["continued_on_error"] = t.ContinuedOnError,
+            ["attempts"] = new JsonArray(t.Attempts.Select(a => (JsonNode)new JsonObject
+            {
+                ["number"] = a.Number,
+                ["status"] = a.State.Name(),
+                ["started_at"] = a.StartedAt.ToString("O"),
+                ["duration_seconds"] = Math.Round(a.Duration.TotalSeconds, 3),
+                ["exit_code"] = a.ExitCode,
+                ["error"] = a.Error,
+            }).ToArray()),
+            ["outputs"] = new JsonObject(t.Outputs.Select(o => new KeyValuePair<string, JsonNode?>(o.Key, o.Value))),
+            ["stdout_log"] = logs.Stdout is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stdout),
+            ["stderr_log"] = logs.Stderr is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stderr),
+        };
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public void Dispose()
+    {
+        foreach (var w in _open.Values) w.Dispose();
+        _open.Clear();
+    }
+}
