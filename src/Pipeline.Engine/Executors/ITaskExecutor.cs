@@ -48,8 +48,12 @@ public sealed class TaskInvocation
     /// <summary>The workflow file's folder: relative paths in the task resolve against it.</summary>
     public required string WorkflowDirectory { get; init; }
 
-    /// <summary>A folder private to this attempt, deleted with the run's scratch space.</summary>
-    public required string ScratchDirectory { get; init; }
+    /// <summary>
+    /// Gives a path for a temporary file of this attempt (the file is not created), in a folder the
+    /// run deletes at its end. Files rather than a folder per attempt: creating and deleting thousands
+    /// of folders cost more than running a small task.
+    /// </summary>
+    public required Func<string, string> ScratchFile { get; init; }
 
     /// <summary>Publishes a line the task printed (masked and turned into an event by the engine).</summary>
     public required Action<OutputStream, string> Output { get; init; }

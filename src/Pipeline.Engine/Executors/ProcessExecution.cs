@@ -19,8 +19,8 @@ internal static class ProcessExecution
         if (!Directory.Exists(invocation.WorkingDirectory))
             return ExecutionOutcome.Fail($"working directory '{invocation.WorkingDirectory}' does not exist");
 
-        var outputPath = Path.Combine(invocation.ScratchDirectory, "outputs.txt");
-        File.WriteAllText(outputPath, "");
+        // Not created in advance: `>>` creates it, and most tasks publish nothing.
+        var outputPath = invocation.ScratchFile("outputs.txt");
         environment[OutputFile.Variable] = outputPath;
 
         var spec = new ProcessSpec(resolved, arguments, invocation.WorkingDirectory, environment);

@@ -4,7 +4,7 @@ namespace Pipeline.Engine.Executors;
 
 /// <summary>
 /// javascript and python: an inline <c>script</c> is written to a file in the attempt's scratch folder
-/// (so stack traces name a file) and run with <c>node</c> or <c>python3</c>; a <c>file</c> runs where
+/// (so stack traces name a file) in the run's scratch folder and run with <c>node</c> or <c>python3</c>; a <c>file</c> runs where
 /// it is. Inline JavaScript runs as CommonJS (<c>require</c> works). Arguments are rendered and passed as argv. Scripts read values from environment variables
 /// (<c>process.env.X</c>, <c>os.environ["X"]</c>); <c>${...}</c> is not substituted inside a script.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class ScriptExecutor : ITaskExecutor
         string path;
         if (task.Script is not null)
         {
-            path = Path.Combine(invocation.ScratchDirectory, task is PythonTask ? "script.py" : "script.cjs");
+            path = invocation.ScratchFile(task is PythonTask ? "script.py" : "script.cjs");
             File.WriteAllText(path, task.Script.Value);
         }
         else

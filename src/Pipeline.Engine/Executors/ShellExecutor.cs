@@ -7,7 +7,8 @@ namespace Pipeline.Engine.Executors;
 /// <summary>
 /// shell: <c>sh -e -c</c> on Unix (bash, pwsh and cmd on request), with every <c>${...}</c> passed as
 /// an environment variable (see <see cref="ShellScript"/>). <c>-e</c> makes a multi-line command stop
-/// at its first failing line, as GitHub Actions does.
+/// at its first failing line, as GitHub Actions does. Like make, a command with no shell syntax at
+/// all (<c>dotnet build -c Release</c>) runs directly, without starting a shell first.
 /// </summary>
 public sealed class ShellExecutor : ITaskExecutor
 {
@@ -19,6 +20,9 @@ public sealed class ShellExecutor : ITaskExecutor
         var shell = task.Shell?.Value ?? DefaultShell;
         var built = ShellScript.Build(InterpolatedString.Parse(task.Command.Value), shell,
             e => Evaluator.Evaluate(e, invocation.Expressions).ToText());
+        if (shell == "sh" && built.Variables.Count == 0 && SimpleCommand.TrySplit(built.Script) is { } words
+            && Processes.Executables.Find(words[0], invocation.Environment) is not null)
+            return ProcessExecution.RunAsync(invocation, words[0], words[1..], null, cancellationToken);
         var (program, args) = shell switch
         {
             "bash" => ("bash", new[] { "-e", "-c", built.Script }),

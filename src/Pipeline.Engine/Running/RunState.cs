@@ -101,14 +101,16 @@ internal sealed class RunState : IDisposable
     public void Output(string instanceId, OutputStream stream, string line, bool live) =>
         Publish(new TaskOutput(ExecutionId, DateTimeOffset.UtcNow, instanceId, stream, Masker.Apply(line), live));
 
-    /// <summary>A fresh folder for one attempt (scripts, the outputs file). All of them go when the run ends.</summary>
-    public string NewScratchDirectory()
+    /// <summary>A path for a temporary file, unique in the run; the run's scratch folder is created once and deleted at the end.</summary>
+    public string ScratchFile(string name)
     {
         if (_scratchRoot is null)
-            Interlocked.CompareExchange(ref _scratchRoot, Path.Combine(Path.GetTempPath(), "pipeline-" + ExecutionId), null);
-        var dir = Path.Combine(_scratchRoot, Interlocked.Increment(ref _scratchCounter).ToString());
-        Directory.CreateDirectory(dir);
-        return dir;
+        {
+            var root = Path.Combine(Path.GetTempPath(), "pipeline-" + ExecutionId);
+            Directory.CreateDirectory(root);
+            Interlocked.CompareExchange(ref _scratchRoot, root, null);
+        }
+        return Path.Combine(_scratchRoot, $"{Interlocked.Increment(ref _scratchCounter)}-{name}");
     }
 
     /// <summary>The <c>tasks</c> expression root: each task's latest status, exit code, outputs, ...</summary>

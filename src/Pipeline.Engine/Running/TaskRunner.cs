@@ -160,7 +160,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Environment = env,
                 WorkingDirectory = cwd,
                 WorkflowDirectory = run.WorkflowDirectory,
-                ScratchDirectory = run.NewScratchDirectory(),
+                ScratchFile = run.ScratchFile,
                 Output = (stream, line) => run.Output(instance.InstanceId, stream, line, live),
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,

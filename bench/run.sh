@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints one table (paste it into the README's Performance section).
+#   bench/run.sh            full BenchmarkDotNet runs
+#   bench/run.sh --quick    shorter in-process runs
+# Needs make and ninja (apt-get install make ninja-build) for the side-by-side timings.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v ninja >/dev/null || echo "note: ninja not found (apt-get install ninja-build); its column will say n/a" >&2
+dotnet build -c Release src/Pipeline.Cli -v quiet -nologo >/dev/null
+workflow_dll="$PWD/src/Pipeline.Cli/bin/Release/net10.0/workflow.dll"
+
+echo "## Engine overhead (in process, BenchmarkDotNet; 10,000-task no-op DAG of fan-out, chains and fan-in)"
+echo
+echo "| Benchmark | per task | total |"
+echo "|---|---|---|"
+dotnet run -c Release --project bench/Pipeline.Bench -- "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
+echo
+echo "## Whole commands beside make and ninja (median of ${BENCH_REPEATS:-3} runs)"
+echo
+/usr/bin/python3 bench/process_bench.py dotnet "$workflow_dll"
