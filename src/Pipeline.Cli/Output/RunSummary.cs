@@ -35,7 +35,10 @@ public static class RunSummary
         if (!quiet && run.CriticalPathTaken.Count > 0)
             console.MarkupLine($"Critical path: {Markup.Escape(string.Join(" → ", run.CriticalPathTaken))}");
         if (reportPath is not null)
-            console.MarkupLine($"Report: {Markup.Escape(Path.GetRelativePath(Directory.GetCurrentDirectory(), reportPath))}");
+        {
+            var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), reportPath);
+            console.MarkupLine($"Report: {Markup.Escape(relative.StartsWith("..", StringComparison.Ordinal) ? reportPath : relative)}");
+        }
     }
 
     private static string Status(TaskResult t)
