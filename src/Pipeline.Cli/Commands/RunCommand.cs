@@ -121,6 +121,7 @@ public static class RunCommand
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
+        foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
         if (json)
         {
             var path = report.ReportPath;

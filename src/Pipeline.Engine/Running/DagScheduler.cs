@@ -77,7 +77,7 @@ internal sealed class DagScheduler
                 // Clean-up tasks started after a failure or cancellation run under the clean-up token.
                 var token = userToken.IsCancellationRequested || _run.Failing ? _run.Options.CleanupToken : taskToken.Token;
                 var instance = new TaskInstance { InstanceId = id, UpstreamFailed = failedUpstream, HoldsSlot = needsSlot };
-                _ = Task.Run(async () => _wake.Writer.TryWrite(await _runner.RunAsync(task, instance, token).ConfigureAwait(false)), CancellationToken.None);
+                _ = Task.Run(() => RunOne(task, instance, token), CancellationToken.None);
             }
 
             if (running == 0 && _ready.Count == 0) break;
@@ -86,6 +86,22 @@ internal sealed class DagScheduler
             running--;
             Complete(message.TaskId, message, message.State.IsFailure() && !message.ContinuedOnError);
         }
+    }
+
+    /// <summary>Runs one DAG task; whatever happens, the loop hears about it, so a bug can fail a task but never hang the run.</summary>
+    private async Task RunOne(TaskDefinition task, TaskInstance instance, CancellationToken token)
+    {
+        TaskResult result;
+        try
+        {
+            result = await _runner.RunAsync(task, instance, token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            result = _run.Record(NotRun(task, TaskState.Failed, "internal error in the engine") with { Error = $"internal error: {e.GetType().Name}: {e.Message}" });
+            _run.Fail(result);
+        }
+        _wake.Writer.TryWrite(result);
     }
 
     private void Complete(string id, TaskResult result, bool failedBelow)

@@ -90,11 +90,18 @@ internal sealed class RunState : IDisposable
         return masked;
     }
 
+    /// <summary>The first exception an observer threw; observers cannot stop or break a run.</summary>
+    public Exception? ObserverError { get; private set; }
+
     public void Publish(RunEvent e)
     {
         lock (_publishLock)
         {
-            foreach (var o in Options.Observers) o.OnEvent(e);
+            foreach (var o in Options.Observers)
+            {
+                try { o.OnEvent(e); }
+                catch (Exception ex) { ObserverError ??= ex; }
+            }
         }
     }
 

@@ -64,5 +64,8 @@ public sealed record RunResult
     /// <summary>Why the run failed, in one line (the first failing task and its error).</summary>
     public string? Error { get; init; }
 
+    /// <summary>Problems that did not change the outcome (an observer that threw, say).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public TimeSpan Duration => FinishedAt - StartedAt;
 }

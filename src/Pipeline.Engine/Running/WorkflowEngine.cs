@@ -52,6 +52,7 @@ public sealed class WorkflowEngine
             Tasks = run.Finished,
             CriticalPathTaken = CriticalPathTaken(plan, scheduler.Done),
             Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure,
+            Warnings = run.ObserverError is { } e ? [$"an observer of the run failed: {e.GetType().Name}: {e.Message}"] : [],
         };
         run.Publish(new RunFinished(executionId, result.FinishedAt, result));
         return result;
