@@ -11,7 +11,7 @@ public static class GraphWriter
         var ids = NodeIds(w);
         var sb = new StringBuilder("flowchart TD\n");
         foreach (var t in w.Tasks)
-            sb.Append($"    {ids[t.Id.Value]}[\"{Escape(t.Id.Value)}<br/><small>{t.Type.ToString().ToLowerInvariant()}</small>\"]\n");
+            sb.Append($"    {ids[t.Id.Value]}[\"{Escape(t.Id.Value)}<br/><small>{TaskTypes.NameOf(t.Type)}</small>\"]\n");
         foreach (var (from, to, role) in Edges(w))
             sb.Append(role is null ? $"    {ids[from]} --> {ids[to]}\n" : $"    {ids[from]} -. {role} .-> {ids[to]}\n");
         return sb.ToString();
@@ -22,7 +22,7 @@ public static class GraphWriter
         var ids = NodeIds(w);
         var sb = new StringBuilder($"digraph \"{Escape(w.Name.Value)}\" {{\n    rankdir=LR;\n    node [shape=box, style=rounded];\n");
         foreach (var t in w.Tasks)
-            sb.Append($"    {ids[t.Id.Value]} [label=\"{Escape(t.Id.Value)}\\n{t.Type.ToString().ToLowerInvariant()}\"];\n");
+            sb.Append($"    {ids[t.Id.Value]} [label=\"{Escape(t.Id.Value)}\\n{TaskTypes.NameOf(t.Type)}\"];\n");
         foreach (var (from, to, role) in Edges(w))
             sb.Append(role is null ? $"    {ids[from]} -> {ids[to]};\n" : $"    {ids[from]} -> {ids[to]} [style=dashed, label=\"{role}\"];\n");
         sb.Append("}\n");

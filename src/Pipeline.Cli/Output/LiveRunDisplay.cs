@@ -63,11 +63,7 @@ public sealed class LiveRunDisplay(IAnsiConsole console, ProgressContext progres
         };
         console.MarkupLine(line);
         if (r.State.IsFailure() && !verbose)
-        {
-            var text = r.Stderr.Length > 0 ? r.Stderr : r.Stdout;
-            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            foreach (var l in lines.Skip(Math.Max(0, lines.Length - 15)))
-                console.MarkupLine($"    [grey]{Markup.Escape(l.TrimEnd('\r'))}[/]");
-        }
+            foreach (var tail in FailureTail.Lines(r))
+                console.MarkupLine($"    [grey]{Markup.Escape(tail)}[/]");
     }
 }

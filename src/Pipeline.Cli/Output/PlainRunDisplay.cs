@@ -11,14 +11,12 @@ namespace Pipeline.Cli.Output;
 /// </summary>
 public sealed class PlainRunDisplay(TextWriter output, bool verbose, bool quiet) : IRunObserver
 {
-    private const int TailLines = 15;
-
     public void OnEvent(RunEvent e)
     {
         switch (e)
         {
             case RunStarted s when !quiet:
-                output.WriteLine($"Running {s.Plan.Workflow.Name.Value}: {Plural(s.Plan.Graph.Nodes.Count, "task")}, up to {s.MaxParallel} at once (execution {s.ExecutionId})");
+                output.WriteLine($"Running {s.Plan.Workflow.Name.Value}: {TextReporter.Plural(s.Plan.Graph.Nodes.Count, "task")}, up to {s.MaxParallel} at once (execution {s.ExecutionId})");
                 break;
             case TaskStarted t when !quiet:
                 output.WriteLine(t.Attempt == 1 ? $"▶ {t.InstanceId}" : $"↻ {t.InstanceId}: attempt {t.Attempt}");
@@ -52,19 +50,9 @@ public sealed class PlainRunDisplay(TextWriter output, bool verbose, bool quiet)
             case TaskState.Failed or TaskState.TimedOut:
                 var note = r.ContinuedOnError ? " (continue_on_error)" : "";
                 output.WriteLine($"✗ {r.InstanceId} {r.State.Name()} after {DurationText.Format(r.Duration)}{note}: {r.Error}");
-                if (!verbose) WriteTail(r);
+                if (!verbose)
+                    foreach (var line in FailureTail.Lines(r)) output.WriteLine($"    {line}");
                 break;
         }
     }
-
-    /// <summary>The last lines the failed task printed, so the reason is visible without opening the log.</summary>
-    private void WriteTail(TaskResult r)
-    {
-        var text = r.Stderr.Length > 0 ? r.Stderr : r.Stdout;
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var line in lines.Skip(Math.Max(0, lines.Length - TailLines)))
-            output.WriteLine($"    {line.TrimEnd('\r')}");
-    }
-
-    internal static string Plural(int n, string word) => $"{n} {word}{(n == 1 ? "" : "s")}";
 }

@@ -14,7 +14,7 @@ public static class PlanPrinter
         var w = plan.Workflow;
         var g = plan.Graph;
         output.WriteLine($"Plan for {w.Name.Value} ({w.Path})");
-        output.WriteLine($"  {PlainRunDisplay.Plural(g.Nodes.Count, "task")} in {PlainRunDisplay.Plural(g.Levels.Count, "level")}, up to {g.MaxWidth} at once; max parallel {maxParallel}");
+        output.WriteLine($"  {TextReporter.Plural(g.Nodes.Count, "task")} in {TextReporter.Plural(g.Levels.Count, "level")}, up to {g.MaxWidth} at once; max parallel {maxParallel}");
         for (var i = 0; i < g.Levels.Count; i++)
             output.WriteLine($"  level {i}: {string.Join(", ", g.Levels[i].OrderByDescending(id => plan.RemainingPath[id]).Select(id => Describe(g.Task(id))))}");
         var path = plan.CriticalPath;
@@ -42,7 +42,7 @@ public static class PlanPrinter
             ["tasks"] = new JsonArray(g.Nodes.Select(id => (JsonNode)new JsonObject
             {
                 ["id"] = id,
-                ["type"] = g.Task(id).Type.ToString().ToLowerInvariant(),
+                ["type"] = TaskTypes.NameOf(g.Task(id).Type),
                 ["depends_on"] = new JsonArray(g.Dependencies[id].Select(d => (JsonNode)d!).ToArray()),
                 ["remaining_seconds"] = plan.RemainingPath[id],
             }).ToArray()),
@@ -52,7 +52,7 @@ public static class PlanPrinter
 
     private static string Describe(TaskDefinition t)
     {
-        var parts = new List<string> { t.Type.ToString().ToLowerInvariant() };
+        var parts = new List<string> { TaskTypes.NameOf(t.Type) };
         if (t.Timeout is { } timeout) parts.Add("timeout " + DurationText.Format(TimeSpan.FromSeconds(timeout.Value)));
         if (t.Retry is { } retry) parts.Add($"{retry.Attempts} attempts");
         if (t.Condition is { } c) parts.Add($"if {c.Value}");

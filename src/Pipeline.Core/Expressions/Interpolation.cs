@@ -126,6 +126,23 @@ public sealed class InterpolatedString
         return new InterpolatedString(value, segments, errors);
     }
 
+    /// <summary>
+    /// Strips one whole-string <c>${ ... }</c> wrapper, returning the inner text and its offset: a
+    /// condition or an items expression may be written bare (<c>env.X == 'a'</c>) or wrapped.
+    /// </summary>
+    public static (string Text, int Offset) UnwrapWhole(string value)
+    {
+        var trimmed = value.Trim();
+        var lead = value.IndexOf(trimmed, StringComparison.Ordinal);
+        if (trimmed.StartsWith("${", StringComparison.Ordinal) && trimmed.EndsWith("}", StringComparison.Ordinal))
+        {
+            var parsed = Parse(trimmed);
+            if (parsed.Segments.Count == 1 && parsed.Segments[0] is ExpressionSegment)
+                return (trimmed.Substring(2, trimmed.Length - 3), lead + 2);
+        }
+        return (value, 0);
+    }
+
     /// <summary>Replaces every expression by its text value (for URLs, headers, names: not for shell scripts).</summary>
     public string Render(ExpressionContext context)
     {

@@ -47,6 +47,9 @@ public sealed class Parser
 
     private Parser(List<Token> tokens) => _tokens = tokens;
 
+    /// <summary>Parses a condition or items expression, bare or wrapped whole in <c>${ }</c>.</summary>
+    public static ParsedExpression ParseStandalone(string value) => Parse(InterpolatedString.UnwrapWhole(value).Text);
+
     public static ParsedExpression Parse(string text)
     {
         if (text.Length > MaxLength)

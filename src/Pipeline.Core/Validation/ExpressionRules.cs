@@ -34,23 +34,9 @@ internal static class ExpressionRules
     /// <summary>A condition or items expression: bare (<c>env.X == 'a'</c>) or wrapped whole in <c>${ }</c>.</summary>
     private static void CheckStandalone(ValidationContext ctx, Scopes scopes, TaskDefinition task, LocatedString value, bool? insideLoop = null)
     {
-        var (text, offset) = Unwrap(value.Value);
+        var (text, offset) = InterpolatedString.UnwrapWhole(value.Value);
         var parsed = Parser.Parse(text);
         CheckParsed(ctx, scopes, task, value, parsed, offset, isCondition: true, insideLoop);
-    }
-
-    /// <summary>Strips one whole-string <c>${ ... }</c> wrapper, returning the inner text and its offset.</summary>
-    internal static (string Text, int Offset) Unwrap(string value)
-    {
-        var trimmed = value.Trim();
-        var lead = value.IndexOf(trimmed, StringComparison.Ordinal);
-        if (trimmed.StartsWith("${", StringComparison.Ordinal) && trimmed.EndsWith("}", StringComparison.Ordinal))
-        {
-            var parsed = InterpolatedString.Parse(trimmed);
-            if (parsed.Segments.Count == 1 && parsed.Segments[0] is ExpressionSegment)
-                return (trimmed.Substring(2, trimmed.Length - 3), lead + 2);
-        }
-        return (value, 0);
     }
 
     private static void CheckInterpolated(ValidationContext ctx, Scopes scopes, TaskDefinition? task, LocatedString value)

@@ -13,7 +13,7 @@ public sealed class ConditionalExecutor(Func<string, TaskDefinition> findTask) :
     public async Task<ExecutionOutcome> ExecuteAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         var task = (ConditionalTask)invocation.Task;
-        var parsed = Parser.Parse(ConditionText.Strip(task.Condition!.Value));
+        var parsed = Parser.ParseStandalone(task.Condition!.Value);
         if (!parsed.Success) return ExecutionOutcome.Fail($"condition does not parse: {parsed.Error!.Message}");
         var value = Evaluator.Evaluate(parsed, invocation.Expressions);
         var (branch, refs) = value.IsTruthy ? ("then", task.Then) : ("else", task.Else);
@@ -25,17 +25,5 @@ public sealed class ConditionalExecutor(Func<string, TaskDefinition> findTask) :
                 return new ExecutionOutcome { Succeeded = false, Error = $"{branch} task '{r.Id}' {result.State.Name()}: {result.Error ?? result.Reason}", Outputs = outputs };
         }
         return new ExecutionOutcome { Succeeded = true, Outputs = outputs };
-    }
-}
-
-/// <summary>A condition may be written bare or wrapped whole in <c>${ }</c>.</summary>
-internal static class ConditionText
-{
-    public static string Strip(string text)
-    {
-        var t = text.Trim();
-        if (t.StartsWith("${", StringComparison.Ordinal) && t.EndsWith('}') && t.IndexOf("${", 2, StringComparison.Ordinal) < 0)
-            return t[2..^1];
-        return t;
     }
 }

@@ -74,7 +74,7 @@ public sealed class LoopExecutor(Func<string, TaskDefinition> findTask) : ITaskE
 
     private static IReadOnlyList<ExprValue> EvaluateItems(string text, ExpressionContext context)
     {
-        var parsed = Parser.Parse(ConditionText.Strip(text));
+        var parsed = Parser.ParseStandalone(text);
         if (!parsed.Success) throw new InvalidOperationException($"items expression does not parse: {parsed.Error!.Message}");
         var value = Evaluator.Evaluate(parsed, context);
         if (value.Kind == ExprKind.Array) return value.AsArray;

@@ -130,13 +130,13 @@ internal sealed class DagScheduler
     }
 
     private static bool CallsStatusFunction(TaskDefinition task) =>
-        task.Condition is { } c && Parser.Parse(Executors.ConditionText.Strip(c.Value)) is { Success: true } p && p.CallsStatusFunction;
+        task.Condition is { } c && Parser.ParseStandalone(c.Value) is { Success: true } p && p.CallsStatusFunction;
 
     private static TaskResult NotRun(TaskDefinition task, TaskState state, string reason) => new()
     {
         InstanceId = task.Id.Value,
         TaskId = task.Id.Value,
-        TaskType = task.Type.ToString().ToLowerInvariant(),
+        TaskType = TaskTypes.NameOf(task.Type),
         State = state,
         Reason = reason,
         FinishedAt = DateTimeOffset.UtcNow,

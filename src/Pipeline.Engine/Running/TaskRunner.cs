@@ -71,7 +71,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     {
         error = null;
         if (task is ConditionalTask || task.Condition is not { } condition) return null; // a conditional's condition picks the branch
-        var parsed = Parser.Parse(ConditionText.Strip(condition.Value));
+        var parsed = Parser.ParseStandalone(condition.Value);
         if (!parsed.Success)
         {
             error = $"condition '{condition.Value}' does not parse: {parsed.Error!.Message}";
@@ -242,7 +242,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         {
             InstanceId = instance.InstanceId,
             TaskId = task.Id.Value,
-            TaskType = task.Type.ToString().ToLowerInvariant(),
+            TaskType = TaskTypes.NameOf(task.Type),
             State = state,
             Role = instance.Role,
             Parent = instance.Parent,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Model;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Executors;
 using Pipeline.Engine.Planning;
@@ -19,7 +20,7 @@ public sealed class WorkflowEngine
         var registry = new ExecutorRegistry(_ => throw new InvalidOperationException(), options?.Executors);
         return plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type))
             .Select(t => new Diagnostic(Descriptors.TaskTypeNotRunnable, t.TypeSpan,
-                $"task '{t.Id.Value}' has type '{t.Type.ToString().ToLowerInvariant()}', which this version of the engine cannot run yet",
+                $"task '{t.Id.Value}' has type '{TaskTypes.NameOf(t.Type)}', which this version of the engine cannot run yet",
                 "shell, http, javascript, python, conditional, parallel and loop tasks run today; docker and sql follow"))
             .ToList();
     }
