@@ -26,7 +26,7 @@ public sealed record ExecutionOutcome
     public string Stdout { get; init; } = "";
     public string Stderr { get; init; } = "";
 
-    public static ExecutionOutcome Fail(string error, int? exitCode = null) => new() { Succeeded = false, Error = error, ExitCode = exitCode };
+    public static ExecutionOutcome Fail(string error) => new() { Succeeded = false, Error = error };
 }
 
 /// <summary>Everything an executor may use for one attempt of one task instance.</summary>

@@ -20,9 +20,6 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
 
     public RunReportWriter(string stateDirectory) => _stateDirectory = stateDirectory;
 
-    /// <summary>The folder of the current run, once it started.</summary>
-    public string? RunDirectory => _runDirectory;
-
     public string? ReportPath => _runDirectory is null ? null : Path.Combine(_runDirectory, "report.json");
 
     /// <summary>The first error writing the report or logs; the run goes on without them.</summary>

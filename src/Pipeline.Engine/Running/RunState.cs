@@ -61,8 +61,6 @@ internal sealed class RunState : IDisposable
 
     public IReadOnlyList<TaskResult> Finished { get { lock (_publishLock) return _finished.ToList(); } }
 
-    public TaskResult? Latest(string taskId) => _latest.TryGetValue(taskId, out var r) ? r : null;
-
     public IReadOnlyDictionary<string, string>? RawOutputs(string taskId) => _rawOutputs.TryGetValue(taskId, out var o) ? o : null;
 
     public void Fail(TaskResult result)

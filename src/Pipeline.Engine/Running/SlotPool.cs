@@ -9,8 +9,6 @@ internal sealed class SlotPool(int size, Action released) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(size, size);
 
-    public int Size { get; } = size;
-
     public bool TryTake() => _slots.Wait(0);
 
     public Task TakeAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
