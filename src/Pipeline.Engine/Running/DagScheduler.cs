@@ -66,7 +66,7 @@ internal sealed class DagScheduler
                 {
                     _ready.Dequeue();
                     var state = userToken.IsCancellationRequested ? TaskState.Cancelled : TaskState.Skipped;
-                    Complete(id, _run.Record(NotRun(task, state, notRun)), failedUpstream || blocker is not null);
+                    Complete(id, _run.Record(TaskResult.NotRun(task, id, state, notRun)), failedUpstream || blocker is not null);
                     continue;
                 }
 
@@ -98,7 +98,7 @@ internal sealed class DagScheduler
         }
         catch (Exception e)
         {
-            result = _run.Record(NotRun(task, TaskState.Failed, "internal error in the engine") with { Error = $"internal error: {e.GetType().Name}: {e.Message}" });
+            result = _run.Record(TaskResult.NotRun(task, task.Id.Value, TaskState.Failed, "internal error in the engine") with { Error = $"internal error: {e.GetType().Name}: {e.Message}" });
             _run.Fail(result);
         }
         _wake.Writer.TryWrite(result);
@@ -131,14 +131,4 @@ internal sealed class DagScheduler
 
     private static bool CallsStatusFunction(TaskDefinition task) =>
         task.Condition is { } c && Parser.ParseStandalone(c.Value) is { Success: true } p && p.CallsStatusFunction;
-
-    private static TaskResult NotRun(TaskDefinition task, TaskState state, string reason) => new()
-    {
-        InstanceId = task.Id.Value,
-        TaskId = task.Id.Value,
-        TaskType = TaskTypes.NameOf(task.Type),
-        State = state,
-        Reason = reason,
-        FinishedAt = DateTimeOffset.UtcNow,
-    };
 }

@@ -43,6 +43,19 @@ public sealed record TaskResult
 
     /// <summary>Counts as success for the tasks that wait on it.</summary>
     public bool Satisfies => State == TaskState.Succeeded || ContinuedOnError;
+
+    /// <summary>A task instance that never started: skipped, cancelled before it began, or refused.</summary>
+    public static TaskResult NotRun(Core.Model.TaskDefinition task, string instanceId, TaskState state, string reason, string role = "dag", string? parent = null) => new()
+    {
+        InstanceId = instanceId,
+        TaskId = task.Id.Value,
+        TaskType = Core.Model.TaskTypes.NameOf(task.Type),
+        State = state,
+        Role = role,
+        Parent = parent,
+        Reason = reason,
+        FinishedAt = DateTimeOffset.UtcNow,
+    };
 }
 
 /// <summary>Everything a finished run produced.</summary>

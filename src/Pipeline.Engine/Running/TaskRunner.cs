@@ -23,8 +23,8 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             var context = run.Environment.NewContext(env, instance.UpstreamFailed, instance.Scope);
 
             var skip = CheckCondition(task, instance, context, out var conditionError);
-            if (conditionError is not null) return Finish(task, instance, Single(TaskState.Failed, conditionError), null);
-            if (skip is not null) return Finish(task, instance, null, skip);
+            if (conditionError is not null) return Finish(task, instance, Single(TaskState.Failed, conditionError));
+            if (skip is not null) return Store(TaskResult.NotRun(task, instance.InstanceId, TaskState.Skipped, skip, instance.Role, instance.Parent), instance);
 
             var executor = executors.For(task.Type);
             if (executors.NeedsSlot(task.Type) && !holdsSlot)
@@ -34,13 +34,13 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             }
             var attempts = await RunAttemptsAsync(task, instance, executor, context, env, token).ConfigureAwait(false);
             if (holdsSlot) { holdsSlot = false; run.Slots.Release(); }
-            var result = Finish(task, instance, attempts, null);
+            var result = Finish(task, instance, attempts);
             await RunCallbacksAsync(task, result, token).ConfigureAwait(false);
             return result;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            return Finish(task, instance, null, "cancelled before it started", TaskState.Cancelled);
+            return Store(TaskResult.NotRun(task, instance.InstanceId, TaskState.Cancelled, "cancelled before it started", instance.Role, instance.Parent), instance);
         }
         finally
         {
@@ -233,33 +233,35 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         return [new Attempt(new AttemptRecord(1, now, now, state, null, error), ExecutionOutcome.Fail(error))];
     }
 
-    private TaskResult Finish(TaskDefinition task, TaskInstance instance, List<Attempt>? attempts, string? reason, TaskState notRunState = TaskState.Skipped)
+    private TaskResult Finish(TaskDefinition task, TaskInstance instance, List<Attempt> attempts)
     {
-        var last = attempts?[^1];
-        var outcome = attempts?.LastOrDefault(a => a.Outcome is not null)?.Outcome;
-        var state = last?.Record.State ?? notRunState;
-        var result = new TaskResult
+        var last = attempts[^1];
+        var outcome = attempts.LastOrDefault(a => a.Outcome is not null)?.Outcome;
+        return Store(new TaskResult
         {
             InstanceId = instance.InstanceId,
             TaskId = task.Id.Value,
             TaskType = TaskTypes.NameOf(task.Type),
-            State = state,
+            State = last.Record.State,
             Role = instance.Role,
             Parent = instance.Parent,
-            StartedAt = attempts?[0].Record.StartedAt,
-            FinishedAt = last?.Record.FinishedAt ?? DateTimeOffset.UtcNow,
-            Attempts = attempts?.Select(a => a.Record).ToList() ?? [],
-            ExitCode = last?.Record.ExitCode,
-            Error = last?.Record.Error,
-            Reason = reason,
-            ContinuedOnError = task.ContinueOnError && state.IsFailure(),
+            StartedAt = attempts[0].Record.StartedAt,
+            FinishedAt = last.Record.FinishedAt,
+            Attempts = attempts.Select(a => a.Record).ToList(),
+            ExitCode = last.Record.ExitCode,
+            Error = last.Record.Error,
+            ContinuedOnError = task.ContinueOnError && last.Record.State.IsFailure(),
             Outputs = outcome?.Outputs ?? new Dictionary<string, string>(),
             Stdout = outcome?.Stdout ?? "",
             Stderr = outcome?.Stderr ?? "",
-        };
+        }, instance);
+    }
+
+    /// <summary>Records and publishes a result. A DAG task, callback or rollback task that fails fails the run; children report to their parent.</summary>
+    private TaskResult Store(TaskResult result, TaskInstance instance)
+    {
         var masked = run.Record(result);
-        // A DAG task, callback or rollback task that fails fails the run; children report to their parent.
-        if (instance.Role is "dag" or "on_success" or "on_failure" or "rollback" && state.IsFailure() && !result.ContinuedOnError)
+        if (instance.Role is "dag" or "on_success" or "on_failure" or "rollback" && result.State.IsFailure() && !result.ContinuedOnError)
             run.Fail(masked);
         return masked;
     }
