@@ -2,6 +2,12 @@ using System.CommandLine;
 using Pipeline.Cli;
 using Pipeline.Cli.Commands;
 
+// Words after "--" are not options: `workflow run -t Taskfile.yml test -- -run TestX` hands them to the
+// Taskfile as {{.CLI_ARGS}}, as go-task does.
+var separator = Array.IndexOf(args, "--");
+string[] afterSeparator = separator >= 0 ? args[(separator + 1)..] : [];
+if (separator >= 0) args = args[..separator];
+
 var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Validate, run and schedule workflows written as *.workflow.json or Taskfile.yml.")
 {
     GlobalOptions.Verbose,
@@ -9,7 +15,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     GlobalOptions.Config,
     GlobalOptions.Format,
     ValidateCommand.Create(),
-    RunCommand.Create(),
+    RunCommand.Create(afterSeparator),
     GraphCommand.Create(),
 };
 

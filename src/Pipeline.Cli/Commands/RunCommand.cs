@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Running;
+using Pipeline.Core.Loading;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
@@ -16,49 +16,137 @@ public static class RunCommand
     /// <summary>Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 
-    public static Command Create()
+    public static Command Create(IReadOnlyList<string> argumentsAfterSeparator)
     {
-        var workflow = new Argument<string?>("workflow")
+        var targets = new Argument<string[]>("target")
         {
-            Description = "A workflow file, or the name of a workflow under the current directory (default: the only one there)",
-            Arity = ArgumentArity.ZeroOrOne,
+            Description = "A workflow file or name; or a Taskfile and its tasks (with NAME=value variables). Default: the only workflow here, else the Taskfile's default task",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (levels, critical path, estimate) and run nothing" };
-        var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
+        var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Workflow: print the plan (levels, critical path, estimate). Taskfile: print the commands. Nothing runs" };
+        var maxParallel = new Option<int?>("--max-parallel", "-j", "--concurrency", "-C") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count; no limit for a Taskfile)" };
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel running tasks at the first failure (default: let them finish; start nothing new)" };
         var env = new Option<string[]>("--env", "-e") { Description = "Set or override an environment variable: NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (report.json and logs under runs/<execution-id>/)", DefaultValueFactory = _ => ".workflow" };
+        var taskfile = new Option<string?>("--taskfile", "-t") { Description = "Run tasks of this Taskfile (default: Taskfile.yml here or in a parent directory)" };
+        var list = new Option<bool>("--list", "-l") { Description = "Taskfile: list the tasks that have a description" };
+        var listAll = new Option<bool>("--list-all", "-a") { Description = "Taskfile: list every task that is not internal" };
+        var summary = new Option<bool>("--summary") { Description = "Taskfile: show a task's summary, dependencies and commands" };
+        var force = new Option<bool>("--force", "-f") { Description = "Taskfile: run tasks even when up to date, and skip preconditions" };
+        var silent = new Option<bool>("--silent", "-s") { Description = "Taskfile: do not echo commands" };
+        var parallel = new Option<bool>("--parallel", "-p") { Description = "Taskfile: run the tasks named on the command line in parallel" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Taskfile: answer yes to every prompt" };
+        var exitCode = new Option<bool>("--exit-code", "-x") { Description = "Taskfile: exit with the failing command's own exit code" };
+        var output = new Option<string?>("--output", "-o") { Description = "Taskfile output: interleaved, prefixed or group (default: the Taskfile's output:)" };
+        output.AcceptOnlyFromAmong("interleaved", "prefixed", "group");
         var command = new Command("run", """
             Run a workflow: its tasks in parallel as the dependencies allow, with retries, timeouts,
             callbacks and rollback. Prints progress, then a table of every task; writes
             <state-dir>/runs/<execution-id>/report.json and each task's stdout/stderr beside it.
 
+            Or run tasks of a go-task Taskfile the way go-task does: deps in parallel, cmds in order,
+            up-to-date checks, defers; output as go-task prints it (see docs/taskfile.md).
+
             Examples:
               workflow run samples/deploy/deploy.workflow.json
               workflow run deploy --max-parallel 4 -e TARGET=staging
               workflow run deploy --dry-run
+              workflow run -t Taskfile.yml build VERSION=1.2 -- --extra-args
+              workflow run build test          (tasks of ./Taskfile.yml, when no workflow is named so)
+              workflow run --list
 
             Ctrl-C stops starting tasks, cancels running ones (their processes are killed), runs
             on_failure callbacks and rollback, writes the report and exits 130; a second Ctrl-C
             also stops the clean-up.
-            Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow or usage, 130 cancelled.
+            Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow/Taskfile or usage, 130 cancelled
+            (with -x, a failed Taskfile command's own exit code).
             """)
         {
-            workflow, dryRun, maxParallel, failFast, env, stateDir,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output,
         };
-        command.SetAction((parse, _) => RunAsync(new Request(
-            parse.GetValue(workflow),
-            parse.GetValue(dryRun),
-            parse.GetValue(maxParallel),
-            parse.GetValue(failFast),
-            parse.GetValue(env) ?? [],
-            parse.GetValue(stateDir)!,
-            parse.GetValue(GlobalOptions.Config),
-            parse.GetValue(GlobalOptions.Format),
-            parse.GetValue(GlobalOptions.Verbose),
-            parse.GetValue(GlobalOptions.Quiet))));
+        command.SetAction((parse, _) =>
+        {
+            var given = parse.GetValue(targets) ?? [];
+            var taskfileRequested = parse.GetValue(list) || parse.GetValue(listAll) || parse.GetValue(summary);
+            var choice = ChooseInput(given, parse.GetValue(taskfile), taskfileRequested, out var problem);
+            if (choice is null)
+            {
+                Console.Error.WriteLine(problem);
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+            if (choice.Value.Taskfile is { } file)
+            {
+                if (parse.GetValue(maxParallel) is < 1)
+                {
+                    Console.Error.WriteLine("workflow: --max-parallel must be at least 1");
+                    return Task.FromResult(ExitCodes.InvalidInput);
+                }
+                return TaskfileRun.RunAsync(new TaskfileRun.Request(
+                    file, choice.Value.Tasks, argumentsAfterSeparator,
+                    parse.GetValue(list), parse.GetValue(listAll), parse.GetValue(summary), parse.GetValue(force), parse.GetValue(dryRun),
+                    parse.GetValue(silent) || parse.GetValue(GlobalOptions.Quiet), parse.GetValue(parallel), parse.GetValue(yes), parse.GetValue(exitCode),
+                    parse.GetValue(output), parse.GetValue(maxParallel), parse.GetValue(stateDir)!, parse.GetValue(GlobalOptions.Format),
+                    parse.GetValue(GlobalOptions.Verbose)));
+            }
+            return RunAsync(new Request(
+                choice.Value.Workflow,
+                parse.GetValue(dryRun),
+                parse.GetValue(maxParallel),
+                parse.GetValue(failFast),
+                parse.GetValue(env) ?? [],
+                parse.GetValue(stateDir)!,
+                parse.GetValue(GlobalOptions.Config),
+                parse.GetValue(GlobalOptions.Format),
+                parse.GetValue(GlobalOptions.Verbose),
+                parse.GetValue(GlobalOptions.Quiet)));
+        });
         return command;
     }
+
+    /// <summary>
+    /// What <c>workflow run</c> runs, decided in this order: <c>-t FILE</c> (a Taskfile; the arguments are tasks);
+    /// a first argument that is a file (its kind decides); a workflow named by the first argument (file stem or
+    /// "name"), or the only workflow here when there is no argument; else the Taskfile found here or in a parent
+    /// directory, whose tasks the arguments name (none: <c>default</c>).
+    /// </summary>
+    public static (string? Workflow, string? Taskfile, IReadOnlyList<string> Tasks)? ChooseInput(
+        IReadOnlyList<string> targets, string? taskfileOption, bool taskfileRequested, out string problem)
+    {
+        problem = "";
+        if (taskfileOption is not null)
+        {
+            if (File.Exists(taskfileOption)) return (null, taskfileOption, targets);
+            var inDirectory = Directory.Exists(taskfileOption) ? TaskfileFinderIn(taskfileOption) : null;
+            if (inDirectory is not null) return (null, inDirectory, targets);
+            problem = $"{taskfileOption}(1,1): error WF1006: Taskfile not found";
+            return null;
+        }
+        if (targets.Count > 0 && File.Exists(targets[0]))
+        {
+            if (WorkflowFiles.KindOf(targets[0]) == WorkflowFileKind.Taskfile) return (null, targets[0], targets.Skip(1).ToList());
+            if (targets.Count > 1)
+            {
+                problem = $"workflow: run takes one workflow; unexpected: {string.Join(" ", targets.Skip(1))}";
+                return null;
+            }
+            return (targets[0], null, []);
+        }
+        var found = Pipeline.Engine.Taskfile.TaskfileFinder.Find(Directory.GetCurrentDirectory());
+        if (taskfileRequested)
+        {
+            if (found is not null) return (null, Path.GetRelativePath(Directory.GetCurrentDirectory(), found), targets);
+            problem = "task: No Taskfile found here or in a parent directory (give one with -t Taskfile.yml)";
+            return null;
+        }
+        var workflow = WorkflowInput.TryResolve(targets.Count > 0 ? targets[0] : null, out problem);
+        if (workflow is not null && targets.Count <= 1) return (workflow, null, []);
+        if (found is not null) return (null, Path.GetRelativePath(Directory.GetCurrentDirectory(), found), targets);
+        if (workflow is not null) problem = $"workflow: run takes one workflow; unexpected: {string.Join(" ", targets.Skip(1))}";
+        return null;
+    }
+
+    private static string? TaskfileFinderIn(string directory) =>
+        Pipeline.Engine.Taskfile.TaskfileFinder.FileNames.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
 
     public sealed record Request(string? Workflow, bool DryRun, int? MaxParallel, bool FailFast, string[] Env, string StateDir,
         FileInfo? Config, OutputFormat Format, bool Verbose, bool Quiet);
@@ -152,37 +240,5 @@ public static class RunCommand
             env[pair[..eq]] = pair[(eq + 1)..];
         }
         return env;
-    }
-
-    /// <summary>First SIGINT/SIGTERM cancels the run (clean-up still runs); a second one cancels the clean-up too.</summary>
-    private sealed class SignalHandler : IDisposable
-    {
-        private readonly List<PosixSignalRegistration> _registrations = [];
-
-        public SignalHandler(CancellationTokenSource run, CancellationTokenSource cleanup, TextWriter error)
-        {
-            foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
-            {
-                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
-                {
-                    context.Cancel = true; // we exit ourselves, after the report
-                    if (!run.IsCancellationRequested)
-                    {
-                        error.WriteLine("workflow: cancelling: running tasks are being stopped; on_failure and rollback will run (press Ctrl-C again to stop those too)");
-                        run.Cancel();
-                    }
-                    else if (!cleanup.IsCancellationRequested)
-                    {
-                        error.WriteLine("workflow: stopping the clean-up too");
-                        cleanup.Cancel();
-                    }
-                }));
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var r in _registrations) r.Dispose();
-        }
     }
 }

@@ -37,10 +37,19 @@ public static class WorkflowInput
 
     private static string? Resolve(string? argument, TextWriter error)
     {
+        var path = TryResolve(argument, out var problem);
+        if (path is null) error.WriteLine(problem);
+        return path;
+    }
+
+    /// <summary>The workflow file an argument means (a path, a file stem or a workflow name); null and why when there is none.</summary>
+    public static string? TryResolve(string? argument, out string problem)
+    {
+        problem = "";
         if (argument is not null && File.Exists(argument)) return argument;
         if (argument is not null && Directory.Exists(argument))
         {
-            error.WriteLine($"{argument}: is a directory; give a workflow file or a workflow name");
+            problem = $"{argument}: is a directory; give a workflow file or a workflow name";
             return null;
         }
         var (files, _) = FileDiscovery.Find([]);
@@ -48,9 +57,9 @@ public static class WorkflowInput
         if (argument is null)
         {
             if (candidates.Count == 1) return candidates[0];
-            error.WriteLine(candidates.Count == 0
+            problem = candidates.Count == 0
                 ? "workflow: no workflow file found here; give a path (workflow run path/to/x.workflow.json)"
-                : $"workflow: several workflows here; name one: {string.Join(", ", candidates.Select(Stem))}");
+                : $"workflow: several workflows here; name one: {string.Join(", ", candidates.Select(Stem))}";
             return null;
         }
         foreach (var f in candidates)
@@ -59,8 +68,8 @@ public static class WorkflowInput
             var read = WorkflowLoader.Load(f);
             if (read.Workflow?.Name.Value.Equals(argument, StringComparison.OrdinalIgnoreCase) == true) return f;
         }
-        error.WriteLine($"{argument}(1,1): error WF1006: no such file, and no workflow of that name here" +
-            (candidates.Count > 0 ? $"; workflows found: {string.Join(", ", candidates.Select(Stem))}" : ""));
+        problem = $"{argument}(1,1): error WF1006: no such file, and no workflow of that name here" +
+            (candidates.Count > 0 ? $"; workflows found: {string.Join(", ", candidates.Select(Stem))}" : "");
         return null;
     }
 

@@ -87,6 +87,9 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor InvokedTwice = new("WF2011", "Task owned by two parents", DiagnosticCategory.Graph, Severity.Error,
         "one task listed in two parallel groups");
 
+    public static readonly DiagnosticDescriptor IncludeCycle = new("WF2012", "Include cycle", DiagnosticCategory.Graph, Severity.Error,
+        "Taskfile.yml includes docs/Taskfile.yml, which includes ../Taskfile.yml");
+
     // WF3xxx: expressions
     public static readonly DiagnosticDescriptor ExpressionSyntax = new("WF3001", "Expression syntax error", DiagnosticCategory.Expression, Severity.Error,
         "\"condition\": \"env.X ==\"");

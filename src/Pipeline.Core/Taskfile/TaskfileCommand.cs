@@ -18,4 +18,14 @@ public sealed record TaskfileCommand(
     bool IgnoreError,
     IReadOnlyList<LocatedString> Platforms,
     LocatedString? If,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    public TaskfileFor? For { get; init; }
+
+    /// <summary>A Go duration (<c>30s</c>, <c>5m</c>); the command is killed and fails with exit code 124 after it.</summary>
+    public LocatedString? Timeout { get; init; }
+
+    /// <summary>POSIX options (<c>set: [pipefail]</c>) and bash options (<c>shopt: [globstar]</c>) for this command.</summary>
+    public IReadOnlyList<LocatedString> Set { get; init; } = System.Array.Empty<LocatedString>();
+    public IReadOnlyList<LocatedString> Shopt { get; init; } = System.Array.Empty<LocatedString>();
+}

@@ -105,10 +105,10 @@ public static class TaskfileReader
             switch (e.Value)
             {
                 case YamlScalar s:
-                    list.Add(new TaskfileVar(e.Key.Located, TaskfileVarKind.Static, s.IsNull ? null : s.Located, false, e.Key.Span));
+                    list.Add(new TaskfileVar(e.Key.Located, TaskfileVarKind.Static, s.IsNull ? null : s.Located, false, e.Key.Span) { Node = s });
                     break;
                 case YamlSequence seq:
-                    list.Add(new TaskfileVar(e.Key.Located, TaskfileVarKind.Static, LocatedString.Synthetic(string.Join(" ", seq.Items.OfType<YamlScalar>().Select(i => i.Value)), seq.Span), false, e.Key.Span));
+                    list.Add(new TaskfileVar(e.Key.Located, TaskfileVarKind.Static, LocatedString.Synthetic(string.Join(" ", seq.Items.OfType<YamlScalar>().Select(i => i.Value)), seq.Span), false, e.Key.Span) { Node = seq });
                     break;
                 case YamlMapping vm:
                 {
@@ -125,11 +125,12 @@ public static class TaskfileReader
                         continue;
                     }
                     var kind = kinds[0] switch { "sh" => TaskfileVarKind.Sh, "ref" => TaskfileVarKind.Ref, "map" => TaskfileVarKind.Map, _ => TaskfileVarKind.Static };
+                    var raw = vf.Get(kinds[0]);
                     LocatedString? value = kind == TaskfileVarKind.Map
                         ? (vf.Get("map") is { } mv ? LocatedString.Synthetic("map", mv.Span) : null)
                         : vf.Get(kinds[0]) is YamlScalar vs ? vs.Located : LocatedString.Synthetic(string.Empty, vm.Span);
                     vf.ReportUnknown(new[] { "sh", "ref", "map", "value", "secret" });
-                    list.Add(new TaskfileVar(e.Key.Located, kind, value, secret, e.Key.Span));
+                    list.Add(new TaskfileVar(e.Key.Located, kind, value, secret, e.Key.Span) { Node = raw });
                     break;
                 }
             }
@@ -245,6 +246,7 @@ public static class TaskfileReader
             }
         }
         var required = new List<LocatedString>();
+        var enums = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (f.Get("requires") is YamlMapping req)
         {
             var rf = new YamlFields(req, $"requires of task \"{name.Value}\"", bag);
@@ -252,7 +254,11 @@ public static class TaskfileReader
                 foreach (var v in rv.Items)
                 {
                     if (v is YamlScalar vs) required.Add(vs.Located);
-                    else if (v is YamlMapping vm && vm.Find("name") is YamlScalar vn) required.Add(vn.Located);
+                    else if (v is YamlMapping vm && vm.Find("name") is YamlScalar vn)
+                    {
+                        required.Add(vn.Located);
+                        if (vm.Find("enum") is YamlSequence values) enums[vn.Value] = values.Items.OfType<YamlScalar>().Select(i => i.Value).ToList();
+                    }
                 }
             rf.ReportUnknown(new[] { "vars" });
         }
@@ -276,6 +282,9 @@ public static class TaskfileReader
             Preconditions = preconditions,
             Platforms = f.StringList("platforms"),
             RequiredVars = required,
+            RequiredEnums = enums,
+            Set = f.StringList("set"),
+            Shopt = f.StringList("shopt"),
             If = f.String("if"),
             Internal = f.Bool("internal"),
             Silent = f.Bool("silent"),
@@ -288,7 +297,7 @@ public static class TaskfileReader
             Prompt = prompt,
             Span = keySpan,
         };
-        f.Get("set"); f.Get("shopt"); f.Get("use_gitignore"); f.Get("watch");
+        f.Get("use_gitignore"); f.Get("watch");
         f.ReportUnknown(TaskKeys);
         return task;
     }
@@ -323,7 +332,10 @@ public static class TaskfileReader
         var condition = f.String("if");
         var silent = f.Bool("silent");
         var ignoreError = f.Bool("ignore_error");
-        f.Get("set"); f.Get("shopt"); f.Get("timeout"); f.Get("for");
+        var set = f.StringList("set");
+        var shopt = f.StringList("shopt");
+        var timeout = f.String("timeout");
+        var loop = ReadFor(f, taskName);
         TaskfileCommand? result = null;
         var forms = new[] { "cmd", "task", "defer" }.Where(f.Has).ToList();
         if (forms.Count == 0)
@@ -333,19 +345,19 @@ public static class TaskfileReader
         else if (forms[0] == "cmd")
         {
             var script = f.String("cmd");
-            if (script is not null) result = new TaskfileCommand(TaskfileCommandKind.Shell, script, null, false, silent, ignoreError, platforms, condition, map.Span);
+            if (script is not null) result = new TaskfileCommand(TaskfileCommandKind.Shell, script, null, false, silent, ignoreError, platforms, condition, map.Span) { For = loop, Timeout = timeout, Set = set, Shopt = shopt };
         }
         else if (forms[0] == "task")
         {
             var call = ReadCall(map, taskName, "call", CommandKeys, bag, reportUnknown: false);
-            if (call is not null) result = new TaskfileCommand(TaskfileCommandKind.Call, null, call, false, silent, ignoreError, platforms, condition, map.Span);
+            if (call is not null) result = new TaskfileCommand(TaskfileCommandKind.Call, null, call, false, silent, ignoreError, platforms, condition, map.Span) { For = loop, Timeout = timeout };
         }
         else
         {
             var deferred = f.Get("defer")!;
-            if (deferred is YamlScalar ds) result = new TaskfileCommand(TaskfileCommandKind.Shell, ds.Located, null, true, silent, ignoreError, platforms, condition, map.Span);
+            if (deferred is YamlScalar ds) result = new TaskfileCommand(TaskfileCommandKind.Shell, ds.Located, null, true, silent, ignoreError, platforms, condition, map.Span) { Timeout = timeout, Set = set, Shopt = shopt };
             else if (deferred is YamlMapping dm && ReadCall(dm, taskName, "deferred call", DepKeys, bag) is { } call)
-                result = new TaskfileCommand(TaskfileCommandKind.Call, null, call, true, silent, ignoreError, platforms, condition, map.Span);
+                result = new TaskfileCommand(TaskfileCommandKind.Call, null, call, true, silent, ignoreError, platforms, condition, map.Span) { Timeout = timeout };
             else if (deferred is not YamlMapping)
                 bag.Report(Descriptors.WrongType, deferred.Span, "defer must be a command or {task: name}", "write - defer: rm -rf tmp");
         }
@@ -365,14 +377,50 @@ public static class TaskfileReader
         var target = f.String("task");
         var vars = ReadVars(f, "vars");
         var silent = f.Bool("silent");
-        var loop = f.Get("for") is { } forNode ? LocatedString.Synthetic("for", forNode.Span) : null;
-        f.Get("timeout");
+        var loop = reportUnknown ? ReadFor(f, taskName) : null; // a task: command's for belongs to the command
+        var timeout = reportUnknown ? f.String("timeout") : null;
         if (reportUnknown) f.ReportUnknown(keys);
         if (target is null)
         {
             if (!f.Has("for")) bag.Report(Descriptors.RequiredField, map.Span, $"a {what} of task \"{taskName}\" has no \"task\"", "add task: <name>");
             return null;
         }
-        return new TaskfileCall(target, vars, silent, loop, map.Span);
+        return new TaskfileCall(target, vars, silent, loop, map.Span) { Timeout = timeout };
+    }
+
+    /// <summary><c>for:</c> as go-task reads it: a list, sources, generates, {var, split, as} or {matrix}.</summary>
+    private static TaskfileFor? ReadFor(YamlFields f, string taskName)
+    {
+        var node = f.Get("for");
+        switch (node)
+        {
+            case null: return null;
+            case YamlSequence seq: return new TaskfileFor(TaskfileForKind.List, seq, null, null, null, Array.Empty<KeyValuePair<LocatedString, YamlNode>>(), seq.Span);
+            case YamlScalar { Value: "sources" or "generates" } s:
+                return new TaskfileFor(s.Value == "sources" ? TaskfileForKind.Sources : TaskfileForKind.Generates, null, null, null, null, Array.Empty<KeyValuePair<LocatedString, YamlNode>>(), s.Span);
+            case YamlMapping m:
+            {
+                var ff = new YamlFields(m, $"the for of task \"{taskName}\"", f.Bag);
+                var asName = ff.String("as");
+                if (ff.Get("matrix") is YamlMapping matrix)
+                {
+                    ff.ReportUnknown(new[] { "matrix" });
+                    return new TaskfileFor(TaskfileForKind.Matrix, null, null, null, asName,
+                        matrix.Entries.Select(e => new KeyValuePair<LocatedString, YamlNode>(e.Key.Located, e.Value)).ToList(), m.Span);
+                }
+                var variable = ff.String("var");
+                var split = ff.String("split");
+                ff.ReportUnknown(new[] { "var", "split", "as", "matrix" });
+                if (variable is null)
+                {
+                    f.Bag.Report(Descriptors.RequiredField, m.Span, $"the for of task \"{taskName}\" needs var: NAME or matrix:", "write for: {var: LIST} or for: [a, b]");
+                    return null;
+                }
+                return new TaskfileFor(TaskfileForKind.Var, null, variable, split, asName, Array.Empty<KeyValuePair<LocatedString, YamlNode>>(), m.Span);
+            }
+            default:
+                f.Bag.Report(Descriptors.InvalidValue, node.Span, $"the for of task \"{taskName}\" must be a list, sources, generates, {{var: NAME}} or {{matrix: ...}}", "write for: [a, b]");
+                return null;
+        }
     }
 }

@@ -23,6 +23,11 @@ public sealed record TaskfileTask
     public IReadOnlyList<TaskfilePrecondition> Preconditions { get; init; } = System.Array.Empty<TaskfilePrecondition>();
     public IReadOnlyList<LocatedString> Platforms { get; init; } = System.Array.Empty<LocatedString>();
     public IReadOnlyList<LocatedString> RequiredVars { get; init; } = System.Array.Empty<LocatedString>();
+
+    /// <summary>Allowed values of required vars (<c>requires: {vars: [{name: ENV, enum: [dev, prod]}]}</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredEnums { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    public IReadOnlyList<LocatedString> Set { get; init; } = System.Array.Empty<LocatedString>();
+    public IReadOnlyList<LocatedString> Shopt { get; init; } = System.Array.Empty<LocatedString>();
     public LocatedString? If { get; init; }
     public bool Internal { get; init; }
     public bool Silent { get; init; }

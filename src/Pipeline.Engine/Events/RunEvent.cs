@@ -25,6 +25,14 @@ public sealed record TaskOutput(string ExecutionId, DateTimeOffset At, string In
 public sealed record TaskRetrying(string ExecutionId, DateTimeOffset At, string InstanceId, AttemptRecord Failed, TimeSpan Delay)
     : RunEvent(ExecutionId, At);
 
+/// <summary>
+/// A line the engine says about a task rather than one the task printed: a Taskfile's command echo
+/// (<c>task: [build] go build</c>), "is up to date", an ignored error. <see cref="Verbose"/> lines are shown
+/// only with --verbose.
+/// </summary>
+public sealed record TaskMessage(string ExecutionId, DateTimeOffset At, string InstanceId, string Text, bool Verbose = false)
+    : RunEvent(ExecutionId, At);
+
 public sealed record TaskFinished(string ExecutionId, DateTimeOffset At, TaskResult Result) : RunEvent(ExecutionId, At);
 
 public sealed record RunFinished(string ExecutionId, DateTimeOffset At, RunResult Result) : RunEvent(ExecutionId, At);

@@ -426,8 +426,8 @@ internal static class TemplateFunctions
 
     private static void AddGoTask()
     {
-        Add("OS", _ => GoOs());
-        Add("ARCH", _ => GoArch());
+        Add("OS", _ => GoPlatform.Os);
+        Add("ARCH", _ => GoPlatform.Arch);
         Add("numCPU", _ => (long)Environment.ProcessorCount);
         Unary("catLines", s => s.Replace("\r\n", " ").Replace('\n', ' '));
         Unary("splitLines", s => s.Replace("\r\n", "\n").Split('\n').Cast<object?>().ToList());
@@ -462,21 +462,4 @@ internal static class TemplateFunctions
         var parts = Enumerable.Repeat("..", from.Count - common).Concat(to.Skip(common)).ToList();
         return parts.Count == 0 ? "." : string.Join("/", parts);
     }
-
-    /// <summary>runtime.GOOS as go-task reports it.</summary>
-    public static string GoOs() =>
-        RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "windows"
-        : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? "darwin"
-        : RuntimeInformation.IsOSPlatform(OSPlatform.Create("FREEBSD")) ? "freebsd"
-        : "linux";
-
-    /// <summary>runtime.GOARCH as go-task reports it.</summary>
-    public static string GoArch() => RuntimeInformation.OSArchitecture switch
-    {
-        Architecture.X64 => "amd64",
-        Architecture.X86 => "386",
-        Architecture.Arm64 => "arm64",
-        Architecture.Arm => "arm",
-        _ => RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-    };
 }

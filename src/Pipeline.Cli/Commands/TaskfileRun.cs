@@ -1,0 +1,140 @@
+using Pipeline.Cli.Output;
+using Pipeline.Cli.Running;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Loading;
+using Pipeline.Core.Validation;
+using Pipeline.Engine.Reporting;
+using Pipeline.Engine.Running;
+using Pipeline.Engine.Taskfile;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>
+/// <c>workflow run -t Taskfile.yml build</c>: runs Taskfile tasks the way go-task does (see docs/taskfile.md),
+/// with go-task's console output, and records the run like any other (report.json and logs).
+/// </summary>
+public static class TaskfileRun
+{
+    public sealed record Request(
+        string Taskfile,
+        IReadOnlyList<string> Targets,
+        IReadOnlyList<string> CliArgs,
+        bool List,
+        bool ListAll,
+        bool Summary,
+        bool Force,
+        bool DryRun,
+        bool Silent,
+        bool Parallel,
+        bool AssumeYes,
+        bool PassExitCode,
+        string? Output,
+        int? MaxParallel,
+        string StateDir,
+        OutputFormat Format,
+        bool Verbose);
+
+    public static async Task<int> RunAsync(Request request)
+    {
+        var error = Console.Error;
+        var read = WorkflowLoader.Load(request.Taskfile);
+        var diagnostics = WorkflowValidator.Validate(read);
+        foreach (var d in diagnostics)
+            if (d.Severity == Severity.Error || request.Verbose) TextReporter.WriteDiagnostic(error, d, read.Document);
+        if (diagnostics.Any(d => d.Severity == Severity.Error) || read.Taskfile is null)
+        {
+            error.WriteLine($"{request.Taskfile}: not run: fix the errors above (workflow validate {request.Taskfile} checks the file)");
+            return ExitCodes.InvalidInput;
+        }
+
+        TaskfileProject project;
+        try { project = TaskfileProject.Load(read.Taskfile); }
+        catch (TaskfileInvalidException e)
+        {
+            foreach (var d in e.Diagnostics) TextReporter.WriteDiagnostic(error, d, null);
+            return ExitCodes.InvalidInput;
+        }
+
+        var (tasks, variables) = SplitTargets(request.Targets);
+        if (request.List || request.ListAll)
+        {
+            if (request.Format == OutputFormat.Json) TaskfileListPrinter.WriteJson(Console.Out, project, request.ListAll);
+            else if (TaskfileListPrinter.Listed(project, request.ListAll).Count == 0)
+            {
+                error.WriteLine(request.ListAll ? "task: No tasks available" : "task: No tasks with description available. Try --list-all to list all tasks");
+                return ExitCodes.WorkflowFailed;
+            }
+            else TaskfileListPrinter.WriteList(Console.Out, project, request.ListAll);
+            return ExitCodes.Success;
+        }
+        if (tasks.Count == 0) tasks.Add("default");
+        if (request.Summary)
+        {
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                if (i > 0) Console.Out.WriteLine();
+                try { TaskfileListPrinter.WriteSummary(Console.Out, project, project.Resolve(tasks[i], null, out _, out _)); }
+                catch (TaskfileException e)
+                {
+                    error.WriteLine(e.Message);
+                    return e.ExitCode;
+                }
+            }
+            return ExitCodes.Success;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        using var cleanup = new CancellationTokenSource();
+        using var signals = new SignalHandler(cancel, cleanup, error, "task: Signal received: cancelling the running tasks (their processes are killed)");
+        using var report = new RunReportWriter(request.StateDir);
+        var mode = request.Output ?? read.Taskfile.Output?.Value ?? "interleaved";
+        var options = new TaskfileRunOptions
+        {
+            Variables = variables,
+            CliArgs = request.CliArgs,
+            Force = request.Force,
+            DryRun = request.DryRun,
+            Silent = request.Silent,
+            Verbose = request.Verbose,
+            MaxParallel = request.MaxParallel,
+            Parallel = request.Parallel,
+            AssumeYes = request.AssumeYes,
+            Prompt = Console.IsInputRedirected ? null : Ask,
+            Observers = [new TaskfileConsole(Console.Out, error, mode, request.Verbose), report],
+        };
+        var result = await new TaskfileRunner(project, options).RunAsync(tasks, cancel.Token);
+
+        if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
+        foreach (var w in result.Run.Warnings) error.WriteLine($"workflow: warning: {w}");
+        if (request.Verbose && report.ReportPath is { } path) error.WriteLine($"workflow: report: {Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}");
+        if (result.Run.Status == RunStatus.Cancelled) return RunCommand.Cancelled;
+        if (result.Failure is not { } failure) return ExitCodes.Success;
+
+        error.WriteLine(result.Run.Error);
+        if (Environment.GetEnvironmentVariable("GITHUB_ACTIONS") == "true")
+            Console.Out.WriteLine($"::error title=Task '{tasks[0]}' failed::{result.Run.Error}");
+        if (request.PassExitCode && failure is TaskRunException { CommandExitCode: { } code } && code != 0) return code;
+        return failure.ExitCode;
+    }
+
+    /// <summary>Task names and <c>NAME=value</c> variables, as go-task reads its arguments.</summary>
+    public static (List<string> Tasks, Dictionary<string, string> Variables) SplitTargets(IReadOnlyList<string> targets)
+    {
+        var tasks = new List<string>();
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var t in targets)
+        {
+            var eq = t.IndexOf('=');
+            if (eq > 0 && t[..eq].All(c => char.IsLetterOrDigit(c) || c == '_')) variables[t[..eq]] = t[(eq + 1)..];
+            else tasks.Add(t);
+        }
+        return (tasks, variables);
+    }
+
+    private static bool Ask(string question)
+    {
+        Console.Error.Write($"{question} [y/N]: ");
+        var answer = Console.ReadLine()?.Trim();
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+}

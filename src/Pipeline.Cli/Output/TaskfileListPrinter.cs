@@ -1,0 +1,76 @@
+using Pipeline.Core.Taskfile;
+using Pipeline.Engine.Taskfile;
+
+namespace Pipeline.Cli.Output;
+
+/// <summary>go-task's <c>--list</c>, <c>--list-all</c> (text and <c>--format json</c>) and <c>--summary</c> output.</summary>
+public static class TaskfileListPrinter
+{
+    /// <summary>Tasks to list: with a description (or all visible ones), root tasks first, then by name.</summary>
+    public static List<TaskfileEntry> Listed(TaskfileProject project, bool all) => project.Tasks
+        .Where(t => !t.IsInternal && (all || t.Task.Desc is not null))
+        .OrderBy(t => t.Name.Contains(':') ? 1 : 0).ThenBy(t => t.Name, StringComparer.Ordinal)
+        .ToList();
+
+    public static void WriteList(TextWriter output, TaskfileProject project, bool all)
+    {
+        var tasks = Listed(project, all);
+        var descriptions = tasks.ToDictionary(t => t.Name, t => TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Desc ?? "");
+        output.WriteLine("task: Available tasks for this project:");
+        // go-task lays this out with a tabwriter (padding 6): "* name: " cells padded to the widest plus 6
+        var width = tasks.Select(t => $"* {t.Name}: ".Length).DefaultIfEmpty(0).Max() + 6;
+        var descWidth = descriptions.Values.Select(d => d.Length).DefaultIfEmpty(0).Max() + 6;
+        foreach (var t in tasks)
+        {
+            var line = $"* {t.Name}: ".PadRight(width) + descriptions[t.Name];
+            if (t.Task.Aliases.Count > 0)
+                line = $"* {t.Name}: ".PadRight(width) + descriptions[t.Name].PadRight(descWidth) + $"(aliases: {string.Join(", ", t.Aliases)})";
+            output.WriteLine(line.TrimEnd());
+        }
+    }
+
+    public static void WriteJson(TextWriter output, TaskfileProject project, bool all)
+    {
+        var tasks = Listed(project, all).Select(t => new
+        {
+            name = t.Name,
+            task = t.Name,
+            desc = TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Desc ?? "",
+            summary = TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Summary ?? "",
+            aliases = t.Aliases.ToArray(),
+            location = new { line = t.Task.Name.Span.Line, column = t.Task.Name.Span.Column, taskfile = t.Scope.TaskfilePath },
+        });
+        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { tasks, location = project.Root.TaskfilePath },
+            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>go-task's summary of one task: name, summary (or desc), aliases, dependencies, commands.</summary>
+    public static void WriteSummary(TextWriter output, TaskfileProject project, TaskfileEntry entry)
+    {
+        var t = entry.Task;
+        var (desc, summary) = TaskfileDescriptions.RenderAsync(project, entry).GetAwaiter().GetResult();
+        output.WriteLine($"task: {entry.Name}");
+        output.WriteLine();
+        var text = summary?.TrimEnd('\n') ?? desc;
+        output.WriteLine(text ?? "(task does not have description or summary)");
+        if (t.Aliases.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("aliases:");
+            foreach (var a in t.Aliases) output.WriteLine($" - {a.Value}");
+        }
+        if (t.Deps.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("dependencies:");
+            foreach (var d in t.Deps) output.WriteLine($" - {d.Task.Value}");
+        }
+        if (t.Cmds.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("commands:");
+            foreach (var c in t.Cmds)
+                output.WriteLine(c.Kind == TaskfileCommandKind.Call ? $" - Task: {c.Call!.Task.Value}" : $" - {c.Script!.Value.TrimEnd('\n')}");
+        }
+    }
+}

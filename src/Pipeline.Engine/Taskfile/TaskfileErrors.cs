@@ -1,0 +1,65 @@
+using Pipeline.Core.Diagnostics;
+
+namespace Pipeline.Engine.Taskfile;
+
+/// <summary>
+/// A Taskfile failure a user can cause or fix, with go-task's message and our exit code: 1 when a task
+/// ran and failed, 2 when the call itself is wrong (unknown or internal task, missing or disallowed
+/// variable, bad Taskfile). One type per failure, as go-task does.
+/// </summary>
+public abstract class TaskfileException(string message, int exitCode) : Exception(message)
+{
+    public const int Failed = 1;
+    public const int Invalid = 2;
+
+    public int ExitCode { get; } = exitCode;
+}
+
+public sealed class TaskNotFoundException(string name, string? didYouMean)
+    : TaskfileException($"task: Task \"{name}\" does not exist" + (didYouMean is null ? "" : $". Did you mean \"{didYouMean}\"?"), Invalid);
+
+public sealed class TaskInternalException(string name) : TaskfileException($"task: Task \"{name}\" is internal", Invalid);
+
+public sealed class AmbiguousTaskException(string name, IEnumerable<string> matches)
+    : TaskfileException($"task: Found multiple tasks ({string.Join(", ", matches)}) that match \"{name}\"", Invalid);
+
+public sealed class MissingRequiredVarsException(string task, IEnumerable<string> vars)
+    : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables: {string.Join(", ", vars)}", Invalid);
+
+public sealed class VarNotAllowedException(string task, string variable, string value, IEnumerable<string> allowed)
+    : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables:\n  - {variable} has an invalid value : '{value}' (allowed values : [{string.Join(" ", allowed)}])", Invalid);
+
+/// <summary>The only cycle check go-task has: a task called 1000 times in one run.</summary>
+public sealed class TaskCalledTooManyTimesException(string task)
+    : TaskfileException($"task: Maximum task call exceeded (1000) for task \"{task}\": probably an cyclic dep or infinite loop", Failed);
+
+public sealed class PreconditionNotMetException() : TaskfileException("task: precondition not met", Failed);
+
+public sealed class TaskCancelledByUserException(string task) : TaskfileException($"task: Task \"{task}\" cancelled by user", Failed);
+
+/// <summary>A template that does not parse or evaluate, named with the task and field it sits in.</summary>
+public sealed class TaskfileTemplateException(string where, string message) : TaskfileException($"task: {where}: {message}", Invalid);
+
+/// <summary>The Taskfile (or an included one) has errors; the diagnostics say where.</summary>
+public sealed class TaskfileInvalidException(IReadOnlyList<Diagnostic> diagnostics)
+    : TaskfileException("task: the Taskfile has errors", Invalid)
+{
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+}
+
+/// <summary>
+/// A command (or a task it called) failed: <c>task: Failed to run task "name": exit status 1</c>, nested
+/// along the call chain as go-task does. <see cref="CommandExitCode"/> is the failing command's own code.
+/// </summary>
+public sealed class TaskRunException(string task, string inner, int? commandExitCode)
+    : TaskfileException($"task: Failed to run task \"{task}\": {inner}", Failed)
+{
+    public string Task { get; } = task;
+    public int? CommandExitCode { get; } = commandExitCode;
+}
+
+/// <summary>A command's own failure, before the task name is put around it.</summary>
+public sealed class CommandFailedException(string message, int exitCode) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
