@@ -52,6 +52,7 @@ public sealed partial class TaskfileRunner
 
         if (failure is null) return;
         if (task.Entry.Task.Sources.Count > 0) _checksums.Forget(task.Name);
+        if (failure is TaskCalledTooManyTimesException tooMany) throw tooMany; // a thousand nested "Failed to run task" would bury it
         throw new TaskRunException(task.Name, failure.Message, ExitCodeOf(failure));
     }
 

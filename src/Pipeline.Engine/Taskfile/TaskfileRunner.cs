@@ -93,6 +93,8 @@ public sealed partial class TaskfileRunner
     /// <summary>go-task's RunTask: resolve, platform, compile, if, requires, call guard, de-duplication, then execute.</summary>
     private async Task RunTaskAsync(TaskCall call, CancellationToken ct)
     {
+        // Deep call chains (up to the 1000-call guard) would otherwise recurse on one thread's stack.
+        await Task.Yield();
         ct.ThrowIfCancellationRequested();
         var entry = _project.Resolve(call.Name, call.From, out var match, out var alias);
         if (call.FromCommandLine && entry.IsInternal) throw new TaskInternalException(call.Name);
