@@ -49,6 +49,7 @@ public static class TaskfileRules
             known.UnionWith(t.Env.Select(x => x.Name.Value));
             known.UnionWith(t.RequiredVars.Select(x => x.Value));
             if (passedIn.TryGetValue(t.Name.Value, out var fromCallers)) known.UnionWith(fromCallers);
+            known.UnionWith(t.Cmds.Select(c => c.For?.As?.Value).Concat(t.Deps.Select(d => d.For?.As?.Value)).Where(n => n is not null).Select(n => n!));
             foreach (var field in TemplatedFields(t)) CheckTemplate(field, known, bag, t.Name.Value);
         }
         var rootKnown = new HashSet<string>(globalNames, StringComparer.Ordinal);
@@ -129,6 +130,16 @@ public static class TaskfileRules
         var scan = GoTemplate.Scan(value.Value);
         foreach (var (start, length, message) in scan.Errors)
             bag.Report(Descriptors.TemplateSyntax, value.SpanOf(start, length), message, "close the action with }}; write {{\"{{\"}} for literal braces");
+        if (scan.Errors.Count == 0)
+        {
+            // the scanner finds positions; the template engine that will run the string decides what parses
+            try { Templates.Template.Parse(value.Value); }
+            catch (Templates.TemplateException e)
+            {
+                bag.Report(Descriptors.TemplateSyntax, value.SpanOf(0, Math.Min(value.Value.Length, 1)), e.Message,
+                    "see docs/taskfile.md for the template functions Pipeline supports");
+            }
+        }
         foreach (var variable in scan.Variables)
         {
             if (known.Contains(variable.Name) || scan.Defaulted.Contains(variable.Name)) continue;

@@ -20,7 +20,7 @@ internal static class TemplateFunctions
 {
     private static readonly Dictionary<string, Func<List<object?>, object?>> Table = new(StringComparer.Ordinal);
 
-    public static IEnumerable<string> Names => Table.Keys;
+    public static bool Exists(string name) => Table.ContainsKey(name);
 
     public static object? Call(string name, List<object?> args)
     {

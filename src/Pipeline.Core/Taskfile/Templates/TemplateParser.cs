@@ -165,7 +165,10 @@ internal sealed class TemplateParser
             case TokenKind.Field: return new FieldArg(t.Path);
             case TokenKind.Dot: return new FieldArg(Array.Empty<string>());
             case TokenKind.Variable: return new VariableArg(t.Text, t.Path);
-            case TokenKind.Identifier: return new FunctionArg(t.Text);
+            case TokenKind.Identifier:
+                // as in Go, an unknown function is a parse error, so validation finds it before a run
+                if (t.Text is not ("and" or "or") && !TemplateFunctions.Exists(t.Text)) throw new TemplateException($"function \"{t.Text}\" not defined");
+                return new FunctionArg(t.Text);
             case TokenKind.String or TokenKind.Number or TokenKind.Bool or TokenKind.Nil: return new LiteralArg(t.Value);
             case TokenKind.LeftParen:
             {
