@@ -37,7 +37,7 @@ public static class TaskfileRun
     public static async Task<int> RunAsync(Request request)
     {
         var error = Console.Error;
-        var read = WorkflowLoader.Load(request.Taskfile);
+        var read = WorkflowLoader.Load(request.Taskfile, WorkflowFileKind.Taskfile); // -t names a Taskfile whatever its file name
         var diagnostics = WorkflowValidator.Validate(read);
         foreach (var d in diagnostics)
             if (d.Severity == Severity.Error || request.Verbose) TextReporter.WriteDiagnostic(error, d, read.Document);

@@ -19,12 +19,20 @@ public static class TaskfileListPrinter
         output.WriteLine("task: Available tasks for this project:");
         // go-task lays this out with a tabwriter (padding 6): "* name: " cells padded to the widest plus 6
         var width = tasks.Select(t => $"* {t.Name}: ".Length).DefaultIfEmpty(0).Max() + 6;
-        var descWidth = descriptions.Values.Select(d => d.Length).DefaultIfEmpty(0).Max() + 6;
-        foreach (var t in tasks)
+        for (var i = 0; i < tasks.Count; i++)
         {
+            var t = tasks[i];
             var line = $"* {t.Name}: ".PadRight(width) + descriptions[t.Name];
             if (t.Task.Aliases.Count > 0)
+            {
+                // a tabwriter column spans consecutive lines that have it: the run of tasks with aliases around this one
+                var first = i;
+                while (first > 0 && tasks[first - 1].Task.Aliases.Count > 0) first--;
+                var last = i;
+                while (last + 1 < tasks.Count && tasks[last + 1].Task.Aliases.Count > 0) last++;
+                var descWidth = tasks.Skip(first).Take(last - first + 1).Max(x => descriptions[x.Name].Length) + 6;
                 line = $"* {t.Name}: ".PadRight(width) + descriptions[t.Name].PadRight(descWidth) + $"(aliases: {string.Join(", ", t.Aliases)})";
+            }
             output.WriteLine(line.TrimEnd());
         }
     }

@@ -1,0 +1,130 @@
+using System.Text.Json;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>`workflow run` on a Taskfile through the real process: go-task's output, listing, arguments and exit codes.</summary>
+public sealed class TaskfileCommandTests
+{
+    private const string Taskfile = """
+        version: '3'
+        vars:
+          NAME: world
+        tasks:
+          default:
+            desc: Say hello
+            cmds:
+              - echo "hello {{.NAME}}"
+          build:
+            desc: Build it
+            aliases: [b]
+            deps: [gen]
+            cmds:
+              - echo building
+              - cmd: echo quietly
+                silent: true
+          gen:
+            cmds: [echo generating]
+          args:
+            cmds: ['echo "args: {{.CLI_ARGS}}"']
+          fail:
+            cmds: ['echo about to fail', 'exit 7']
+          internal-step:
+            internal: true
+            cmds: [echo hidden]
+        """;
+
+    private static string Project()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), Taskfile);
+        return dir;
+    }
+
+    [Fact]
+    public void Runs_a_task_with_go_tasks_output()
+    {
+        var dir = Project();
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "run", "-t", "Taskfile.yml", "build");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal("generating\nbuilding\nquietly\n", stdout);
+        Assert.Equal("task: [gen] echo generating\ntask: [build] echo building\n", stderr);
+        var runs = Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"));
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(Assert.Single(runs), "report.json"))).RootElement;
+        Assert.Equal("succeeded", report.GetProperty("status").GetString());
+        Assert.Equal(["gen", "build"], report.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("instance_id").GetString()));
+    }
+
+    [Fact]
+    public void Without_a_workflow_the_Taskfile_here_runs_its_default_task_and_variables_come_from_the_command_line()
+    {
+        var dir = Project();
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "run");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal("hello world\n", stdout);
+        (code, stdout, _) = WorkflowProcess.Run(dir, "run", "default", "NAME=pipeline");
+        Assert.Equal((0, "hello pipeline\n"), (code, stdout));
+        (code, stdout, _) = WorkflowProcess.Run(dir, "run", "args", "--", "one", "two words");
+        Assert.Equal((0, "args: one 'two words'\n"), (code, stdout)); // shell-quoted, as go-task does
+    }
+
+    [Fact]
+    public void List_and_summary_print_what_go_task_prints()
+    {
+        var dir = Project();
+        var (code, stdout, _) = WorkflowProcess.Run(dir, "run", "--list");
+        Assert.Equal(0, code);
+        Assert.Equal("""
+            task: Available tasks for this project:
+            * build:         Build it      (aliases: b)
+            * default:       Say hello
+
+            """.Replace("\r\n", "\n"), stdout);
+        (_, stdout, _) = WorkflowProcess.Run(dir, "run", "-a");
+        Assert.Contains("* fail:", stdout);
+        Assert.DoesNotContain("internal-step", stdout);
+        (code, stdout, _) = WorkflowProcess.Run(dir, "run", "--summary", "build");
+        Assert.Equal(0, code);
+        Assert.Equal("task: build\n\nBuild it\n\naliases:\n - b\n\ndependencies:\n - gen\n\ncommands:\n - echo building\n - echo quietly\n", stdout);
+        (_, stdout, _) = WorkflowProcess.Run(dir, "run", "--list", "--format", "json");
+        var json = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(["build", "default"], json.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public void A_failing_command_exits_1_with_go_tasks_message_or_its_own_code_with_x()
+    {
+        var dir = Project();
+        var (code, stdout, stderr) = WorkflowProcess.RunWithEnvironment(dir, new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true" }, "run", "fail");
+        Assert.Equal(1, code);
+        Assert.Equal("about to fail\n::error title=Task 'fail' failed::task: Failed to run task \"fail\": exit status 7\n", stdout);
+        Assert.EndsWith("task: Failed to run task \"fail\": exit status 7\n", stderr);
+        (code, _, _) = WorkflowProcess.Run(dir, "run", "-x", "fail");
+        Assert.Equal(7, code);
+    }
+
+    [Fact]
+    public void Unknown_and_internal_tasks_and_invalid_Taskfiles_exit_2()
+    {
+        var dir = Project();
+        var (code, _, stderr) = WorkflowProcess.Run(dir, "run", "biuld");
+        Assert.Equal((2, "task: Task \"biuld\" does not exist. Did you mean \"build\"?\n"), (code, stderr));
+        (code, _, stderr) = WorkflowProcess.Run(dir, "run", "internal-step");
+        Assert.Equal((2, "task: Task \"internal-step\" is internal\n"), (code, stderr));
+
+        File.WriteAllText(Path.Combine(dir, "Broken.yml"), "version: '3'\ntasks:\n  a:\n    deps: [nope]\n");
+        (code, _, stderr) = WorkflowProcess.Run(dir, "run", "-t", "Broken.yml", "a");
+        Assert.Equal(2, code);
+        Assert.Contains("Broken.yml(4,12): error WF2001", stderr);
+    }
+
+    [Fact]
+    public void Prefixed_output_and_dry_run()
+    {
+        var dir = Project();
+        var (code, stdout, _) = WorkflowProcess.Run(dir, "run", "build", "--output", "prefixed", "--silent");
+        Assert.Equal((0, "[gen] generating\n[build] building\n[build] quietly\n"), (code, stdout));
+        (code, stdout, var stderr) = WorkflowProcess.Run(dir, "run", "build", "--dry-run");
+        Assert.Equal((0, ""), (code, stdout));
+        Assert.Equal("task: [gen] echo generating\ntask: [build] echo building\n", stderr);
+    }
+}
