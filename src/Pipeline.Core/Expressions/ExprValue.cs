@@ -221,7 +221,8 @@ public sealed class ExprValue
         sb.Append(close);
     }
 
-    public static void WriteJsonString(StringBuilder sb, string s)
+    /// <param name="escapeHtml">Write &lt; &gt; &amp; as \u escapes, as Go's encoding/json does (Taskfile toJson).</param>
+    public static void WriteJsonString(StringBuilder sb, string s, bool escapeHtml = false)
     {
         sb.Append('"');
         foreach (var c in s)
@@ -233,6 +234,7 @@ public sealed class ExprValue
                 case '\n': sb.Append("\\n"); break;
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
+                case '<' or '>' or '&' when escapeHtml: sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
                 default:
                     if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     else sb.Append(c);
