@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 
 namespace Pipeline.Cli.Tests;
@@ -126,5 +128,30 @@ public sealed class TaskfileCommandTests
         (code, stdout, var stderr) = WorkflowProcess.Run(dir, "run", "build", "--dry-run");
         Assert.Equal((0, ""), (code, stdout));
         Assert.Equal("task: [gen] echo generating\ntask: [build] echo building\n", stderr);
+    }
+
+    [Fact]
+    public void Ctrl_c_kills_the_running_command_and_exits_130()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var pidFile = Path.Combine(dir, "pid");
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), $$"""
+            version: '3'
+            tasks:
+              long:
+                cmds: ['echo $$ > "{{pidFile}}"; sleep 1000']
+            """);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var process = WorkflowProcess.Start(dir, stdout, stderr, "run", "long");
+        var waited = Stopwatch.StartNew();
+        while ((!File.Exists(pidFile) || File.ReadAllText(pidFile).Trim().Length == 0) && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        var child = int.Parse(File.ReadAllText(pidFile).Trim());
+        Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(30_000), "workflow did not exit after SIGINT");
+        Assert.Equal(130, process.ExitCode);
+        Assert.False(Directory.Exists($"/proc/{child}") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z "), "the command outlived the run");
+        var report = Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))), "report.json");
+        Assert.Equal("cancelled", JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("status").GetString());
     }
 }
