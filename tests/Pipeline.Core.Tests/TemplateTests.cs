@@ -59,6 +59,14 @@ public class TemplateTests
     public void Renders_like_go_task(string template, string expected) => Assert.Equal(expected, R(template));
 
     [Fact]
+    public void Dates_use_Go_layouts()
+    {
+        var data = new Dictionary<string, object?> { ["T"] = new DateTimeOffset(2026, 3, 7, 14, 5, 9, TimeSpan.Zero) };
+        Assert.Equal("2026-03-07 14:05:09 Mar Sat 2:05PM 7/3/26", Template.Render("{{date \"2006-01-02 15:04:05 Jan Mon 3:04PM 2/1/06\" .T}}", data));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", Template.Render("{{now | date \"2006-01-02\"}}", data));
+    }
+
+    [Fact]
     public void OS_and_ARCH_are_Go_names() => Assert.Equal("linux", R("{{OS}}"));
 
     [Fact]
@@ -74,6 +82,7 @@ public class TemplateTests
     [InlineData("{{if .ON}}x", "has no {{end}}")]
     [InlineData("{{end}}", "unexpected {{end}}")]
     [InlineData("{{nosuch .NAME}}", "function \"nosuch\" not defined")]
+    [InlineData("{{if .ON}}{{nosuch}}{{end}}", "function \"nosuch\" not defined")]
     [InlineData("{{.NAME 1}}", "can't give argument to non-function")]
     [InlineData("{{range .NAME}}{{end}}", "range can't iterate over app")]
     [InlineData("{{eq .NAME 1}}", "incompatible types for comparison")]

@@ -28,6 +28,7 @@ public static class GoValues
             case long l: return l.ToString(CultureInfo.InvariantCulture);
             case int i: return i.ToString(CultureInfo.InvariantCulture);
             case double d: return FormatDouble(d);
+            case DateTimeOffset t: return GoTime.Print(t);
             case IDictionary<string, object?> map:
                 return "map[" + string.Join(" ", map.Keys.OrderBy(k => k, StringComparer.Ordinal).Select(k => k + ":" + FormatNested(map[k]))) + "]";
             case IList list:

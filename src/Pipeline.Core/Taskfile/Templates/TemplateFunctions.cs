@@ -450,6 +450,16 @@ internal static class TemplateFunctions
         Add("uuidv4", _ => Guid.NewGuid().ToString());
         Add("randInt", a => { Need(a, 2, "randInt"); return (long)new Random().Next((int)GoValues.ToLong(a[0]), (int)GoValues.ToLong(a[1])); });
         Add("randIntN", a => { Need(a, 1, "randIntN"); return (long)new Random().Next((int)GoValues.ToLong(a[0])); });
+        Add("now", _ => DateTimeOffset.Now);
+        Add("date", a => { Need(a, 2, "date"); return GoTime.Format(GoTime.ToTime(a[1]), Str(a[0])); });
+        Add("dateInZone", a =>
+        {
+            Need(a, 3, "dateInZone");
+            var time = GoTime.ToTime(a[1]);
+            return GoTime.Format(Str(a[2]) is "UTC" or "utc" ? time.ToUniversalTime() : time, Str(a[0]));
+        });
+        Add("htmlDate", a => { Need(a, 1, "htmlDate"); return GoTime.Format(GoTime.ToTime(a[0]), "2006-01-02"); });
+        Add("unixEpoch", a => { Need(a, 1, "unixEpoch"); return GoTime.ToTime(a[0]).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture); });
         Add("spew", a => { Need(a, 1, "spew"); return "(" + GoValues.TypeName(a[0]) + ") " + GoValues.Format(a[0]) + "\n"; });
     }
 
