@@ -221,6 +221,9 @@ public sealed class ExprValue
         sb.Append(close);
     }
 
+    /// <summary>Appends <paramref name="s"/> to <paramref name="sb"/> as a JSON string literal.</summary>
+    /// <param name="sb">Where the literal is written.</param>
+    /// <param name="s">The text.</param>
     /// <param name="escapeHtml">Write &lt; &gt; &amp; as \u escapes, as Go's encoding/json does (Taskfile toJson).</param>
     public static void WriteJsonString(StringBuilder sb, string s, bool escapeHtml = false)
     {
