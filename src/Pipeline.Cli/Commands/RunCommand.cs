@@ -116,7 +116,7 @@ public static class RunCommand
         if (taskfileOption is not null)
         {
             if (File.Exists(taskfileOption)) return (null, taskfileOption, targets);
-            var inDirectory = Directory.Exists(taskfileOption) ? TaskfileFinderIn(taskfileOption) : null;
+            var inDirectory = Directory.Exists(taskfileOption) ? WorkflowFiles.TaskfileIn(taskfileOption) : null;
             if (inDirectory is not null) return (null, inDirectory, targets);
             problem = $"{taskfileOption}(1,1): error WF1006: Taskfile not found";
             return null;
@@ -144,9 +144,6 @@ public static class RunCommand
         if (workflow is not null) problem = $"workflow: run takes one workflow; unexpected: {string.Join(" ", targets.Skip(1))}";
         return null;
     }
-
-    private static string? TaskfileFinderIn(string directory) =>
-        Pipeline.Engine.Taskfile.TaskfileFinder.FileNames.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
 
     public sealed record Request(string? Workflow, bool DryRun, int? MaxParallel, bool FailFast, string[] Env, string StateDir,
         FileInfo? Config, OutputFormat Format, bool Verbose, bool Quiet);

@@ -59,8 +59,7 @@ public static class EnvironmentChecks
             foreach (var inc in taskfile.Includes.Where(i => !i.Optional && IsLiteral(i.Taskfile)))
             {
                 var path = Resolve(baseDir, inc.Taskfile.Value);
-                var exists = File.Exists(path) || (Directory.Exists(path) && new[] { "Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml", "Taskfile.dist.yml", "Taskfile.dist.yaml" }
-                    .Any(n => File.Exists(Path.Combine(path, n))));
+                var exists = File.Exists(path) || (Directory.Exists(path) && WorkflowFiles.TaskfileIn(path) is not null);
                 if (!exists)
                     bag.Report(Descriptors.IncludeNotFound, inc.Taskfile.Span, $"included Taskfile \"{inc.Taskfile.Value}\" ({inc.Namespace.Value}) not found",
                         "fix the path, or mark the include optional: true");

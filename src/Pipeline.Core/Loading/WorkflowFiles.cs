@@ -14,6 +14,24 @@ public static class WorkflowFiles
     /// <summary>The patterns <c>workflow validate</c> searches when given no path, relative to the current directory.</summary>
     public static readonly string[] DefaultPatterns = { "workflows/**/*.workflow.json", "*.workflow.json", "workflow.yml", "Taskfile.yml" };
 
+    /// <summary>go-task's Taskfile names, in its lookup order (in a directory given as an include, or where a run starts).</summary>
+    public static readonly string[] TaskfileNames =
+    {
+        "Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml",
+        "Taskfile.dist.yml", "taskfile.dist.yml", "Taskfile.dist.yaml", "taskfile.dist.yaml",
+    };
+
+    /// <summary>The Taskfile go-task would read in <paramref name="directory"/>, or null.</summary>
+    public static string? TaskfileIn(string directory)
+    {
+        foreach (var name in TaskfileNames)
+        {
+            var path = Path.Combine(directory, name);
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+
     public static WorkflowFileKind KindOf(string path)
     {
         var name = Path.GetFileName(path);

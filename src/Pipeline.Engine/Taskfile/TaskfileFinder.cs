@@ -1,14 +1,10 @@
+using Pipeline.Core.Loading;
+
 namespace Pipeline.Engine.Taskfile;
 
 /// <summary>go-task's lookup of the Taskfile to run: its file names, in the current directory and then its parents.</summary>
 public static class TaskfileFinder
 {
-    public static readonly string[] FileNames =
-    [
-        "Taskfile.yml", "taskfile.yml", "Taskfile.yaml", "taskfile.yaml",
-        "Taskfile.dist.yml", "taskfile.dist.yml", "Taskfile.dist.yaml", "taskfile.dist.yaml",
-    ];
-
     /// <summary>The first Taskfile found in <paramref name="directory"/> or an ancestor; null when there is none.</summary>
     public static string? Find(string directory)
     {
@@ -16,7 +12,7 @@ public static class TaskfileFinder
         {
             // Ordinal file-name match, so a case-insensitive file system does not return "taskfile.yml" for "Taskfile.yml" twice.
             var names = dir.Exists ? dir.EnumerateFiles().Select(f => f.Name).ToHashSet(StringComparer.Ordinal) : [];
-            foreach (var name in FileNames)
+            foreach (var name in WorkflowFiles.TaskfileNames)
                 if (names.Contains(name)) return Path.Combine(dir.FullName, name);
         }
         return null;

@@ -91,7 +91,7 @@ public sealed class TaskfileProject
         var path = Path.GetFullPath(Path.Combine(scope.TaskfileDirectory, raw));
         if (File.Exists(path)) return path;
         if (!Directory.Exists(path)) return null;
-        return TaskfileFinder.FileNames.Select(n => Path.Combine(path, n)).FirstOrDefault(File.Exists);
+        return WorkflowFiles.TaskfileIn(path);
     }
 
     /// <summary>Include paths may use the special directory variables and the environment.</summary>
