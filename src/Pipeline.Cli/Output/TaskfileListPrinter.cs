@@ -39,14 +39,14 @@ public static class TaskfileListPrinter
 
     public static void WriteJson(TextWriter output, TaskfileProject project, bool all)
     {
-        var tasks = Listed(project, all).Select(t => new
+        var tasks = Listed(project, all).Select(t => (Entry: t, Text: TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult())).Select(x => new
         {
-            name = t.Name,
-            task = t.Name,
-            desc = TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Desc ?? "",
-            summary = TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Summary ?? "",
-            aliases = t.Aliases.ToArray(),
-            location = new { line = t.Task.Name.Span.Line, column = t.Task.Name.Span.Column, taskfile = t.Scope.TaskfilePath },
+            name = x.Entry.Name,
+            task = x.Entry.Name,
+            desc = x.Text.Desc ?? "",
+            summary = x.Text.Summary ?? "",
+            aliases = x.Entry.Aliases.ToArray(),
+            location = new { line = x.Entry.Task.Name.Span.Line, column = x.Entry.Task.Name.Span.Column, taskfile = x.Entry.Scope.TaskfilePath },
         });
         output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { tasks, location = project.Root.TaskfilePath },
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

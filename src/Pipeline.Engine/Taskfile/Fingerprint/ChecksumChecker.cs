@@ -12,7 +12,10 @@ namespace Pipeline.Engine.Taskfile.Fingerprint;
 /// </summary>
 internal sealed partial class ChecksumChecker(string tempDirectory)
 {
-    public string FilePath(string task) => Path.Combine(tempDirectory, "checksum", Unsafe().Replace(task, "-"));
+    public string FilePath(string task) => Path.Combine(tempDirectory, "checksum", StateFileName(task));
+
+    /// <summary>go-task's name for a task's state file under .task/: every character but A-Z a-z 0-9 becomes '-'.</summary>
+    public static string StateFileName(string task) => Unsafe().Replace(task, "-");
 
     /// <summary>The checksum of the sources, as go-task prints it (<c>%x%x</c> of the two halves, no zero padding).</summary>
     public static string Compute(IEnumerable<string> files)

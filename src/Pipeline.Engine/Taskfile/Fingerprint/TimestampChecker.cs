@@ -1,16 +1,14 @@
-using System.Text.RegularExpressions;
-
 namespace Pipeline.Engine.Taskfile.Fingerprint;
 
 /// <summary>
 /// go-task's <c>method: timestamp</c>: up to date when no source is newer than the newest of the generated
 /// files and the marker <c>&lt;temp&gt;/timestamp/&lt;task&gt;</c>, which is touched on every check.
 /// </summary>
-internal sealed partial class TimestampChecker(string tempDirectory)
+internal sealed class TimestampChecker(string tempDirectory)
 {
     public bool IsUpToDate(string task, IReadOnlyList<string> sources, IReadOnlyList<string> generates, bool dryRun, out DateTime newestSource)
     {
-        var marker = Path.Combine(tempDirectory, "timestamp", Unsafe().Replace(task, "-"));
+        var marker = Path.Combine(tempDirectory, "timestamp", ChecksumChecker.StateFileName(task));
         var outputs = generates.ToList();
         var checkedAt = DateTime.UtcNow;
         if (File.Exists(marker)) outputs.Add(marker);
@@ -26,7 +24,4 @@ internal sealed partial class TimestampChecker(string tempDirectory)
         if (!dryRun && File.Exists(marker)) File.SetLastWriteTimeUtc(marker, checkedAt);
         return upToDate;
     }
-
-    [GeneratedRegex("[^A-Za-z0-9]")]
-    private static partial Regex Unsafe();
 }
