@@ -144,13 +144,11 @@ public sealed class TaskfileCommandTests
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         using var process = WorkflowProcess.Start(dir, stdout, stderr, "run", "long");
-        var waited = Stopwatch.StartNew();
-        while ((!File.Exists(pidFile) || File.ReadAllText(pidFile).Trim().Length == 0) && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
-        var child = int.Parse(File.ReadAllText(pidFile).Trim());
+        var child = WorkflowProcess.WaitForPid(pidFile);
         Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(30_000), "workflow did not exit after SIGINT");
         Assert.Equal(130, process.ExitCode);
-        Assert.False(Directory.Exists($"/proc/{child}") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z "), "the command outlived the run");
+        Assert.True(WorkflowProcess.IsGone(child), "the command outlived the run");
         var report = Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))), "report.json");
         Assert.Equal("cancelled", JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("status").GetString());
     }

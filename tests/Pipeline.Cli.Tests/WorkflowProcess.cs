@@ -51,6 +51,17 @@ internal static class WorkflowProcess
         return process;
     }
 
+    /// <summary>Waits (up to 30 s) for a task to write its shell's process id to <paramref name="pidFile"/>.</summary>
+    public static int WaitForPid(string pidFile)
+    {
+        var waited = Stopwatch.StartNew();
+        while ((!File.Exists(pidFile) || File.ReadAllText(pidFile).Trim().Length == 0) && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        return int.Parse(File.ReadAllText(pidFile).Trim());
+    }
+
+    /// <summary>The process has exited (it is gone, or only a zombie is left).</summary>
+    public static bool IsGone(int pid) => !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
+
     public static string TempDir()
     {
         var dir = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
