@@ -13,5 +13,8 @@ internal sealed record TaskCall(
     string Role,
     string? Parent)
 {
+    /// <summary>Names of <see cref="Vars"/> the caller declared <c>secret: true</c>.</summary>
+    public IReadOnlyCollection<string> SecretVars { get; init; } = [];
+
     public bool FromCommandLine => Role == "cli";
 }

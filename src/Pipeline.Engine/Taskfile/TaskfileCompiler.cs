@@ -57,8 +57,9 @@ internal sealed class TaskfileCompiler
         return data;
     }
 
+    /// <param name="secretCallVars">Names of <paramref name="callVars"/> the caller declared <c>secret: true</c>.</param>
     public async Task<CompiledTask> CompileAsync(TaskfileEntry entry, IReadOnlyDictionary<string, object?> callVars,
-        IReadOnlyList<string> match, string? alias, CancellationToken ct)
+        IReadOnlyList<string> match, string? alias, CancellationToken ct, IEnumerable<string>? secretCallVars = null)
     {
         var data = new Dictionary<string, object?>(_base, StringComparer.Ordinal)
         {
@@ -68,7 +69,7 @@ internal sealed class TaskfileCompiler
             ["TASKFILE_DIR"] = entry.Scope.TaskfileDirectory,
             ["MATCH"] = match.Cast<object?>().ToList(),
         };
-        var secrets = new HashSet<string>(StringComparer.Ordinal);
+        var secrets = new Secrets();
         var root = _project.Root;
         await ApplyAsync(root.Document.Env, data, root.TaskfileDirectory, secrets, entry, ct);
         await ApplyAsync(root.Document.Vars, data, root.TaskfileDirectory, secrets, entry, ct);
@@ -79,6 +80,7 @@ internal sealed class TaskfileCompiler
             await ApplyAsync(scope.Document.Vars, data, scope.TaskfileDirectory, secrets, entry, ct);
         }
         foreach (var (k, v) in callVars) data[k] = v;
+        secrets.Names.UnionWith(secretCallVars ?? []);
 
         var task = entry.Task;
         var directory = Directory(entry, data);
@@ -96,9 +98,9 @@ internal sealed class TaskfileCompiler
         await AddEnvironmentAsync(task.Env, data, directory, environment, secrets, entry, ct);
 
         var masked = new Dictionary<string, object?>(data, StringComparer.Ordinal);
-        foreach (var v in task.Vars.Concat(root.Document.Vars).Where(v => v.Secret)) masked[v.Name.Value] = SecretMask;
+        foreach (var name in secrets.Names) masked[name] = SecretMask;
         var label = task.Label is { } l ? Render(l.Value, data, entry, "label") : entry.Name;
-        return new CompiledTask(entry, data, directory, environment, secrets.ToList(), masked) { Label = label };
+        return new CompiledTask(entry, data, directory, environment, secrets.Values.ToList(), masked) { Label = label };
     }
 
     private string Directory(TaskfileEntry entry, IReadOnlyDictionary<string, object?> data)
@@ -109,25 +111,25 @@ internal sealed class TaskfileCompiler
     }
 
     private async Task ApplyAsync(IReadOnlyList<TaskfileVar> vars, Dictionary<string, object?> data, string dir,
-        HashSet<string> secrets, TaskfileEntry entry, CancellationToken ct)
+        Secrets secrets, TaskfileEntry entry, CancellationToken ct)
     {
         foreach (var v in vars)
         {
             var value = await ValueAsync(v, data, dir, entry, ct);
             data[v.Name.Value] = value;
-            if (v.Secret && value is not null) secrets.Add(GoValues.Format(value));
+            if (v.Secret) secrets.Add(v.Name.Value, value is null ? null : GoValues.Format(value));
         }
     }
 
     private async Task AddEnvironmentAsync(IReadOnlyList<TaskfileVar> vars, Dictionary<string, object?> data, string dir,
-        Dictionary<string, string?> environment, HashSet<string> secrets, TaskfileEntry entry, CancellationToken ct)
+        Dictionary<string, string?> environment, Secrets secrets, TaskfileEntry entry, CancellationToken ct)
     {
         foreach (var v in vars)
         {
             var value = await ValueAsync(v, data, dir, entry, ct);
             var text = value is null ? null : GoValues.Format(value);
             environment[v.Name.Value] = text;
-            if (v.Secret && text is not null) secrets.Add(text);
+            if (v.Secret) secrets.Add(v.Name.Value, text);
         }
     }
 
@@ -193,5 +195,18 @@ internal sealed class TaskfileCompiler
                 result.TryAdd(k, v);
         }
         return result;
+    }
+
+    /// <summary>The variables declared secret while compiling: their names (echoes show them as *****) and values (masked in output).</summary>
+    private sealed class Secrets
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Values { get; } = new(StringComparer.Ordinal);
+
+        public void Add(string name, string? value)
+        {
+            Names.Add(name);
+            if (value is not null) Values.Add(value);
+        }
     }
 }

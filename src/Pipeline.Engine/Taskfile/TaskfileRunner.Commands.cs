@@ -77,7 +77,10 @@ public sealed partial class TaskfileRunner
         {
             var target = command.Call!;
             var name = TaskfileCompiler.Render(target.Task.Value, data, task.Entry, "task call");
-            var next = new TaskCall(name, await CallVarsAsync(target.Vars, data, task, ct), command.Silent || target.Silent, task.Entry.Scope, "call", instance);
+            var next = new TaskCall(name, await CallVarsAsync(target.Vars, data, task, ct), command.Silent || target.Silent, task.Entry.Scope, "call", instance)
+            {
+                SecretVars = SecretNames(target.Vars),
+            };
             releaseSlot();
             try { await RunTaskAsync(next, ct); }
             catch (TaskfileException e) when (ignoreError)

@@ -105,7 +105,7 @@ public sealed partial class TaskfileRunner
         }
         if (_calls.AddOrUpdate(entry.Name, 1, (_, n) => n + 1) > MaxCalls) throw new TaskCalledTooManyTimesException(entry.Name);
 
-        var task = await _compiler.CompileAsync(entry, call.Vars, match, alias, ct);
+        var task = await _compiler.CompileAsync(entry, call.Vars, match, alias, ct, call.SecretVars);
         AddSecrets(task.SecretValues);
         if (entry.Task.If is { } condition && !await ConditionHoldsAsync(task, condition.Value, task.Data, ct))
         {
@@ -183,7 +183,7 @@ public sealed partial class TaskfileRunner
             {
                 var data = ForLoop.With(task.Data, iteration);
                 var name = TaskfileCompiler.Render(dep.Task.Value, data, task.Entry, "deps");
-                calls.Add(new TaskCall(name, await CallVarsAsync(dep.Vars, data, task, ct), dep.Silent, task.Entry.Scope, "deps", instance));
+                calls.Add(new TaskCall(name, await CallVarsAsync(dep.Vars, data, task, ct), dep.Silent, task.Entry.Scope, "deps", instance) { SecretVars = SecretNames(dep.Vars) });
             }
         using var group = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var failfast = task.Entry.Task.Failfast;
@@ -216,9 +216,12 @@ public sealed partial class TaskfileRunner
             var value = await _compiler.ValueAsync(v, scope, caller.Directory, caller.Entry, ct);
             result[v.Name.Value] = value;
             scope[v.Name.Value] = value;
+            if (v.Secret && value is not null) AddSecrets([GoValues.Format(value)]);
         }
         return result;
     }
+
+    private static string[] SecretNames(IReadOnlyList<TaskfileVar> vars) => vars.Where(v => v.Secret).Select(v => v.Name.Value).ToArray();
 
     private string InstanceId(string name)
     {

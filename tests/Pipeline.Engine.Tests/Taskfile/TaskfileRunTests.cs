@@ -415,6 +415,37 @@ public sealed class TaskfileRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Secrets_of_env_includes_and_calls_are_masked_in_echoes_and_output()
+    {
+        _h.Write("lib/Taskfile.yml", """
+            version: '3'
+            tasks:
+              show: echo "lib {{.LIB_KEY}}"
+            """);
+        await _h.Run("""
+            version: '3'
+            env:
+              API_TOKEN: { value: env-s3cret, secret: true }
+            includes:
+              lib:
+                taskfile: ./lib
+                vars:
+                  LIB_KEY: { value: include-s3cret, secret: true }
+            tasks:
+              default:
+                cmds:
+                  - echo "{{.API_TOKEN}} $API_TOKEN"
+                  - task: lib:show
+                  - task: greet
+                    vars:
+                      PASSWORD: { value: call-s3cret, secret: true }
+              greet: echo "pw {{.PASSWORD}}"
+            """);
+        Assert.Equal(["task: [default] echo \"***** $API_TOKEN\"", "task: [lib:show] echo \"lib *****\"", "task: [greet] echo \"pw *****\""], _h.Messages);
+        Assert.Equal(["*** ***", "lib ***", "pw ***"], _h.Stdout);
+    }
+
+    [Fact]
     public async Task Run_once_shares_one_execution_between_callers()
     {
         await _h.Run("""
