@@ -1,0 +1,55 @@
+using System.Runtime.InteropServices;
+
+namespace Pipeline.Engine.Processes.Posix;
+
+/// <summary>
+/// The glibc calls the Linux launcher needs. Constants are Linux's (the same on x86-64 and arm64);
+/// posix_spawn and its helpers return an error number instead of setting errno.
+/// </summary>
+internal static unsafe partial class Libc
+{
+    private const string Library = "libc";
+
+    public const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
+    public const short PosixSpawnSetSigDef = 0x04, PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
+    public const int EIntr = 4, EChild = 10, EAgain = 11;
+    public const short PollIn = 0x1;
+    public const int SigKill = 9;
+
+    /// <summary>Room for glibc's posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128).</summary>
+    public const int OpaqueSize = 512;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport(Library)] public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+    [LibraryImport(Library)] public static partial int posix_spawn_file_actions_init(void* actions);
+    [LibraryImport(Library)] public static partial int posix_spawn_file_actions_destroy(void* actions);
+    [LibraryImport(Library)] public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newFd);
+    [LibraryImport(Library)] public static partial int posix_spawn_file_actions_addopen(void* actions, int fd, byte* path, int flags, uint mode);
+    [LibraryImport(Library)] public static partial int posix_spawn_file_actions_addchdir_np(void* actions, byte* path);
+    [LibraryImport(Library)] public static partial int posix_spawnattr_init(void* attr);
+    [LibraryImport(Library)] public static partial int posix_spawnattr_destroy(void* attr);
+    [LibraryImport(Library)] public static partial int posix_spawnattr_setflags(void* attr, short flags);
+    [LibraryImport(Library)] public static partial int posix_spawnattr_setsigmask(void* attr, void* sigset);
+    [LibraryImport(Library)] public static partial int posix_spawnattr_setsigdefault(void* attr, void* sigset);
+    [LibraryImport(Library)] public static partial int sigemptyset(void* sigset);
+    [LibraryImport(Library)] public static partial int sigfillset(void* sigset);
+
+    [LibraryImport(Library, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
+    [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
+    [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
+    [LibraryImport(Library, SetLastError = true)] public static partial nint write(int fd, byte* buffer, nint count);
+    [LibraryImport(Library, SetLastError = true)] public static partial int poll(PollFd* fds, nuint count, int timeout);
+    [LibraryImport(Library, SetLastError = true)] public static partial int kill(int pid, int signal);
+    [LibraryImport(Library, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
+    [LibraryImport(Library, SetLastError = true)] public static partial int pidfd_open(int pid, uint flags);
+
+    /// <summary>A shell's view of a wait status: the exit code, or 128 + the signal that ended the process.</summary>
+    public static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+}

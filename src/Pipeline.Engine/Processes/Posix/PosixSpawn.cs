@@ -1,0 +1,94 @@
+using System.Collections;
+using System.ComponentModel;
+
+namespace Pipeline.Engine.Processes.Posix;
+
+/// <summary>A started child: its pid (also its session and process-group id) and the read ends of its output pipes.</summary>
+internal readonly record struct SpawnedChild(int Pid, int Stdout, int Stderr);
+
+/// <summary>
+/// Starts a process with glibc's posix_spawn (vfork and exec, no copy of the engine's address space)
+/// in a session of its own (<c>POSIX_SPAWN_SETSID</c>), so one signal to the group reaches everything
+/// the task starts. stdin is /dev/null, stdout and stderr are pipes, every signal is reset to its
+/// default and none is blocked (the runtime ignores SIGPIPE; a child must not inherit that). All our
+/// descriptors are close-on-exec, so children started side by side never hold each other's pipes.
+/// </summary>
+internal static unsafe class PosixSpawn
+{
+    private static readonly byte[] DevNull = "/dev/null\0"u8.ToArray();
+
+    public static SpawnedChild Start(ProcessSpec spec)
+    {
+        using var argv = new NativeStrings([spec.FileName, .. spec.Arguments]);
+        using var envp = new NativeStrings(Environment(spec.Environment));
+        using var directory = new NativeStrings([spec.WorkingDirectory]);
+
+        int* stdout = stackalloc int[2];
+        int* stderr = stackalloc int[2];
+        OpenPipe(stdout);
+        try { OpenPipe(stderr); }
+        catch { Close(stdout[0], stdout[1]); throw; }
+
+        var attr = stackalloc byte[Libc.OpaqueSize];
+        var actions = stackalloc byte[Libc.OpaqueSize];
+        var signals = stackalloc byte[Libc.OpaqueSize];
+        Libc.posix_spawnattr_init(attr);
+        Libc.posix_spawn_file_actions_init(actions);
+        try
+        {
+            Libc.posix_spawnattr_setflags(attr, Libc.PosixSpawnSetSid | Libc.PosixSpawnSetSigDef | Libc.PosixSpawnSetSigMask);
+            Libc.sigfillset(signals);
+            Libc.posix_spawnattr_setsigdefault(attr, signals);
+            Libc.sigemptyset(signals);
+            Libc.posix_spawnattr_setsigmask(attr, signals);
+            fixed (byte* devNull = DevNull)
+                Libc.posix_spawn_file_actions_addopen(actions, 0, devNull, Libc.ORdOnly, 0);
+            Libc.posix_spawn_file_actions_adddup2(actions, stdout[1], 1);
+            Libc.posix_spawn_file_actions_adddup2(actions, stderr[1], 2);
+            Libc.posix_spawn_file_actions_addchdir_np(actions, directory[0]);
+
+            var error = Libc.posix_spawn(out var pid, argv[0], actions, attr, argv.Pointers, envp.Pointers);
+            Close(stdout[1], stderr[1]);
+            if (error != 0)
+            {
+                Close(stdout[0], stderr[0]);
+                throw new Win32Exception(error, $"cannot start '{spec.FileName}': {new Win32Exception(error).Message}");
+            }
+            return new SpawnedChild(pid, stdout[0], stderr[0]);
+        }
+        finally
+        {
+            Libc.posix_spawn_file_actions_destroy(actions);
+            Libc.posix_spawnattr_destroy(attr);
+        }
+    }
+
+    /// <summary>The engine's environment with the spec's variables over it; a null value removes a variable.</summary>
+    private static List<string> Environment(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            merged[(string)e.Key] = (string?)e.Value ?? "";
+        foreach (var (name, value) in overrides)
+        {
+            if (value is null) merged.Remove(name);
+            else merged[name] = value;
+        }
+        var entries = new List<string>(merged.Count);
+        foreach (var (name, value) in merged)
+            if (name.Length > 0 && !name.Contains('=')) entries.Add(name + "=" + value);
+        return entries;
+    }
+
+    private static void OpenPipe(int* fds)
+    {
+        if (Libc.pipe2(fds, Libc.OCloExec) != 0)
+            throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "cannot create a pipe for a task's output");
+    }
+
+    private static void Close(int a, int b)
+    {
+        Libc.close(a);
+        Libc.close(b);
+    }
+}
