@@ -17,6 +17,10 @@ echo "| Benchmark | per task | total |"
 echo "|---|---|---|"
 dotnet run -c Release --project bench/Pipeline.Bench -- "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
 echo
+echo "## One short process, by launcher (in process, own and child CPU from getrusage)"
+echo
+dotnet run -c Release --project bench/Pipeline.Bench -- --processes 2>&1 | grep '^|'
+echo
 echo "## Whole commands beside make and ninja (median of ${BENCH_REPEATS:-3} runs)"
 echo
 /usr/bin/python3 bench/process_bench.py dotnet "$workflow_dll"

@@ -5,6 +5,12 @@ using Pipeline.Bench;
 
 // `dotnet run -c Release --project bench/Pipeline.Bench [-- --quick]` prints BenchmarkDotNet's table,
 // then one line per benchmark in microseconds per task, which bench/run.sh puts in its table.
+// `-- --processes` prints instead what one short process costs through each launcher.
+if (args.Contains("--processes"))
+{
+    await ProcessLaunch.RunAsync();
+    return;
+}
 var quick = args.Contains("--quick");
 var job = quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1) : Job.Default;
 var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);

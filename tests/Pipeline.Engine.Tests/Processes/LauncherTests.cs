@@ -64,6 +64,19 @@ public sealed class LauncherTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Launchers))]
+    public async Task Large_output_on_both_streams_at_once_arrives_whole_and_in_order(string launcher)
+    {
+        // 200,000 lines on each stream, interleaved: far more than a pipe holds, so a launcher that
+        // read one stream at a time, or lost a partial read, would hang or drop lines.
+        var lines = new List<string>();
+        var outcome = await ProcessRunner.RunAsync(new ProcessSpec("/bin/sh", ["-c", "seq 1 200000 | tee /dev/stderr"], _folder, new Dictionary<string, string?>()),
+            (stream, line) => { if (stream == OutputStream.Stdout) lines.Add(line); }, Launcher(launcher), default);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(Enumerable.Range(1, 200000).Select(i => i.ToString()), lines);
+        Assert.EndsWith("[... output truncated; the log file has all of it]\n", outcome.Stderr);
+    }
+
+    [Theory, MemberData(nameof(Launchers))]
     public async Task Stdin_is_empty_so_a_reader_does_not_wait(string launcher)
     {
         var outcome = await Sh(launcher, "cat; echo done");

@@ -13,19 +13,24 @@ internal static unsafe partial class Libc
     public const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
     public const short PosixSpawnSetSigDef = 0x04, PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
     public const int EIntr = 4, EChild = 10, EAgain = 11;
-    public const short PollIn = 0x1;
+    public const int EpollCloExec = 0x80000, EpollCtlAdd = 1, EpollCtlDel = 2;
+    public const uint EpollIn = 0x1;
     public const int SigKill = 9;
 
     /// <summary>Room for glibc's posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128).</summary>
     public const int OpaqueSize = 512;
 
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
+    /// <summary>struct epoll_event is packed on x86-64 (12 bytes) and naturally aligned elsewhere (16).</summary>
+    public static readonly int EpollEventSize = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    private static readonly int EpollDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
+
+    public static void WriteEpollEvent(byte* at, uint events, ulong data)
     {
-        public int Fd;
-        public short Events;
-        public short Revents;
+        *(uint*)at = events;
+        *(ulong*)(at + EpollDataOffset) = data;
     }
+
+    public static ulong EpollEventData(byte* at) => *(ulong*)(at + EpollDataOffset);
 
     [LibraryImport(Library)] public static partial int posix_spawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
     [LibraryImport(Library)] public static partial int posix_spawn_file_actions_init(void* actions);
@@ -44,8 +49,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
-    [LibraryImport(Library, SetLastError = true)] public static partial nint write(int fd, byte* buffer, nint count);
-    [LibraryImport(Library, SetLastError = true)] public static partial int poll(PollFd* fds, nuint count, int timeout);
+    [LibraryImport(Library, SetLastError = true)] public static partial int epoll_create1(int flags);
+    [LibraryImport(Library, SetLastError = true)] public static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
+    [LibraryImport(Library, SetLastError = true)] public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);
     [LibraryImport(Library, SetLastError = true)] public static partial int kill(int pid, int signal);
     [LibraryImport(Library, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
     [LibraryImport(Library, SetLastError = true)] public static partial int pidfd_open(int pid, uint flags);

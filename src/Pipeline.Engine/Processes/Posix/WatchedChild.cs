@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+using Pipeline.Engine.Events;
+
+namespace Pipeline.Engine.Processes.Posix;
+
+/// <summary>
+/// A started child as <see cref="ChildMonitor"/> follows it: its pidfd and two output pipes, all
+/// handled on the monitor's thread, and two tasks: <see cref="Exited"/> once the leader is reaped,
+/// <see cref="Completed"/> once, in addition, both pipes are at their end.
+/// </summary>
+internal sealed class WatchedChild
+{
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<OutputStream, string> _onLine;
+    private readonly object _gate = new();
+    private bool _reaped, _killed;
+    private int _remaining = 3; // the pidfd and two pipes
+    private Exception? _error;
+
+    public WatchedChild(long id, SpawnedChild started, int pidFd, Action<OutputStream, string> onLine)
+    {
+        Id = id;
+        Pid = started.Pid;
+        PidFd = pidFd;
+        Pipes = [started.Stdout, started.Stderr];
+        Splitters = [new LineSplitter(OutputStream.Stdout), new LineSplitter(OutputStream.Stderr)];
+        _onLine = onLine;
+    }
+
+    public long Id { get; }
+    public int Pid { get; }
+    public int PidFd { get; }
+
+    /// <summary>The read ends of stdout and stderr; -1 once closed.</summary>
+    public int[] Pipes { get; }
+    public LineSplitter[] Splitters { get; }
+
+    /// <summary>The exit code, or 128 + the signal that ended it (as a shell reports it).</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>The exit code once every line of output has been delivered; faults if delivering one threw.</summary>
+    public Task<int> Completed => _completed.Task;
+
+    /// <summary>SIGKILL to the whole group. A no-op once the leader is reaped: its pid may then belong to someone else.</summary>
+    public void Kill()
+    {
+        lock (_gate)
+        {
+            _killed = true;
+            if (!_reaped) Libc.kill(-Pid, Libc.SigKill);
+        }
+    }
+
+    /// <summary>
+    /// Called once the leader has exited. The group is killed while the leader is still a zombie, so
+    /// its id cannot have been reused yet; then the leader is reaped.
+    /// </summary>
+    /// <returns>Whether the child was killed (cancelled): its output need not be waited for.</returns>
+    public unsafe bool Reap()
+    {
+        int status = 0, result;
+        bool killed;
+        lock (_gate)
+        {
+            Libc.kill(-Pid, Libc.SigKill);
+            do result = Libc.waitpid(Pid, &status, 0);
+            while (result < 0 && Marshal.GetLastPInvokeError() == Libc.EIntr);
+            _reaped = true;
+            killed = _killed;
+        }
+        // ECHILD: someone reaped it first (a parent that ignores SIGCHLD makes the runtime reap every
+        // child); the status is lost, so the task is reported as failed rather than guessed successful.
+        _exited.TrySetResult(result == Pid ? Libc.ExitCode(status) : LostStatus);
+        return killed;
+    }
+
+    /// <summary>The exit code reported when the child's status was taken by someone else.</summary>
+    public const int LostStatus = 255;
+
+    /// <summary>Hands a line to the caller; a throwing callback fails the run of this child, not the monitor.</summary>
+    public void Emit(OutputStream stream, string line)
+    {
+        if (_error is not null) return;
+        try { _onLine(stream, line); }
+        catch (Exception e) { _error = e; }
+    }
+
+    public void Fail(Exception error) => _error ??= error;
+
+    /// <summary>One of the three descriptors is done; the last one completes the child.</summary>
+    /// <returns>True when the child is complete.</returns>
+    public bool Done()
+    {
+        if (Interlocked.Decrement(ref _remaining) != 0) return false;
+        if (_error is not null) _completed.TrySetException(_error);
+        else _completed.TrySetResult(_exited.Task.Result);
+        return true;
+    }
+}
