@@ -138,6 +138,16 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor TaskTypeNotRunnable = new("WF4010", "Task type cannot run yet", DiagnosticCategory.Environment, Severity.Error,
         "workflow run on a workflow with a sql task, before the sql executor exists");
 
+    // WF5xxx: generated C# (the source generator only)
+    public static readonly DiagnosticDescriptor NameCollision = new("WF5001", "Generated name renamed", DiagnosticCategory.Generation, Severity.Warning,
+        "tasks \"pre-build\" and \"pre_build\" both become PreBuild");
+    public static readonly DiagnosticDescriptor DuplicateWorkflowName = new("WF5002", "Two workflows with one name", DiagnosticCategory.Generation, Severity.Error,
+        "two files with \"name\": \"deploy\"");
+    public static readonly DiagnosticDescriptor NotAnIdentifier = new("WF5003", "Name gives no C# identifier", DiagnosticCategory.Generation, Severity.Error,
+        "a workflow named \"---\"");
+    public static readonly DiagnosticDescriptor GeneratorFailure = new("WF5004", "Workflow file could not be generated", DiagnosticCategory.Generation, Severity.Error,
+        "an internal error of the generator on one file (the other files still generate)");
+
     private static IReadOnlyList<DiagnosticDescriptor>? _all;
 
     /// <summary>All descriptors, ordered by code.</summary>

@@ -15,7 +15,7 @@ public sealed class DiagnosticDescriptor
         Example = example;
     }
 
-    /// <summary>WF + four digits: WF1xxx syntax and schema, WF2xxx graph, WF3xxx expressions, WF4xxx environment.</summary>
+    /// <summary>WF + four digits: WF1xxx syntax and schema, WF2xxx graph, WF3xxx expressions, WF4xxx environment, WF5xxx generated C#.</summary>
     public string Code { get; }
 
     public string Title { get; }
@@ -36,4 +36,5 @@ public enum DiagnosticCategory
     Graph,
     Expression,
     Environment,
+    Generation,
 }

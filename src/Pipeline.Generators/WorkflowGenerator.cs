@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Loading;
+using Pipeline.Generators.Emitting;
+using Pipeline.Generators.Model;
+using Pipeline.Generators.Parsing;
+
+namespace Pipeline.Generators;
+
+/// <summary>
+/// Workflow files in AdditionalFiles (<c>*.workflow.json</c>, <c>Taskfile.yml</c>) become typed C#.
+/// The pipeline: options → parse and validate each file (<see cref="FileParser"/>) → the emitter's
+/// model → source; diagnostics and cross-file checks are separate outputs. Every step carries
+/// value-equal data, so an edit elsewhere in the project re-runs nothing here.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class WorkflowGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var options = context.AnalyzerConfigOptionsProvider.Select(static (provider, _) =>
+        {
+            provider.GlobalOptions.TryGetValue("build_property.PipelineNamespace", out var ns);
+            if (string.IsNullOrWhiteSpace(ns)) provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out ns);
+            provider.GlobalOptions.TryGetValue("build_property.ProjectDir", out var dir);
+            return new GeneratorOptions(ns?.Trim() ?? "", dir ?? "");
+        });
+
+        var files = context.AdditionalTextsProvider
+            .Where(static file => IsWorkflowFile(file.Path))
+            .Combine(options)
+            .Select(static (pair, ct) => FileParser.Parse(pair.Left.Path, pair.Left.GetText(ct), pair.Right, ct))
+            .WithTrackingName(Steps.Parse);
+
+        var models = files
+            .Select(static (result, _) => result.Model)
+            .WithTrackingName(Steps.Model);
+        context.RegisterSourceOutput(models, static (spc, model) =>
+        {
+            if (model is not null) spc.AddSource(WorkflowEmitter.HintName(model), SourceText.From(WorkflowEmitter.Emit(model), System.Text.Encoding.UTF8));
+        });
+
+        context.RegisterSourceOutput(files.Select(static (result, _) => result.Diagnostics), static (spc, diagnostics) =>
+        {
+            foreach (var d in diagnostics) spc.ReportDiagnostic(RoslynDiagnostics.Create(d));
+        });
+
+        var crossFile = files
+            .Select(static (result, _) => result.Key)
+            .Collect()
+            .Select(static (keys, _) => CrossFile.Check(keys))
+            .WithTrackingName(Steps.CrossFile);
+        context.RegisterSourceOutput(crossFile, static (spc, diagnostics) =>
+        {
+            foreach (var d in diagnostics) spc.ReportDiagnostic(RoslynDiagnostics.Create(d));
+        });
+    }
+
+    /// <summary>By name, as the CLI finds them: <c>*.workflow.json</c> and go-task's Taskfile names.</summary>
+    internal static bool IsWorkflowFile(string path)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        return name.EndsWith(".workflow.json", System.StringComparison.OrdinalIgnoreCase) || WorkflowFiles.IsTaskfileName(name);
+    }
+}
+
+/// <summary>Checks across files: two workflows with one name, or two names that give one class (WF5002).</summary>
+internal static class CrossFile
+{
+    public static EquatableArray<DiagnosticInfo> Check(ImmutableArray<WorkflowKey?> keys)
+    {
+        var found = new List<DiagnosticInfo>();
+        var byName = new Dictionary<string, WorkflowKey>(System.StringComparer.Ordinal);
+        var byClass = new Dictionary<string, WorkflowKey>(System.StringComparer.Ordinal);
+        foreach (var key in keys.Where(k => k is not null).Select(k => k!).OrderBy(k => k.NameLocation.Path, System.StringComparer.Ordinal))
+        {
+            string? clash = null;
+            if (byName.TryGetValue(key.WorkflowName, out var first))
+                clash = $"another workflow is already named \"{key.WorkflowName}\" ({first.NameLocation.Path}); rename one of them";
+            else if (byClass.TryGetValue(key.ClassName, out first))
+                clash = $"\"{key.WorkflowName}\" and \"{first.WorkflowName}\" ({first.NameLocation.Path}) both become the class Workflows.{key.ClassName}; rename one of them";
+            if (clash is not null)
+            {
+                found.Add(key.NameLocation with { Message = clash });
+                continue;
+            }
+            byName[key.WorkflowName] = key;
+            byClass[key.ClassName] = key;
+        }
+        return found.ToEquatableArray();
+    }
+}

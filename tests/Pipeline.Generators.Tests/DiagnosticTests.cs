@@ -1,0 +1,128 @@
+using Microsoft.CodeAnalysis;
+
+namespace Pipeline.Generators.Tests;
+
+/// <summary>The validator's findings, and the generator's own, reported inside the workflow files; a broken file never breaks the others.</summary>
+public sealed class DiagnosticTests
+{
+    private static (int Line, int Column, int EndLine, int EndColumn) Span(Diagnostic d)
+    {
+        var s = d.Location.GetLineSpan();
+        return (s.StartLinePosition.Line + 1, s.StartLinePosition.Character + 1, s.EndLinePosition.Line + 1, s.EndLinePosition.Character + 1);
+    }
+
+    [Fact]
+    public void A_cycle_is_an_error_at_each_edge_in_the_file_and_the_file_generates_nothing()
+    {
+        var file = GeneratorHarness.File("workflows/loop.workflow.json", """
+            {
+              "name": "loop",
+              "tasks": [
+                { "id": "one", "type": "shell", "command": "true", "depends_on": ["two"] },
+                { "id": "two", "type": "shell", "command": "true", "depends_on": ["one"] }
+              ]
+            }
+            """);
+        var result = GeneratorHarness.Run(file);
+        var cycles = result.Diagnostics.Where(d => d.Id == "WF2004").ToList();
+        Assert.Equal(2, cycles.Count);
+        Assert.All(cycles, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+        Assert.All(cycles, d => Assert.Equal(file.Path, d.Location.GetLineSpan().Path));
+        var line4 = file.GetText().Lines[3].ToString();
+        var column = line4.IndexOf("\"two\"", StringComparison.Ordinal) + 1;
+        Assert.Equal((4, column, 4, column + 5), Span(cycles[0]));
+        Assert.Contains("one -> two -> one", cycles[0].GetMessage());
+        Assert.Empty(result.Sources);
+        Assert.Empty(result.CompileErrors);
+    }
+
+    [Fact]
+    public void Malformed_json_yields_a_diagnostic_and_the_other_files_still_generate()
+    {
+        var broken = GeneratorHarness.File("workflows/broken.workflow.json", "{ \"name\": \"x\", \"tasks\": [ }");
+        var good = GeneratorHarness.File("workflows/good.workflow.json", """{ "name": "good", "tasks": [{ "id": "a", "type": "shell", "command": "true" }] }""");
+        var result = GeneratorHarness.Run(broken, good);
+        var error = Assert.Single(result.Diagnostics, d => d.Id == "WF1001");
+        Assert.Equal(broken.Path, error.Location.GetLineSpan().Path);
+        Assert.Equal(["workflows_good.workflow.json.g.cs"], result.Sources.Keys);
+        Assert.Empty(result.CompileErrors);
+    }
+
+    [Fact]
+    public void The_seed_example_reports_its_missing_callbacks_where_they_are_written()
+    {
+        var text = File.ReadAllText(Path.Combine(GeneratorHarness.RepoRoot, "docs/seed-example.workflow.json"));
+        var result = GeneratorHarness.Run(GeneratorHarness.File("workflows/seed.workflow.json", text));
+        var unknown = result.Diagnostics.Where(d => d.Id == "WF2002").ToList();
+        Assert.Equal(3, unknown.Count);
+        var lines = text.Split('\n');
+        foreach (var d in unknown)
+        {
+            var (line, column, _, _) = Span(d);
+            Assert.StartsWith("\"", lines[line - 1][(column - 1)..]);
+        }
+        Assert.Contains(unknown, d => d.GetMessage().Contains("'rollback'"));
+    }
+
+    [Fact]
+    public void Warnings_do_not_stop_generation_and_keep_their_severity()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.File("w.workflow.json",
+            """{ "name": "w", "tasks": [{ "id": "a", "type": "shell", "command": "true", "depend_on": ["x"] }] }"""));
+        var warning = Assert.Single(result.Diagnostics, d => d.Id == "WF1011");
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("depends_on", warning.GetMessage());
+        Assert.Single(result.Sources);
+    }
+
+    [Fact]
+    public void Ids_that_give_the_same_csharp_name_are_renamed_and_reported()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.File("workflows/deploy.workflow.json", """
+            {
+              "name": "deploy",
+              "tasks": [
+                { "id": "pre-build", "type": "shell", "command": "true" },
+                { "id": "pre_build", "type": "shell", "command": "true" },
+                { "id": "deploy", "type": "shell", "command": "true" },
+                { "id": "workflow", "type": "shell", "command": "true" },
+                { "id": "_2fa", "type": "shell", "command": "true" }
+              ]
+            }
+            """));
+        Assert.Empty(result.CompileErrors);
+        var renames = result.Diagnostics.Where(d => d.Id == "WF5001").Select(d => d.GetMessage()).ToList();
+        Assert.Equal(3, renames.Count);
+        Assert.Contains(renames, m => m.Contains("\"pre_build\"") && m.Contains("PreBuild2"));
+        Assert.Contains(renames, m => m.Contains("\"deploy\"") && m.Contains("Deploy2"));
+        Assert.Contains(renames, m => m.Contains("\"workflow\"") && m.Contains("Workflow2"));
+        var code = Assert.Single(result.Sources).Value;
+        foreach (var property in new[] { "PreBuild", "PreBuild2", "Deploy2", "Workflow2", "_2fa" })
+            Assert.Contains($"TaskHandle {property} {{ get; }}", code);
+    }
+
+    [Fact]
+    public void Two_workflows_with_one_name_or_one_class_are_errors_on_the_second()
+    {
+        var a = GeneratorHarness.File("workflows/a.workflow.json", """{ "name": "my-app", "tasks": [{ "id": "x", "type": "shell", "command": "true" }] }""");
+        var b = GeneratorHarness.File("workflows/b.workflow.json", """{ "name": "my-app", "tasks": [{ "id": "x", "type": "shell", "command": "true" }] }""");
+        var c = GeneratorHarness.File("workflows/c.workflow.json", """{ "name": "my_app", "tasks": [{ "id": "x", "type": "shell", "command": "true" }] }""");
+        var result = GeneratorHarness.Run(a, b, c);
+        var duplicates = result.Diagnostics.Where(d => d.Id == "WF5002").OrderBy(d => d.Location.GetLineSpan().Path).ToList();
+        Assert.Equal([b.Path, c.Path], duplicates.Select(d => d.Location.GetLineSpan().Path));
+        Assert.Contains("already named \"my-app\"", duplicates[0].GetMessage());
+        Assert.Contains("both become the class Workflows.MyApp", duplicates[1].GetMessage());
+        Assert.Equal((1, 11, 1, 19), Span(duplicates[0]));
+        Assert.All(duplicates, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+    }
+
+    [Fact]
+    public void A_name_that_gives_no_identifier_is_an_error_and_nothing_is_generated()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.File("x.workflow.json", """{ "name": "---", "tasks": [{ "id": "a", "type": "shell", "command": "true" }] }"""));
+        var error = Assert.Single(result.Diagnostics, d => d.Id == "WF5003");
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Equal((1, 11, 1, 16), Span(error));
+        Assert.Empty(result.Sources);
+    }
+}
