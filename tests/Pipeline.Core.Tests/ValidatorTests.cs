@@ -176,6 +176,30 @@ public class RemainingCodeTests
     }
 
     [Fact]
+    public void Environment_checks_find_scripts_that_are_missing_or_not_executable()
+    {
+        var dir = Directory.CreateTempSubdirectory("pipeline-env-").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "tools"));
+        File.WriteAllText(Path.Combine(dir, "plain.sh"), "echo hi");
+        File.WriteAllText(Path.Combine(dir, "tools", "run.sh"), "echo hi");
+        File.SetUnixFileMode(Path.Combine(dir, "tools", "run.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var file = Path.Combine(dir, "s.workflow.json");
+        File.WriteAllText(file, """
+            { "name": "s", "tasks": [
+              { "id": "a", "type": "shell", "command": "./plain.sh --fast" },
+              { "id": "b", "type": "shell", "command": "./missing.sh" },
+              { "id": "c", "type": "shell", "command": "./run.sh", "cwd": "tools" },
+              { "id": "d", "type": "shell", "command": "sh ./plain.sh; ./$X.sh" }
+            ] }
+            """);
+        var diagnostics = Loading.EnvironmentChecks.Check(Loading.WorkflowLoader.Load(file));
+        var notExecutable = TestHelpers.Single(diagnostics, "WF4011");
+        TestHelpers.AssertAt(notExecutable, 2, 44);
+        Assert.Contains("chmod +x ./plain.sh", notExecutable.Hint);
+        TestHelpers.AssertAt(TestHelpers.Single(diagnostics, "WF4001"), 3, 44);
+    }
+
+    [Fact]
     public void Environment_checks_find_missing_files_directories_and_includes()
     {
         var dir = Path.Combine(Path.GetTempPath(), "pipeline-env-" + Guid.NewGuid().ToString("N"));

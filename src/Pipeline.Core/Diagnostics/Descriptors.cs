@@ -138,6 +138,9 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor TaskTypeNotRunnable = new("WF4010", "Task type cannot run yet", DiagnosticCategory.Environment, Severity.Error,
         "workflow run on a workflow with a sql task, before the sql executor exists");
 
+    public static readonly DiagnosticDescriptor ScriptNotExecutable = new("WF4011", "Script not executable", DiagnosticCategory.Environment, Severity.Warning,
+        "\"command\": \"./deploy.sh\" where deploy.sh lacks the x bit");
+
     // WF5xxx: generated C# (the source generator only)
     public static readonly DiagnosticDescriptor NameCollision = new("WF5001", "Generated name renamed", DiagnosticCategory.Generation, Severity.Warning,
         "tasks \"pre-build\" and \"pre_build\" both become PreBuild");

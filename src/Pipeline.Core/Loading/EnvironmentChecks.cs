@@ -41,6 +41,15 @@ public static class EnvironmentChecks
                     bag.Report(Descriptors.ScriptNotFound, sqlFile.Span, $"SQL file \"{sqlFile.Value}\" of task '{task.Id.Value}' does not exist",
                         "paths are relative to the workflow file's directory");
                     break;
+                case ShellTask shell when IsLiteral(shell.Command) && ScriptPath(shell.Command.Value) is { } script:
+                    var scriptPath = Resolve(Resolve(baseDir, shell.Cwd is { } dir && IsLiteral(dir) ? dir.Value : "."), script);
+                    if (!File.Exists(scriptPath))
+                        bag.Report(Descriptors.ScriptNotFound, shell.Command.Span, $"script \"{script}\" run by task '{task.Id.Value}' does not exist",
+                            "paths are relative to the task's cwd, or to the workflow file's directory without one");
+                    else if (!UnixFiles.IsExecutable(scriptPath))
+                        bag.Report(Descriptors.ScriptNotExecutable, shell.Command.Span, $"script \"{script}\" run by task '{task.Id.Value}' is not executable",
+                            $"chmod +x {script} (and commit the mode: git update-index --chmod=+x {script}), or run it as sh {script}");
+                    break;
                 case DockerTask:
                     if (!needs.ContainsKey("docker"))
                         needs["docker"] = (Descriptors.DockerMissing, task.TypeSpan, "install Docker (the docker CLI and a running engine) to run docker tasks");
@@ -69,6 +78,13 @@ public static class EnvironmentChecks
                     bag.Report(Descriptors.DotenvNotFound, dotenv.Span, $"dotenv file \"{dotenv.Value}\" not found; go-task skips it", "create it if the tasks need its variables");
         }
         return bag.Items;
+    }
+
+    /// <summary>The program of a command that runs a script by path (<c>./build.sh --fast</c>), or null.</summary>
+    private static string? ScriptPath(string command)
+    {
+        var first = command.TrimStart().Split(new[] { ' ', '\t', '\n', ';', '&', '|' }, 2)[0];
+        return first.IndexOf('/') >= 0 && first.IndexOfAny(new[] { '$', '`', '"', '\'', '*', '?', '(', '<', '>' }) < 0 ? first : null;
     }
 
     private static bool IsLiteral(LocatedString value) => value.Value.IndexOf("${", StringComparison.Ordinal) < 0 && value.Value.IndexOf("{{", StringComparison.Ordinal) < 0;
