@@ -16,7 +16,10 @@ public sealed class WorkflowHandle
     private readonly List<TaskHandle> _tasks = new();
     private readonly Lazy<WorkflowDefinition>? _definition;
 
+    /// <param name="name">The workflow's name (the file's <c>name</c>; for a Taskfile, its class name).</param>
     /// <param name="file">The workflow file, relative to the project that compiled it, with '/' separators.</param>
+    /// <param name="description">The file's description, if any.</param>
+    /// <param name="format">workflow.json or Taskfile.</param>
     /// <param name="create">Builds the definition (null for a Taskfile).</param>
     public WorkflowHandle(string name, string file, string? description, WorkflowFormat format, Func<WorkflowDefinition>? create)
     {
