@@ -43,9 +43,11 @@ public static class EnvironmentChecks
                     break;
                 case ShellTask shell when IsLiteral(shell.Command) && ScriptPath(shell.Command.Value) is { } script:
                     var scriptPath = Resolve(Resolve(baseDir, shell.Cwd is { } dir && IsLiteral(dir) ? dir.Value : "."), script);
+                    // A warning, not an error: an earlier task may build it (./bin/app after a build task).
                     if (!File.Exists(scriptPath))
                         bag.Report(Descriptors.ScriptNotFound, shell.Command.Span, $"script \"{script}\" run by task '{task.Id.Value}' does not exist",
-                            "paths are relative to the task's cwd, or to the workflow file's directory without one");
+                            "unless an earlier task creates it: paths are relative to the task's cwd, or to the workflow file's directory without one",
+                            Severity.Warning);
                     else if (!UnixFiles.IsExecutable(scriptPath))
                         bag.Report(Descriptors.ScriptNotExecutable, shell.Command.Span, $"script \"{script}\" run by task '{task.Id.Value}' is not executable",
                             $"chmod +x {script} (and commit the mode: git update-index --chmod=+x {script}), or run it as sh {script}");
