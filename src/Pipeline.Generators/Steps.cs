@@ -6,4 +6,5 @@ public static class Steps
     public const string Parse = nameof(Parse);
     public const string Model = nameof(Model);
     public const string CrossFile = nameof(CrossFile);
+    public const string BuildClass = nameof(BuildClass);
 }

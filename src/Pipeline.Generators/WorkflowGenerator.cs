@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Pipeline.Core.Diagnostics;
 using Pipeline.Core.Loading;
+using Pipeline.Generators.Builds;
 using Pipeline.Generators.Emitting;
 using Pipeline.Generators.Model;
 using Pipeline.Generators.Parsing;
@@ -47,6 +48,27 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(files.Select(static (result, _) => result.Diagnostics), static (spc, diagnostics) =>
         {
             foreach (var d in diagnostics) spc.ReportDiagnostic(RoslynDiagnostics.Create(d));
+        });
+
+        // Workflows.All: every workflow of the project, for build classes and tools.
+        var allModels = models.Collect().Select(static (all, _) => all.Where(m => m is not null).Select(m => m!).OrderBy(m => m.ClassName, System.StringComparer.Ordinal).ToEquatableArray());
+        context.RegisterSourceOutput(allModels.Combine(options), static (spc, pair) =>
+        {
+            if (pair.Left.Count > 0) spc.AddSource("Workflows.All.g.cs", SourceText.From(WorkflowEmitter.EmitAll(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8));
+        });
+
+        // Build classes (NUKE-style): their targets and parameters, listed at compile time.
+        var builds = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => BuildClassParser.IsCandidate(node), static (ctx, ct) => BuildClassParser.Parse(ctx, ct))
+            .Where(static r => r is not null)
+            .Select(static (r, _) => r!)
+            .WithTrackingName(Steps.BuildClass);
+        context.RegisterSourceOutput(builds.Combine(options).Combine(allModels.Select(static (all, _) => all.Count > 0)), static (spc, input) =>
+        {
+            var ((result, opts), hasWorkflows) = input;
+            foreach (var d in result.Diagnostics) spc.ReportDiagnostic(RoslynDiagnostics.Create(d));
+            if (result.Model is { } model)
+                spc.AddSource(model.HintName, SourceText.From(BuildClassEmitter.Emit(model, opts.Namespace, hasWorkflows, opts.ProjectDirectory), System.Text.Encoding.UTF8));
         });
 
         var crossFile = files

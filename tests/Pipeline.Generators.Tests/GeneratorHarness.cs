@@ -29,16 +29,22 @@ internal sealed class GeneratorHarness
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs once: the generated sources, the generator's diagnostics and the compiler's on the result.</summary>
-    public static Result Run(params AdditionalText[] files)
+    public static Result Run(params AdditionalText[] files) => RunWith(["namespace Acme.Build { public static class Program { } }"], files);
+
+    public static Result RunWith(string[] sources, params AdditionalText[] files)
     {
-        var compilation = Compilation("namespace Acme.Build { public static class Program { } }");
+        var compilation = Compilation(sources);
         var driver = Driver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var run = driver.GetRunResult();
-        return new Result(run.Results[0].GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString()),
-            run.Diagnostics, output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList(), output);
+        var generated = run.Results[0].GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        var all = generated.Remove(AllHintName, out var text) ? text : null;
+        return new Result(generated, all, run.Diagnostics, output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList(), output);
     }
 
-    public sealed record Result(Dictionary<string, string> Sources, ImmutableArray<Diagnostic> Diagnostics, List<Diagnostic> CompileErrors, Compilation Output)
+    public const string AllHintName = "Workflows.All.g.cs";
+
+    /// <param name="Sources">Generated files but Workflows.All, which is in <paramref name="All"/>.</param>
+    public sealed record Result(Dictionary<string, string> Sources, string? All, ImmutableArray<Diagnostic> Diagnostics, List<Diagnostic> CompileErrors, Compilation Output)
     {
         /// <summary>Emits the compilation and loads it, to call the generated code.</summary>
         public Assembly Load()

@@ -151,6 +151,13 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor GeneratorFailure = new("WF5004", "Workflow file could not be generated", DiagnosticCategory.Generation, Severity.Error,
         "an internal error of the generator on one file (the other files still generate)");
 
+    public static readonly DiagnosticDescriptor BuildClassNotPartial = new("WF5005", "Build class is not partial", DiagnosticCategory.Generation, Severity.Error,
+        "class Build : PipelineBuild without the partial keyword");
+    public static readonly DiagnosticDescriptor ParameterNotWritable = new("WF5006", "Parameter cannot be set", DiagnosticCategory.Generation, Severity.Error,
+        "[Parameter] readonly string Configuration");
+    public static readonly DiagnosticDescriptor ParameterTypeNotSupported = new("WF5007", "Parameter type not supported", DiagnosticCategory.Generation, Severity.Error,
+        "[Parameter] DateTime Since");
+
     private static IReadOnlyList<DiagnosticDescriptor>? _all;
 
     /// <summary>All descriptors, ordered by code.</summary>

@@ -36,6 +36,13 @@ public abstract record TaskDefinition
     public LocatedString? Cwd { get; init; }
     public IReadOnlyList<OutputDeclaration> Outputs { get; init; } = Lists.Empty<OutputDeclaration>();
 
+    /// <summary>
+    /// A failure does not stop the run: other tasks go on, this task's dependents are skipped, and the
+    /// run still fails at the end (NUKE's ProceedAfterFailure). Set by build targets; workflow files
+    /// use continue_on_error, which makes a failure count as success.
+    /// </summary>
+    public bool ProceedAfterFailure { get; init; }
+
     /// <summary>False when re-running the task after a crash would be unsafe (the run then fails instead of resuming).</summary>
     public bool Resumable { get; init; } = true;
 

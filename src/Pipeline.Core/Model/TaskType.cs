@@ -16,6 +16,8 @@ public enum TaskType
     Sql,
     /// <summary>A task read from a go-task Taskfile.yml (its cmds, deps and vars keep go-task's meaning).</summary>
     Taskfile,
+    /// <summary>C# code: a build target, or a step a build project adds in code. Never written in a workflow file.</summary>
+    Code,
 }
 
 public static class TaskTypes

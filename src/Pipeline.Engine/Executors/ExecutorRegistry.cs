@@ -19,6 +19,7 @@ public sealed class ExecutorRegistry
             [TaskType.Conditional] = new ConditionalExecutor(findTask),
             [TaskType.Parallel] = new ParallelExecutor(findTask),
             [TaskType.Loop] = new LoopExecutor(findTask),
+            [TaskType.Code] = new CodeExecutor(),
         };
         if (overrides is not null)
             foreach (var (type, executor) in overrides) _executors[type] = executor;
@@ -31,6 +32,7 @@ public sealed class ExecutorRegistry
         ? e
         : throw new InvalidOperationException($"task type '{type.ToString().ToLowerInvariant()}' cannot be run by this version of the engine");
 
-    /// <summary>Groups, loops and conditionals only wait on their members, so they take no slot.</summary>
-    public bool NeedsSlot(TaskType type) => type is not (TaskType.Conditional or TaskType.Parallel or TaskType.Loop);
+    /// <summary>Groups, loops and conditionals only wait on their members, so they take no slot; nor does code that says so.</summary>
+    public bool NeedsSlot(TaskDefinition task) =>
+        task.Type is not (TaskType.Conditional or TaskType.Parallel or TaskType.Loop) && task is not CodeTask { TakesSlot: false };
 }

@@ -26,6 +26,9 @@ public sealed record ExecutionOutcome
     public string Stdout { get; init; } = "";
     public string Stderr { get; init; } = "";
 
+    /// <summary>Set when the task found it had nothing to do (a build target's dynamic condition): it is skipped, and its dependents still run.</summary>
+    public string? SkipReason { get; init; }
+
     public static ExecutionOutcome Fail(string error) => new() { Succeeded = false, Error = error };
 }
 

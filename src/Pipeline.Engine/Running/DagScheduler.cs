@@ -70,7 +70,7 @@ internal sealed class DagScheduler
                     continue;
                 }
 
-                var needsSlot = _executors.NeedsSlot(task.Type);
+                var needsSlot = _executors.NeedsSlot(task);
                 if (needsSlot && !_run.Slots.TryTake()) break;
                 _ready.Dequeue();
                 running++;

@@ -19,6 +19,7 @@ internal sealed class RunState : IDisposable
     private string? _scratchRoot;
     private int _scratchCounter;
     private string? _firstFailure;
+    private string? _deferredFailure;
 
     public RunState(ExecutionPlan plan, RunOptions options, string executionId, int maxParallel, Action slotReleased)
     {
@@ -62,6 +63,13 @@ internal sealed class RunState : IDisposable
     public IReadOnlyList<TaskResult> Finished { get { lock (_publishLock) return _finished.ToList(); } }
 
     public IReadOnlyDictionary<string, string>? RawOutputs(string taskId) => _rawOutputs.TryGetValue(taskId, out var o) ? o : null;
+
+    /// <summary>A failure that lets the run go on (ProceedAfterFailure) but fails it at the end.</summary>
+    public void FailAtEnd(TaskResult result) =>
+        Interlocked.CompareExchange(ref _deferredFailure, $"task '{result.InstanceId}' {result.State.Name()}" + (result.Error is null ? "" : $": {result.Error}"), null);
+
+    /// <summary>The first failure recorded with <see cref="FailAtEnd"/>.</summary>
+    public string? DeferredFailure => _deferredFailure;
 
     public void Fail(TaskResult result)
     {

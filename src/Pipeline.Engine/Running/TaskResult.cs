@@ -41,8 +41,11 @@ public sealed record TaskResult
 
     public TimeSpan Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : TimeSpan.Zero;
 
+    /// <summary>True when the task ran and skipped itself (nothing to do): its dependents go on.</summary>
+    public bool SkippedItself { get; init; }
+
     /// <summary>Counts as success for the tasks that wait on it.</summary>
-    public bool Satisfies => State == TaskState.Succeeded || ContinuedOnError;
+    public bool Satisfies => State == TaskState.Succeeded || ContinuedOnError || SkippedItself;
 
     /// <summary>A task instance that never started: skipped, cancelled before it began, or refused.</summary>
     public static TaskResult NotRun(Core.Model.TaskDefinition task, string instanceId, TaskState state, string reason, string role = "dag", string? parent = null) => new()

@@ -27,7 +27,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             if (skip is not null) return Store(TaskResult.NotRun(task, instance.InstanceId, TaskState.Skipped, skip, instance.Role, instance.Parent), instance);
 
             var executor = executors.For(task.Type);
-            if (executors.NeedsSlot(task.Type) && !holdsSlot)
+            if (executors.NeedsSlot(task) && !holdsSlot)
             {
                 await run.Slots.TakeAsync(token).ConfigureAwait(false);
                 holdsSlot = true;
@@ -166,7 +166,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Http = run.Http,
             };
             outcome = await executor.ExecuteAsync(invocation, attemptToken.Token).ConfigureAwait(false);
-            state = outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;
+            state = outcome.SkipReason is not null ? TaskState.Skipped : outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -251,6 +251,8 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             ExitCode = last.Record.ExitCode,
             Error = last.Record.Error,
             ContinuedOnError = task.ContinueOnError && last.Record.State.IsFailure(),
+            SkippedItself = outcome?.SkipReason is not null && last.Record.State == TaskState.Skipped,
+            Reason = last.Record.State == TaskState.Skipped ? outcome?.SkipReason : null,
             Outputs = outcome?.Outputs ?? new Dictionary<string, string>(),
             Stdout = outcome?.Stdout ?? "",
             Stderr = outcome?.Stderr ?? "",
@@ -262,7 +264,10 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     {
         var masked = run.Record(result);
         if (instance.Role is "dag" or "on_success" or "on_failure" or "rollback" && result.State.IsFailure() && !result.ContinuedOnError)
-            run.Fail(masked);
+        {
+            if (run.Find(result.TaskId).ProceedAfterFailure) run.FailAtEnd(masked);
+            else run.Fail(masked);
+        }
         return masked;
     }
 

@@ -41,7 +41,8 @@ public sealed class WorkflowEngine
         if (run.Failing || cancellationToken.IsCancellationRequested)
             await Rollback.RunAsync(run, runner, scheduler.Done).ConfigureAwait(false);
 
-        var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled : run.Failing ? RunStatus.Failed : RunStatus.Succeeded;
+        var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
+            : run.Failing || run.DeferredFailure is not null ? RunStatus.Failed : RunStatus.Succeeded;
         var result = new RunResult
         {
             ExecutionId = executionId,
@@ -52,7 +53,7 @@ public sealed class WorkflowEngine
             FinishedAt = DateTimeOffset.UtcNow,
             Tasks = run.Finished,
             CriticalPathTaken = CriticalPathTaken(plan, scheduler.Done),
-            Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure,
+            Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure ?? run.DeferredFailure,
             Warnings = run.ObserverError is { } e ? [$"an observer of the run failed: {e.GetType().Name}: {e.Message}"] : [],
         };
         run.Publish(new RunFinished(executionId, result.FinishedAt, result));

@@ -1,0 +1,87 @@
+namespace Pipeline.Build.Hosting;
+
+/// <summary>
+/// The build's command line: names to run (<c>test pack</c> or <c>test+pack</c>), the host's options,
+/// and everything else as parameters (<c>--configuration Release</c>, <c>--configuration=Release</c>,
+/// a bare <c>--flag</c>).
+/// </summary>
+internal sealed record BuildArguments
+{
+    public List<string> Names { get; } = [];
+    public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
+    public bool Help { get; private set; }
+    public bool Plan { get; private set; }
+    public bool DryRun { get; private set; }
+    public bool List { get; private set; }
+    public bool Verbose { get; private set; }
+    public int? MaxParallel { get; private set; }
+
+    /// <summary>Names given to --skip; empty with <see cref="SkipAll"/> when --skip came alone.</summary>
+    public List<string> Skip { get; } = [];
+
+    /// <summary>A bare <c>--skip</c>: skip every target that was not named on the command line.</summary>
+    public bool SkipAll { get; private set; }
+
+    /// <exception cref="UsageException">A malformed option.</exception>
+    public static BuildArguments Parse(IReadOnlyList<string> args)
+    {
+        var result = new BuildArguments();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? Value() => i + 1 < args.Count && !args[i + 1].StartsWith('-') ? args[++i] : null;
+            switch (arg)
+            {
+                case "-h" or "--help" or "-?":
+                    result.Help = true;
+                    break;
+                case "--plan":
+                    result.Plan = true;
+                    break;
+                case "-n" or "--dry-run":
+                    result.DryRun = true;
+                    break;
+                case "--list":
+                    result.List = true;
+                    break;
+                case "-v" or "--verbose":
+                    result.Verbose = true;
+                    break;
+                case "-j" or "--max-parallel":
+                    var text = Value();
+                    if (!int.TryParse(text, out var n) || n < 1)
+                        throw new UsageException($"{arg} needs a number of at least 1{(text is null ? "" : $", not \"{text}\"")}", "--max-parallel 4");
+                    result.MaxParallel = n;
+                    break;
+                case "--skip":
+                    if (Value() is { } skip) result.Skip.AddRange(Split(skip));
+                    else result.SkipAll = true;
+                    break;
+                case "--target" or "-t":
+                    result.Names.AddRange(Split(Value() ?? throw new UsageException($"{arg} needs a target name", "--target compile")));
+                    break;
+                default:
+                    if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+                    {
+                        var equals = arg.IndexOf('=');
+                        if (equals > 0) result.Parameters[arg[2..equals]] = arg[(equals + 1)..];
+                        else result.Parameters[arg[2..]] = Value() ?? "";
+                    }
+                    else if (arg.StartsWith('-') && arg.Length > 1)
+                        throw new UsageException($"unknown option {arg}", "run with --help for the targets, workflows and parameters");
+                    else result.Names.AddRange(Split(arg));
+                    break;
+            }
+        }
+        return result;
+    }
+
+    private static IEnumerable<string> Split(string names) =>
+        names.Split(['+', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>A mistake on the command line or in the build's graph: reported with a hint, exit code 2.</summary>
+internal sealed class UsageException(string message, string? hint = null) : Exception(message)
+{
+    public string? Hint { get; } = hint;
+}

@@ -1,0 +1,165 @@
+using Pipeline.Core.Typed;
+using Pipeline.Engine.Planning;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Build.Hosting;
+
+/// <summary>
+/// Runs a build class from its command line: binds parameters, resolves names (a target, a
+/// workflow, <c>workflow:task</c>, or a task id found in one workflow), then shows help, the plan or
+/// the dry run, or runs the graph with the engine and prints the summary.
+/// </summary>
+internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+{
+    public async Task<int> RunAsync(string[] args, IReadOnlyList<Target> defaults, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var arguments = BuildArguments.Parse(args);
+            var binder = new ParameterBinder(arguments.Parameters, environment);
+            build.BindParameters(binder);
+            var graph = new BuildGraph(build.DeclaredTargets(), build.DeclaredWorkflows());
+
+            if (arguments.Help)
+            {
+                HelpPrinter.Print(stdout, graph, binder.Parameters, defaults);
+                return 0;
+            }
+            if (arguments.List)
+            {
+                foreach (var name in Names(graph)) stdout.WriteLine(name);
+                return 0;
+            }
+            if (binder.Unused.FirstOrDefault() is { } unknown)
+                throw new UsageException($"unknown option --{arguments.Parameters.Keys.First(k => ParameterBinder.Normalize(k) == unknown)}",
+                    binder.Parameters.Count == 0 ? "this build has no parameters; run with --help" : "parameters: " + string.Join(", ", binder.Parameters.Select(p => "--" + p.Name)));
+
+            var requested = arguments.Names.Count > 0
+                ? arguments.Names.Select(n => Resolve(graph, n)).ToList()
+                : defaults.Select(d => (object)graph.Targets.First(t => t.Target.Equals(d))).ToList();
+            if (requested.Count == 0)
+            {
+                HelpPrinter.Print(stdout, graph, binder.Parameters, defaults);
+                return 0;
+            }
+            var invoked = requested.OfType<NamedTarget>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var skip = arguments.Skip.Select(n => Resolve(graph, n)).OfType<NamedTarget>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var nodes = graph.Schedule(requested);
+
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var cleanup = new CancellationTokenSource();
+            var settings = new BuildSettings(
+                ProjectDirectory(),
+                arguments.MaxParallel ?? Environment.ProcessorCount,
+                arguments.Verbose,
+                id => skip.Contains(id) || (arguments.SkipAll && !invoked.Contains(id) && nodes.Any(n => n.Id == id && n.Target is not null)),
+                cleanup.Token);
+            var definition = BuildDefinition.Create(nodes, settings);
+            var plan = ExecutionPlan.Create(definition);
+
+            if (arguments.Plan)
+            {
+                PlanPrinter.Mermaid(stdout, nodes, graph);
+                return 0;
+            }
+            if (arguments.DryRun)
+            {
+                PlanPrinter.Levels(stdout, plan, nodes, settings);
+                return 0;
+            }
+
+            var console = new BuildConsole(stdout);
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                if (cancel.IsCancellationRequested) cleanup.Cancel(); // a second Ctrl-C stops the clean-up too
+                else
+                {
+                    stderr.WriteLine("Stopping: running targets are cancelled, clean-up targets still run (Ctrl-C again to stop those too).");
+                    cancel.Cancel();
+                }
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                var result = await new WorkflowEngine().RunAsync(plan, new RunOptions
+                {
+                    MaxParallel = settings.MaxParallel,
+                    Secrets = binder.SecretValues.Select((v, i) => (v, i)).ToDictionary(p => $"parameter{p.i}", p => p.v),
+                    Observers = [console],
+                    CleanupToken = cleanup.Token,
+                }, cancel.Token).ConfigureAwait(false);
+                console.Summary(result, plan.Graph.TopologicalOrder);
+                return result.Status switch
+                {
+                    RunStatus.Succeeded => 0,
+                    RunStatus.Cancelled => 130,
+                    _ => 1,
+                };
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            if (e.Hint is not null) stderr.WriteLine($"  hint: {e.Hint}");
+            return 2;
+        }
+        catch (ParameterException e)
+        {
+            stderr.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Everything that can be named on the command line.</summary>
+    private static IEnumerable<string> Names(BuildGraph graph) =>
+        graph.Targets.Select(t => t.Name)
+            .Concat(graph.Workflows.Select(w => w.Name))
+            .Concat(graph.Workflows.SelectMany(w => w.Tasks.Select(t => $"{w.Name}:{t.Id}")));
+
+    /// <summary>A target (case and dashes ignored), a workflow, <c>workflow:task</c>, or a task id that one workflow has.</summary>
+    private static object Resolve(BuildGraph graph, string name)
+    {
+        var key = ParameterBinder.Normalize(name);
+        if (graph.Targets.FirstOrDefault(t => ParameterBinder.Normalize(t.Name) == key) is { } target) return target;
+        if (graph.Workflows.FirstOrDefault(w => ParameterBinder.Normalize(w.Name) == key) is { } workflow) return workflow;
+        var colon = name.IndexOf(':');
+        if (colon > 0 && graph.Workflows.FirstOrDefault(w => ParameterBinder.Normalize(w.Name) == ParameterBinder.Normalize(name[..colon])) is { } owner)
+            return owner.FindTask(name[(colon + 1)..]) ?? throw new UsageException($"workflow '{owner.Name}' has no task '{name[(colon + 1)..]}'",
+                "its tasks: " + string.Join(", ", owner.Tasks.Select(t => t.Id)));
+        var tasks = graph.Workflows.SelectMany(w => w.Tasks).Where(t => t.Id == name).ToList();
+        if (tasks.Count == 1) return tasks[0];
+        if (tasks.Count > 1)
+            throw new UsageException($"'{name}' is a task of several workflows", "name one: " + string.Join(", ", tasks.Select(t => $"{t.Workflow.Name}:{t.Id}")));
+        var names = Names(graph).ToList();
+        var suggestion = names.OrderBy(n => Distance(ParameterBinder.Normalize(n), key)).FirstOrDefault();
+        throw new UsageException($"'{name}' is not a target, a workflow or a workflow task",
+            suggestion is not null && Distance(ParameterBinder.Normalize(suggestion), key) <= Math.Max(2, key.Length / 3)
+                ? $"did you mean {suggestion}? (--help lists everything)"
+                : "run with --help to see the targets and workflows");
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>The generated project folder; else the folder holding a .csproj above the running assembly; else the current folder.</summary>
+    private string ProjectDirectory()
+    {
+        if (build.DeclaredProjectDirectory is { Length: > 0 } declared && Directory.Exists(declared)) return declared;
+        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Directory.EnumerateFiles(dir, "*.csproj").Any()) return dir;
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,65 @@
+using Pipeline.Build.Hosting;
+
+namespace Pipeline.Build;
+
+/// <summary><c>--help</c>: targets with their descriptions and direct dependencies, the generated workflows and their tasks, the parameters, the host's options.</summary>
+internal static class HelpPrinter
+{
+    public static void Print(TextWriter o, BuildGraph graph, IReadOnlyList<ParameterInfo> parameters, IReadOnlyList<Target> defaults)
+    {
+        o.WriteLine("Usage: dotnet run --project <build project> -- [names...] [options] [--parameter value...]");
+        o.WriteLine("Names: targets, workflows, workflow:task, or a task id; join several with + or spaces.");
+        o.WriteLine();
+        var listed = graph.Targets.Where(t => !graph.DefinitionOf(t).IsUnlisted).ToList();
+        var width = Math.Max(12, listed.Select(t => t.Name.Length + 2).DefaultIfEmpty(0).Max());
+        o.WriteLine("Targets:");
+        foreach (var t in listed)
+        {
+            var def = graph.DefinitionOf(t);
+            var isDefault = defaults.Any(d => d.Equals(t.Target));
+            var deps = def.DependsOnTargets.Select(d => graph.Targets.FirstOrDefault(x => x.Target.Equals(d))?.Name ?? "?")
+                .Concat(def.DependsOnTasks.Select(x => $"{x.Workflow.Name}:{x.Id}"))
+                .Concat(def.DependsOnWorkflows.Select(w => w.Name)).ToList();
+            var line = $"  {(t.Name + (isDefault ? " *" : "")).PadRight(width)} {def.DescriptionText}";
+            if (deps.Count > 0) line += $"{(def.DescriptionText is null ? "" : " ")}(after {string.Join(", ", deps)})";
+            o.WriteLine(line.TrimEnd());
+        }
+        if (listed.Count == 0) o.WriteLine("  (none)");
+        if (defaults.Count > 0) o.WriteLine("  * runs when no name is given");
+
+        if (graph.Workflows.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("Workflows (run whole, or one task with workflow:task):");
+            foreach (var w in graph.Workflows)
+            {
+                o.WriteLine($"  {w.Name.PadRight(width)} {w.Description ?? w.File}".TrimEnd());
+                o.WriteLine($"  {"".PadRight(width)} tasks: {string.Join(", ", w.Tasks.Select(t => t.Id))}");
+            }
+        }
+
+        if (parameters.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("Parameters (also read from the environment: --api-key from API_KEY):");
+            var pw = Math.Max(width, parameters.Max(p => p.Name.Length + p.Type.Length + 6));
+            foreach (var p in parameters)
+            {
+                var value = p.Value is null ? "" : $" [{p.Value}]";
+                o.WriteLine($"  {$"--{p.Name} <{p.Type}>".PadRight(pw)} {p.Description}{value}{(p.Secret ? " (secret)" : "")}".TrimEnd());
+            }
+        }
+
+        o.WriteLine();
+        o.WriteLine("Options:");
+        o.WriteLine("  --plan                 print the graph of what would run (Mermaid) and exit");
+        o.WriteLine("  -n, --dry-run          show the plan, then run without doing the targets' work");
+        o.WriteLine("  --skip [a,b]           skip these targets; alone: skip every target not named");
+        o.WriteLine("  -j, --max-parallel N   most targets and tasks at once (default: processor count)");
+        o.WriteLine("  -v, --verbose          print the output of workflow tasks as it comes");
+        o.WriteLine("  --list                 print every runnable name, one per line");
+        o.WriteLine("  -h, --help             this text");
+        o.WriteLine();
+        o.WriteLine("Exit codes: 0 success, 1 a target failed, 2 bad arguments or graph, 130 cancelled.");
+    }
+}

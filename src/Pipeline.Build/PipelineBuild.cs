@@ -1,0 +1,44 @@
+using Pipeline.Build.Hosting;
+using Pipeline.Core.Typed;
+
+namespace Pipeline.Build;
+
+/// <summary>
+/// The base of a build project's class, NUKE-style:
+/// <code>
+/// partial class Build : PipelineBuild
+/// {
+///     public static Task&lt;int&gt; Main(string[] args) =&gt; Run&lt;Build&gt;(args, x =&gt; x.Test);
+///     [Parameter("Debug or Release")] string Configuration = "Debug";
+///     Target Compile =&gt; _ =&gt; _.Executes(() =&gt; ...);
+///     Target Test =&gt; _ =&gt; _.DependsOn(Compile).Executes(...);
+/// }
+/// </code>
+/// The class must be <c>partial</c>: Pipeline.Generators writes the list of its targets, the binding
+/// of its parameters and the list of the project's generated workflows into the other part, so the
+/// host starts without reflection. The host runs targets, workflows and workflow tasks with the
+/// same engine as <c>workflow run</c>, in parallel where the graph allows.
+/// </summary>
+public abstract class PipelineBuild
+{
+    /// <summary>The Target properties of the class (generated).</summary>
+    protected internal virtual IReadOnlyList<NamedTarget> DeclaredTargets() => [];
+
+    /// <summary>Fills the [Parameter] members (generated).</summary>
+    protected internal virtual void BindParameters(ParameterBinder binder) { }
+
+    /// <summary>The project's generated workflows (generated).</summary>
+    protected internal virtual IReadOnlyList<WorkflowHandle> DeclaredWorkflows() => [];
+
+    /// <summary>The folder of the project the class was compiled in (generated); relative workflow paths resolve against it.</summary>
+    protected internal virtual string? DeclaredProjectDirectory => null;
+
+    /// <summary>Runs the build: what <c>Main</c> returns. Exit codes: 0 success, 1 a target failed, 2 bad arguments or graph, 130 cancelled.</summary>
+    /// <param name="defaults">The targets to run when the command line names none; none shows the help.</param>
+    public static Task<int> Run<T>(string[] args, params Func<T, Target>[] defaults) where T : PipelineBuild, new()
+    {
+        var build = new T();
+        return new BuildHost(build, Console.Out, Console.Error, Environment.GetEnvironmentVariable)
+            .RunAsync(args, defaults.Select(d => d(build)).ToList());
+    }
+}
