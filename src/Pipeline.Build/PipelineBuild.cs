@@ -33,6 +33,19 @@ public abstract class PipelineBuild
     /// <summary>The folder of the project the class was compiled in (generated); relative workflow paths resolve against it.</summary>
     protected internal virtual string? DeclaredProjectDirectory => null;
 
+    /// <summary>The build project's folder: the one it was compiled in, else the one above the running assembly that holds a .csproj.</summary>
+    public string ProjectDirectory => _projectDirectory ??= FindProjectDirectory();
+
+    private string? _projectDirectory;
+
+    private string FindProjectDirectory()
+    {
+        if (DeclaredProjectDirectory is { Length: > 0 } declared && Directory.Exists(declared)) return Path.GetFullPath(declared);
+        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+            if (Directory.EnumerateFiles(dir, "*.csproj").Any()) return dir;
+        return Directory.GetCurrentDirectory();
+    }
+
     /// <summary>Runs the build: what <c>Main</c> returns. Exit codes: 0 success, 1 a target failed, 2 bad arguments or graph, 130 cancelled.</summary>
     /// <param name="defaults">The targets to run when the command line names none; none shows the help.</param>
     public static Task<int> Run<T>(string[] args, params Func<T, Target>[] defaults) where T : PipelineBuild, new()

@@ -154,12 +154,5 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
         return d[a.Length, b.Length];
     }
 
-    /// <summary>The generated project folder; else the folder holding a .csproj above the running assembly; else the current folder.</summary>
-    private string ProjectDirectory()
-    {
-        if (build.DeclaredProjectDirectory is { Length: > 0 } declared && Directory.Exists(declared)) return declared;
-        for (var dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
-            if (Directory.EnumerateFiles(dir, "*.csproj").Any()) return dir;
-        return Directory.GetCurrentDirectory();
-    }
+    private string ProjectDirectory() => build.ProjectDirectory;
 }

@@ -53,7 +53,7 @@ internal static class HelpPrinter
         o.WriteLine();
         o.WriteLine("Options:");
         o.WriteLine("  --plan                 print the graph of what would run (Mermaid) and exit");
-        o.WriteLine("  -n, --dry-run          show the plan, then run without doing the targets' work");
+        o.WriteLine("  -n, --dry-run          show what would run, level by level, and exit");
         o.WriteLine("  --skip [a,b]           skip these targets; alone: skip every target not named");
         o.WriteLine("  -j, --max-parallel N   most targets and tasks at once (default: processor count)");
         o.WriteLine("  -v, --verbose          print the output of workflow tasks as it comes");

@@ -21,4 +21,22 @@ public sealed class TargetContext
 
     /// <summary>Writes a line to the target's output; secrets are masked.</summary>
     public void Log(string line) => _log(line);
+
+    /// <summary>Runs a program (arguments passed as they are, no shell) in the project folder; see <see cref="RunAsync(string, IEnumerable{string}, string?, IReadOnlyDictionary{string, string?}?)"/>.</summary>
+    public Task RunAsync(string program, params string[] arguments) => RunAsync(program, arguments, null, null);
+
+    /// <summary>
+    /// Runs a program the way the engine runs a task: its output goes to this target's log, its whole
+    /// process group is killed on timeout or Ctrl-C, and a non-zero exit code fails the target.
+    /// </summary>
+    public async Task RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var args = arguments.ToList();
+        var path = Pipeline.Engine.Processes.Executables.Find(program)
+            ?? throw new InvalidOperationException($"'{program}' was not found on PATH; install it or put it on PATH");
+        var spec = new Pipeline.Engine.Processes.ProcessSpec(path, args, workingDirectory ?? ProjectDirectory, environment ?? new Dictionary<string, string?>());
+        var outcome = await Pipeline.Engine.Processes.ProcessRunner.RunAsync(spec, (_, line) => Log(line), CancellationToken).ConfigureAwait(false);
+        if (outcome.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with code {outcome.ExitCode}");
+    }
 }
