@@ -22,16 +22,22 @@ namespace Pipeline.Build;
 public abstract class PipelineBuild
 {
     /// <summary>The Target properties of the class (generated).</summary>
-    protected internal virtual IReadOnlyList<NamedTarget> DeclaredTargets() => [];
+    protected virtual IReadOnlyList<NamedTarget> DeclaredTargets() => [];
 
     /// <summary>Fills the [Parameter] members (generated).</summary>
-    protected internal virtual void BindParameters(ParameterBinder binder) { }
+    protected virtual void BindParameters(ParameterBinder binder) { }
 
     /// <summary>The project's generated workflows (generated).</summary>
-    protected internal virtual IReadOnlyList<WorkflowHandle> DeclaredWorkflows() => [];
+    protected virtual IReadOnlyList<WorkflowHandle> DeclaredWorkflows() => [];
 
     /// <summary>The folder of the project the class was compiled in (generated); relative workflow paths resolve against it.</summary>
-    protected internal virtual string? DeclaredProjectDirectory => null;
+    protected virtual string? DeclaredProjectDirectory => null;
+
+    // The host reaches the generated hooks through these (the hooks stay protected, so the generated
+    // overrides are the same whether or not a project sees this assembly's internals).
+    internal IReadOnlyList<NamedTarget> GetDeclaredTargets() => DeclaredTargets();
+    internal void BindDeclaredParameters(ParameterBinder binder) => BindParameters(binder);
+    internal IReadOnlyList<WorkflowHandle> GetDeclaredWorkflows() => DeclaredWorkflows();
 
     /// <summary>The build project's folder: the one it was compiled in, else the one above the running assembly that holds a .csproj.</summary>
     public string ProjectDirectory => _projectDirectory ??= FindProjectDirectory();

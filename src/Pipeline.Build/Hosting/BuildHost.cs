@@ -17,8 +17,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
         {
             var arguments = BuildArguments.Parse(args);
             var binder = new ParameterBinder(arguments.Parameters, environment);
-            build.BindParameters(binder);
-            var graph = new BuildGraph(build.DeclaredTargets(), build.DeclaredWorkflows());
+            build.BindDeclaredParameters(binder);
+            var graph = new BuildGraph(build.GetDeclaredTargets(), build.GetDeclaredWorkflows());
 
             if (arguments.Help)
             {
@@ -68,7 +68,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                 return 0;
             }
 
-            var console = new BuildConsole(stdout);
+            var console = new BuildConsole(stdout, nodes.Where(n => BuildDefinition.StaticSkip(n, settings) is not null).Select(n => n.Id).ToHashSet(StringComparer.Ordinal));
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
                 e.Cancel = true;

@@ -8,7 +8,7 @@ namespace Pipeline.Build;
 /// name (targets run in parallel, so lines are interleaved but never mixed), and the summary table.
 /// Plain lines: readable in a terminal and in CI logs alike.
 /// </summary>
-internal sealed class BuildConsole(TextWriter output) : IRunObserver
+internal sealed class BuildConsole(TextWriter output, IReadOnlySet<string> skippedInAdvance) : IRunObserver
 {
     private readonly object _gate = new();
 
@@ -18,7 +18,7 @@ internal sealed class BuildConsole(TextWriter output) : IRunObserver
         {
             switch (e)
             {
-                case TaskStarted s when s.Role == "dag":
+                case TaskStarted s when s.Role == "dag" && !skippedInAdvance.Contains(s.TaskId):
                     output.WriteLine(s.Attempt > 1 ? $"▶ {s.TaskId} (attempt {s.Attempt})" : $"▶ {s.TaskId}");
                     break;
                 case TaskOutput o:
@@ -30,7 +30,8 @@ internal sealed class BuildConsole(TextWriter output) : IRunObserver
                 case TaskFinished f when f.Result.Role == "dag":
                     var r = f.Result;
                     var note = r.Error ?? r.Reason;
-                    output.WriteLine($"{Mark(r.State)} {r.TaskId} {r.State.Name()}{(r.StartedAt is null ? "" : " in " + NestedRunLog.Duration(r.Duration))}{(note is null ? "" : ": " + note)}");
+                    var took = r.StartedAt is null || r.State == TaskState.Skipped ? "" : " in " + NestedRunLog.Duration(r.Duration);
+                    output.WriteLine($"{Mark(r.State)} {r.TaskId} {r.State.Name()}{took}{(note is null ? "" : ": " + note)}");
                     break;
             }
             output.Flush();
@@ -51,7 +52,7 @@ internal sealed class BuildConsole(TextWriter output) : IRunObserver
             foreach (var r in rows)
             {
                 var note = r.Error ?? r.Reason ?? "";
-                output.WriteLine($"{r.TaskId.PadRight(width)}  {r.State.Name(),-10}  {(r.StartedAt is null ? "–" : NestedRunLog.Duration(r.Duration)),8}  {note}");
+                output.WriteLine($"{r.TaskId.PadRight(width)}  {r.State.Name(),-10}  {(r.StartedAt is null || r.State == TaskState.Skipped ? "–" : NestedRunLog.Duration(r.Duration)),8}  {note}");
             }
             output.WriteLine(rule);
             output.WriteLine(result.Status switch

@@ -1,0 +1,42 @@
+namespace Pipeline.Build.Tests;
+
+/// <summary>Targets that depend on generated workflows run them with the engine: a task with what it depends on, or the whole workflow.</summary>
+public sealed class WorkflowTests : IDisposable
+{
+    private readonly string _stamps = Directory.CreateTempSubdirectory("pipeline-stamps-").FullName;
+
+    public WorkflowTests() => Environment.SetEnvironmentVariable("STAMP_DIR", _stamps);
+
+    public void Dispose() => Directory.Delete(_stamps, recursive: true);
+
+    private string[] Stamps() => Directory.GetFiles(_stamps).Select(Path.GetFileName).Order().ToArray()!;
+
+    [Fact]
+    public async Task A_target_on_a_workflow_task_runs_that_task_and_its_dependencies_only()
+    {
+        var (exit, output, errors) = await Harness.Run(new WorkflowBuild(), ["second"]);
+        Assert.True(exit == 0, output + errors);
+        Assert.Equal(["first", "second"], Stamps());
+        Assert.Contains("stamps │ ✓ second succeeded", output);
+    }
+
+    [Fact]
+    public async Task A_workflow_and_one_of_its_tasks_can_be_named_on_the_command_line()
+    {
+        var (exit, _, _) = await Harness.Run(new WorkflowBuild(), ["stamps:other"]);
+        Assert.Equal(0, exit);
+        Assert.Equal(["other"], Stamps());
+
+        var (exit2, _, _) = await Harness.Run(new WorkflowBuild(), ["everything"]);
+        Assert.Equal(0, exit2);
+        Assert.Equal(["first", "other", "second"], Stamps());
+    }
+
+    [Fact]
+    public void The_generated_workflow_is_typed()
+    {
+        Assert.Equal("stamps", Workflows.Stamps.Workflow.Name);
+        Assert.Equal(["first", "second", "other"], Workflows.Stamps.Workflow.Tasks.Select(t => t.Id));
+        Assert.Equal(["first"], Workflows.Stamps.Workflow.Definition!.FindTask("second")!.DependsOn.Select(d => d.Id));
+    }
+}
