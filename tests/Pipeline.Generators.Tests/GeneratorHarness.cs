@@ -21,7 +21,7 @@ internal sealed class GeneratorHarness
     public static InMemoryFile File(string relativePath, string text) => new(ProjectDir + relativePath, text);
 
     public static CSharpCompilation Compilation(params string[] sources) => CSharpCompilation.Create("Acme.Build",
-        sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))),
+        sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), path: $"{ProjectDir}Source{i}.cs")),
         References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver Driver(params AdditionalText[] files) => CSharpGeneratorDriver.Create(
@@ -63,6 +63,8 @@ internal sealed class GeneratorHarness
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
         return [.. trusted.Where(p => Path.GetFileName(p).StartsWith("System.") || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
             .Append(typeof(Pipeline.Core.Model.WorkflowDefinition).Assembly.Location)
+            .Append(typeof(Pipeline.Build.PipelineBuild).Assembly.Location)
+            .Append(typeof(Pipeline.Engine.Running.WorkflowEngine).Assembly.Location)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 

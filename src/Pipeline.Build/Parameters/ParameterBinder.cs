@@ -34,6 +34,7 @@ public sealed class ParameterBinder
     /// <summary>Command-line options that no parameter took.</summary>
     public IEnumerable<string> Unused => _arguments.Keys.Where(k => !_used.Contains(k));
 
+    /// <param name="type">string, bool, int, long, double, string[], or an enum's names joined by '|'.</param>
     /// <param name="current">The member's value before binding, shown by --help as the default.</param>
     public bool TryGet(string name, string? description, string type, bool secret, string? current, out string value)
     {
@@ -47,6 +48,8 @@ public sealed class ParameterBinder
         else found = _environment(EnvironmentName(name)) ?? _environment(name);
 
         if (secret && !string.IsNullOrEmpty(found)) _secrets.Add(found!);
+        if (type.Contains('|')) type = string.Join("|", type.Split('|').Select(CommandLineName));
+        if (type.Contains('|') && current is not null) current = CommandLineName(current);
         _parameters.Add(new ParameterInfo(CommandLineName(name), description, type, secret, secret && (found ?? current) is { Length: > 0 } ? "***" : found ?? current));
         value = found ?? "";
         return found is not null;

@@ -43,7 +43,7 @@ internal static class BuildClassEmitter
                 "string[]" => $"global::Pipeline.Build.ParameterValues.ToArray({Str(p.Name)}, {value})",
                 _ => $"global::Pipeline.Build.ParameterValues.ToEnum<{p.EnumType}>({Str(p.Name)}, {value})",
             };
-            var type = p.Kind == "enum" ? p.EnumType!.Replace("global::", "") : p.Kind;
+            var type = p.Kind == "enum" ? p.EnumValues! : p.Kind;
             w.Line($"if (binder.TryGet({Str(p.Name)}, {Str(p.Description)}, {Str(type)}, {(p.Secret ? "true" : "false")}, {current}, out var {value})) {p.Member} = {convert};");
         }
         w.Close();

@@ -12,7 +12,8 @@ internal sealed record BuildClassModel(
 
 /// <param name="Kind">string, bool, int, long, double, enum or string[].</param>
 /// <param name="EnumType">The enum's fully qualified name when <paramref name="Kind"/> is enum.</param>
-internal sealed record ParameterModel(string Member, string Name, string? Description, string Kind, string? EnumType, bool Secret, bool Nullable);
+/// <param name="EnumValues">Its member names joined by '|', for --help.</param>
+internal sealed record ParameterModel(string Member, string Name, string? Description, string Kind, string? EnumType, string? EnumValues, bool Secret, bool Nullable);
 
 /// <summary>What the build-class step yields: the model (null when it has errors) and its diagnostics.</summary>
 internal sealed record BuildClassResult(BuildClassModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

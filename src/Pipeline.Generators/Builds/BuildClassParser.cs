@@ -115,11 +115,12 @@ internal static class BuildClassParser
             SpecialType.System_Double => "double",
             _ => null,
         };
-        string? enumType = null;
+        string? enumType = null, enumValues = null;
         if (kind is null && type.TypeKind == TypeKind.Enum)
         {
             kind = "enum";
             enumType = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            enumValues = string.Join("|", type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name));
         }
         if (kind is null && type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_String }) kind = "string[]";
         if (kind is null)
@@ -132,7 +133,7 @@ internal static class BuildClassParser
         var description = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
         var name = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string ?? member.Name;
         var secret = member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SecretAttribute);
-        return new ParameterModel(member.Name, name, description, kind, enumType, secret, nullable);
+        return new ParameterModel(member.Name, name, description, kind, enumType, enumValues, secret, nullable);
     }
 
     private static DiagnosticInfo At(Core.Diagnostics.DiagnosticDescriptor descriptor, Location location, string message)
