@@ -91,11 +91,15 @@ internal static class ModelBuilder
         return name;
     }
 
-    /// <summary><c>Taskfile.yml</c> at the project root is <c>Taskfile</c>; <c>tools/Taskfile.yml</c> is <c>ToolsTaskfile</c>.</summary>
+    /// <summary>
+    /// <c>Taskfile.yml</c> at the project root is <c>Taskfile</c>; <c>tools/Taskfile.yml</c> is
+    /// <c>ToolsTaskfile</c>: the folder that holds it, and "Taskfile" unless the folder's name already ends so.
+    /// </summary>
     private static string TaskfileClassName(string relativePath)
     {
-        var slash = relativePath.LastIndexOf('/');
-        var directory = slash < 0 ? "" : relativePath.Substring(0, slash);
-        return (Identifiers.ToPascalCase(directory)?.TrimStart('@', '_') ?? "") + "Taskfile";
+        var parts = relativePath.Split('/');
+        var folder = parts.Length >= 2 ? parts[parts.Length - 2] : "";
+        var name = folder is "" or "." or ".." ? "" : Identifiers.ToPascalCase(folder)?.TrimStart('@', '_') ?? "";
+        return name.EndsWith("Taskfile", System.StringComparison.Ordinal) ? name : name + "Taskfile";
     }
 }
