@@ -83,4 +83,8 @@ public partial class WorkflowBuild : PipelineBuild
     public Target Second => _ => _.DependsOn(Workflows.Stamps.Second);
 
     public Target Everything => _ => _.DependsOn(Workflows.Stamps.Workflow);
+
+    public Target ReadCount => _ => _.DependsOn(Workflows.Stamps.First).Executes(c => c.Log("count is " + c.Output(Workflows.Stamps.First.Count)));
+
+    public Target ReadWithoutDepending => _ => _.Executes(c => c.Log("count is " + c.Output(Workflows.Stamps.First.Count)));
 }

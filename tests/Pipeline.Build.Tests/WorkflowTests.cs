@@ -33,6 +33,18 @@ public sealed class WorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_target_reads_what_a_workflow_task_published_and_only_after_depending_on_it()
+    {
+        var (exit, output, _) = await Harness.Run(new WorkflowBuild(), ["read-count"]);
+        Assert.Equal(0, exit);
+        Assert.Contains("ReadCount │ count is 7", output);
+
+        var (exit2, output2, _) = await Harness.Run(new WorkflowBuild(), ["read-without-depending"]);
+        Assert.Equal(1, exit2);
+        Assert.Contains("task 'first' of workflow 'stamps' has not run in this build; make the target depend on it", output2);
+    }
+
+    [Fact]
     public void The_generated_workflow_is_typed()
     {
         Assert.Equal("stamps", Workflows.Stamps.Workflow.Name);

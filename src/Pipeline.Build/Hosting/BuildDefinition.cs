@@ -55,7 +55,7 @@ internal static class BuildDefinition
                     context.Skip($"OnlyWhenDynamic: {text} is false");
                     return;
                 }
-            var target = new TargetContext(node.Id, settings.ProjectDirectory, cancellationToken, context.Log);
+            var target = new TargetContext(node.Id, settings.ProjectDirectory, cancellationToken, context.Log, settings.Outputs);
             foreach (var action in def.Actions)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -97,6 +97,7 @@ internal static class BuildDefinition
                 Observers = [new NestedRunLog(context.Log, settings.Verbose)],
                 CleanupToken = settings.CleanupToken,
             }, cancellationToken).ConfigureAwait(false);
+            settings.Outputs.Record(workflow.Name, result);
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Status != RunStatus.Succeeded)
                 throw new InvalidOperationException($"workflow '{workflow.Name}' failed: {result.Error}");
@@ -104,4 +105,8 @@ internal static class BuildDefinition
 }
 
 /// <summary>What the host decided for this run.</summary>
-internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, bool Verbose, Func<string, bool> Skipped, CancellationToken CleanupToken);
+internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, bool Verbose, Func<string, bool> Skipped, CancellationToken CleanupToken)
+{
+    /// <summary>What the build's workflow tasks published, for targets to read.</summary>
+    public WorkflowOutputs Outputs { get; } = new();
+}

@@ -5,8 +5,11 @@ public sealed class TargetContext
 {
     private readonly Action<string> _log;
 
-    internal TargetContext(string target, string projectDirectory, CancellationToken cancellationToken, Action<string> log)
+    private readonly WorkflowOutputs _outputs;
+
+    internal TargetContext(string target, string projectDirectory, CancellationToken cancellationToken, Action<string> log, WorkflowOutputs outputs)
     {
+        _outputs = outputs;
         Target = target;
         ProjectDirectory = projectDirectory;
         CancellationToken = cancellationToken;
@@ -18,6 +21,13 @@ public sealed class TargetContext
     /// <summary>The build project's folder (where its .csproj is).</summary>
     public string ProjectDirectory { get; }
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// The value a workflow task published in this build (<c>c.Output(Workflows.Deploy.Package.Version)</c>).
+    /// The target must depend on the task or its workflow, so the value exists when the target runs.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The task has not run in this build, or did not publish that output.</exception>
+    public string Output(Pipeline.Core.Typed.OutputHandle output) => _outputs.Get(output);
 
     /// <summary>Writes a line to the target's output; secrets are masked.</summary>
     public void Log(string line) => _log(line);
