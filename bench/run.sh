@@ -21,6 +21,16 @@ echo "## One short process, by launcher (in process, own and child CPU from getr
 echo
 dotnet run -c Release --project bench/Pipeline.Bench -- --processes 2>&1 | grep '^|'
 echo
+echo "## Source generator (in process, BenchmarkDotNet; a 1,000-task workflow)"
+echo
+echo "| Benchmark | total | per task |"
+echo "|---|---|---|"
+dotnet run -c Release --project bench/Pipeline.Bench -- --generator "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
+echo
+echo "## Build project start-up"
+echo
+/usr/bin/python3 bench/startup_bench.py
+echo
 echo "## Whole commands beside make and ninja (median of ${BENCH_REPEATS:-3} runs)"
 echo
 /usr/bin/python3 bench/process_bench.py dotnet "$workflow_dll"
