@@ -25,7 +25,7 @@ echo "## Source generator (in process, BenchmarkDotNet; a 1,000-task workflow)"
 echo
 echo "| Benchmark | total | per task |"
 echo "|---|---|---|"
-dotnet run -c Release --project bench/Pipeline.Bench -- --generator "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
+dotnet run -c Release --project bench/Pipeline.Generators.Bench -- "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
 echo
 echo "## Build project start-up"
 echo

@@ -5,8 +5,7 @@ using Pipeline.Bench;
 
 // `dotnet run -c Release --project bench/Pipeline.Bench [-- --quick]` prints BenchmarkDotNet's table,
 // then one line per benchmark in microseconds per task, which bench/run.sh puts in its table.
-// `-- --processes` prints instead what one short process costs through each launcher, and
-// `-- --generator` what the source generator costs on a 1,000-task workflow.
+// `-- --processes` prints instead what one short process costs through each launcher.
 if (args.Contains("--processes"))
 {
     await ProcessLaunch.RunAsync();
@@ -15,16 +14,6 @@ if (args.Contains("--processes"))
 var quick = args.Contains("--quick");
 var job = quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1) : Job.Default;
 var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
-if (args.Contains("--generator"))
-{
-    // In process: BenchmarkDotNet's generated project does not carry the generator's dependencies.
-    var inProcess = DefaultConfig.Instance.AddJob(job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance))
-        .WithOptions(ConfigOptions.DisableOptimizationsValidator);
-    foreach (var report in BenchmarkRunner.Run<GeneratorCost>(inProcess).Reports)
-        if (report.ResultStatistics is { } s)
-            Console.WriteLine($"RESULT\t{report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo}\t{s.Mean / 1e6:0.000} ms\t{s.Mean / 1e3 / GeneratorCost.TaskCount:0.000} µs/task");
-    return;
-}
 var summary = BenchmarkRunner.Run<EngineOverhead>(config);
 foreach (var report in summary.Reports)
 {

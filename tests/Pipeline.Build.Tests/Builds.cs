@@ -70,6 +70,16 @@ public partial class RulesBuild : PipelineBuild
 
     public Target Shell => _ => _.Executes(c => c.RunAsync("sh", "-c", "echo from a process; exit 3"));
 
+    [Parameter("A file that must exist for FailsUntilMarker to succeed")] public string Marker = "";
+
+    public Target FirstStep => _ => _.Executes(() => Journal.Add("FirstStep"));
+
+    public Target FailsUntilMarker => _ => _.DependsOn(FirstStep).Executes(() =>
+    {
+        if (!File.Exists(Marker)) throw new InvalidOperationException("marker missing");
+        Journal.Add("FailsUntilMarker");
+    });
+
     public Target LoopA => _ => _.DependsOn(LoopB);
 
     public Target LoopB => _ => _.After(LoopA).DependsOn(Late);

@@ -170,4 +170,34 @@ public sealed class HostTests
         Assert.Contains("level 2:", dry);
         Assert.Contains("Nothing was run (--dry-run).", dry);
     }
+
+    [Fact]
+    public async Task Continue_skips_what_succeeded_in_the_last_attempt_with_the_same_arguments()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), "pipeline-marker-" + Guid.NewGuid().ToString("N"));
+        string[] args = ["fails-until-marker", "--marker", marker];
+        var first = new RulesBuild();
+        var (exit, _, _) = await Harness.Run(first, args);
+        Assert.Equal(1, exit);
+        Assert.Equal(["FirstStep"], first.Journal.Events);
+
+        File.WriteAllText(marker, "");
+        try
+        {
+            var second = new RulesBuild();
+            var (exit2, output2, _) = await Harness.Run(second, [.. args, "--continue"]);
+            Assert.Equal(0, exit2);
+            Assert.Equal(["FailsUntilMarker"], second.Journal.Events);
+            Assert.Contains("succeeded in the last attempt (--continue)", output2);
+
+            var other = new RulesBuild();
+            var (_, _, errors3) = await Harness.Run(other, ["first-step", "--marker", marker + "x", "--continue"]);
+            Assert.Contains("no earlier attempt with these arguments", errors3);
+            Assert.Equal(["FirstStep"], other.Journal.Events);
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
 }

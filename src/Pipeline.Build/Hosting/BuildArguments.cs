@@ -14,6 +14,12 @@ internal sealed record BuildArguments
     public bool DryRun { get; private set; }
     public bool List { get; private set; }
     public bool Verbose { get; private set; }
+
+    /// <summary>Skip what succeeded in the last attempt, when it had the same arguments.</summary>
+    public bool Continue { get; private set; }
+
+    /// <summary>The arguments that define an attempt (all but --continue), for <see cref="Continue"/>.</summary>
+    public string Invocation { get; private set; } = "";
     public int? MaxParallel { get; private set; }
 
     /// <summary>Names given to --skip; empty with <see cref="SkipAll"/> when --skip came alone.</summary>
@@ -47,6 +53,9 @@ internal sealed record BuildArguments
                 case "-v" or "--verbose":
                     result.Verbose = true;
                     break;
+                case "--continue":
+                    result.Continue = true;
+                    break;
                 case "-j" or "--max-parallel":
                     var text = Value();
                     if (!int.TryParse(text, out var n) || n < 1)
@@ -73,6 +82,7 @@ internal sealed record BuildArguments
                     break;
             }
         }
+        result.Invocation = string.Join('\u001f', args.Where(a => a != "--continue"));
         return result;
     }
 

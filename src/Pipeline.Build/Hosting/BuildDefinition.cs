@@ -67,8 +67,12 @@ internal static class BuildDefinition
     /// <summary>Why a target will be skipped whatever happens (--skip or a false static condition), or null.</summary>
     public static string? StaticSkip(BuildNode node, BuildSettings settings)
     {
+        switch (settings.Skipped(node.Id))
+        {
+            case SkipReason.Continued: return "succeeded in the last attempt (--continue)";
+            case SkipReason.Skipped when node.Definition is not null: return "--skip";
+        }
         if (node.Definition is not { } def) return null;
-        if (settings.Skipped(node.Id)) return "--skip";
         foreach (var (condition, text) in def.StaticConditions)
             if (!condition()) return $"OnlyWhenStatic: {text} is false";
         return null;
@@ -77,6 +81,11 @@ internal static class BuildDefinition
     private static Func<CodeTaskContext, CancellationToken, Task> WorkflowAction(BuildNode node, BuildSettings settings) =>
         async (context, cancellationToken) =>
         {
+            if (StaticSkip(node, settings) is { } skip)
+            {
+                context.Skip(skip);
+                return;
+            }
             var workflow = node.Workflow!;
             if (workflow.DefinitionIn(settings.ProjectDirectory) is not { } definition)
                 throw new InvalidOperationException($"{workflow.File} is a Taskfile; run its tasks with `workflow run -t {workflow.File}`");
@@ -105,7 +114,9 @@ internal static class BuildDefinition
 }
 
 /// <summary>What the host decided for this run.</summary>
-internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, bool Verbose, Func<string, bool> Skipped, CancellationToken CleanupToken)
+internal enum SkipReason { None, Skipped, Continued }
+
+internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, bool Verbose, Func<string, SkipReason> Skipped, CancellationToken CleanupToken)
 {
     /// <summary>What the build's workflow tasks published, for targets to read.</summary>
     public WorkflowOutputs Outputs { get; } = new();

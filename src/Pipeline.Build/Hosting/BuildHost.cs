@@ -48,11 +48,19 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
 
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var cleanup = new CancellationTokenSource();
+            IReadOnlySet<string> done = new HashSet<string>();
+            if (arguments.Continue)
+            {
+                if (LastAttempt.Succeeded(ProjectDirectory(), arguments.Invocation) is { } previous) done = previous;
+                else stderr.WriteLine("--continue: no earlier attempt with these arguments; running everything.");
+            }
             var settings = new BuildSettings(
                 ProjectDirectory(),
                 arguments.MaxParallel ?? Environment.ProcessorCount,
                 arguments.Verbose,
-                id => skip.Contains(id) || (arguments.SkipAll && !invoked.Contains(id) && nodes.Any(n => n.Id == id && n.Target is not null)),
+                id => done.Contains(id) ? SkipReason.Continued
+                    : skip.Contains(id) || (arguments.SkipAll && !invoked.Contains(id) && nodes.Any(n => n.Id == id && n.Target is not null)) ? SkipReason.Skipped
+                    : SkipReason.None,
                 cleanup.Token);
             var definition = BuildDefinition.Create(nodes, settings);
             var plan = ExecutionPlan.Create(definition);
@@ -90,6 +98,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                     CleanupToken = cleanup.Token,
                 }, cancel.Token).ConfigureAwait(false);
                 console.Summary(result, plan.Graph.TopologicalOrder);
+                LastAttempt.Save(settings.ProjectDirectory, arguments.Invocation,
+                    result.Tasks.Where(t => t.Role == "dag" && (t.State == TaskState.Succeeded || done.Contains(t.TaskId))).Select(t => t.TaskId));
                 return result.Status switch
                 {
                     RunStatus.Succeeded => 0,

@@ -56,6 +56,7 @@ internal static class HelpPrinter
         o.WriteLine("  -n, --dry-run          show what would run, level by level, and exit");
         o.WriteLine("  --skip [a,b]           skip these targets; alone: skip every target not named");
         o.WriteLine("  -j, --max-parallel N   most targets and tasks at once (default: processor count)");
+        o.WriteLine("  --continue             skip what succeeded in the last attempt with the same arguments");
         o.WriteLine("  -v, --verbose          print the output of workflow tasks as it comes");
         o.WriteLine("  --list                 print every runnable name, one per line");
         o.WriteLine("  -h, --help             this text");

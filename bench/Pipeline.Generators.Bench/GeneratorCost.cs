@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Pipeline.Generators;
 
-namespace Pipeline.Bench;
+namespace Pipeline.Generators.Bench;
 
 /// <summary>
 /// What the source generator costs the compiler: a 1,000-task workflow generated from scratch (parse,
