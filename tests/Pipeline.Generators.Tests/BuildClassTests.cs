@@ -53,9 +53,11 @@ public sealed class BuildClassTests
                 [Parameter] System.DateTime Since;
             }
             """]);
-        Assert.Equal(2, result.Diagnostics.Count(d => d.Id == "WF5006"));
+        var notWritable = result.Diagnostics.Where(d => d.Id == "WF5006").Select(d => d.Location.GetLineSpan().StartLinePosition).ToList();
+        Assert.Equal([(3, 32), (4, 23)], notWritable.Select(p => (p.Line, p.Character)));   // Frozen, Getter
         var unsupported = Assert.Single(result.Diagnostics, d => d.Id == "WF5007");
         Assert.Contains("System.DateTime", unsupported.GetMessage());
+        Assert.Equal((5, 32), (unsupported.Location.GetLineSpan().StartLinePosition.Line, unsupported.Location.GetLineSpan().StartLinePosition.Character));
         Assert.Empty(result.Sources);
     }
 }

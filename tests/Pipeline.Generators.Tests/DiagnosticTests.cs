@@ -91,6 +91,9 @@ public sealed class DiagnosticTests
             }
             """));
         Assert.Empty(result.CompileErrors);
+        var renamed = result.Diagnostics.First(d => d.Id == "WF5001");
+        Assert.Equal(5, renamed.Location.GetLineSpan().StartLinePosition.Line + 1); // at the id "pre_build"
+        Assert.Equal(13, renamed.Location.GetLineSpan().StartLinePosition.Character + 1);
         var renames = result.Diagnostics.Where(d => d.Id == "WF5001").Select(d => d.GetMessage()).ToList();
         Assert.Equal(3, renames.Count);
         Assert.Contains(renames, m => m.Contains("\"pre_build\"") && m.Contains("PreBuild2"));
@@ -124,5 +127,26 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Equal((1, 11, 1, 16), Span(error));
         Assert.Empty(result.Sources);
+    }
+
+    [Fact]
+    public void An_internal_failure_on_one_file_is_WF5004_at_its_start_and_nothing_is_generated_for_it()
+    {
+        var result = Parsing.FileParser.Parse("/repo/build/workflows/x.workflow.json", new ThrowingText(),
+            new Model.GeneratorOptions("Acme", "/repo/build/"), CancellationToken.None);
+        Assert.Null(result.Model);
+        var failure = Assert.Single(result.Diagnostics);
+        Assert.Equal("WF5004", failure.Code);
+        Assert.Equal((1, 1), (failure.Line, failure.Column));
+        Assert.Contains("the generator failed on this file (InvalidOperationException: unreadable on purpose)", failure.Message);
+    }
+
+    /// <summary>Text whose reading throws, standing in for any unexpected failure inside the generator.</summary>
+    private sealed class ThrowingText : Microsoft.CodeAnalysis.Text.SourceText
+    {
+        public override char this[int position] => throw new InvalidOperationException("unreadable on purpose");
+        public override System.Text.Encoding? Encoding => null;
+        public override int Length => 10;
+        public override void CopyTo(int sourceIndex, char[] destination, int destinationIndex, int count) => throw new InvalidOperationException("unreadable on purpose");
     }
 }
