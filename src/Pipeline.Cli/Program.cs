@@ -17,6 +17,8 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     ValidateCommand.Create(),
     RunCommand.Create(afterSeparator),
     GraphCommand.Create(),
+    HistoryCommand.Create(),
+    StatusCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -5,6 +5,7 @@ using Pipeline.Core.Loading;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
+using Pipeline.State;
 using Pipeline.Engine.Running;
 using Spectre.Console;
 
@@ -27,7 +28,7 @@ public static class RunCommand
         var maxParallel = new Option<int?>("--max-parallel", "-j", "--concurrency", "-C") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count; no limit for a Taskfile)" };
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel running tasks at the first failure (default: let them finish; start nothing new)" };
         var env = new Option<string[]>("--env", "-e") { Description = "Set or override an environment variable: NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (report.json and logs under runs/<execution-id>/)", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded: state.db (history), and report.json and logs under runs/<execution-id>/", DefaultValueFactory = _ => ".workflow" };
         var taskfile = new Option<string?>("--taskfile", "-t") { Description = "Run tasks of this Taskfile (default: Taskfile.yml here or in a parent directory)" };
         var list = new Option<bool>("--list", "-l") { Description = "Taskfile: list the tasks that have a description" };
         var listAll = new Option<bool>("--list-all", "-a") { Description = "Taskfile: list every task that is not internal" };
@@ -41,7 +42,8 @@ public static class RunCommand
         output.AcceptOnlyFromAmong("interleaved", "prefixed", "group");
         var command = new Command("run", """
             Run a workflow: its tasks in parallel as the dependencies allow, with retries, timeouts,
-            callbacks and rollback. Prints progress, then a table of every task; writes
+            callbacks and rollback. Prints progress, then a table of every task; records the run in
+            <state-dir>/state.db (see workflow history and workflow status) and writes
             <state-dir>/runs/<execution-id>/report.json and each task's stdout/stderr beside it.
 
             Or run tasks of a go-task Taskfile the way go-task does: deps in parallel, cmds in order,
@@ -181,6 +183,15 @@ public static class RunCommand
         using var cleanup = new CancellationTokenSource();
         using var signals = new SignalHandler(cancel, cleanup, error);
         using var report = new RunReportWriter(request.StateDir);
+        using var store = StateStores.OpenOrWarn(request.StateDir, error);
+        var recorder = store is null ? null : new StateRecorder(store, new RunContext
+        {
+            ContentHash = StateStores.HashOf(definition.Path),
+            Parameters = overrides,
+            Logs = report.LogsOf,
+        });
+        // The store first: a state change is on disk before anything shows it.
+        IRunObserver[] Observers(IRunObserver display) => recorder is null ? [report, display] : [recorder, report, display];
         var options = new RunOptions
         {
             MaxParallel = request.MaxParallel,
@@ -197,15 +208,16 @@ public static class RunCommand
         if (interactive)
         {
             result = await LiveRunDisplay.CreateProgress(console).StartAsync(ctx =>
-                new WorkflowEngine().RunAsync(plan, options with { Observers = [report, new LiveRunDisplay(console, ctx, request.Verbose)] }, cancel.Token));
+                new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(new LiveRunDisplay(console, ctx, request.Verbose)) }, cancel.Token));
         }
         else
         {
             var display = new PlainRunDisplay(json ? Console.Error : Console.Out, request.Verbose, request.Quiet);
-            result = await new WorkflowEngine().RunAsync(plan, options with { Observers = [report, display] }, cancel.Token);
+            result = await new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(display) }, cancel.Token);
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
+        if (recorder?.Error is { } stateError) error.WriteLine($"workflow: warning: the run was not fully recorded in the state database: {stateError}");
         foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
         if (json)
         {

@@ -20,6 +20,9 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
 
     public RunReportWriter(string stateDirectory) => _stateDirectory = stateDirectory;
 
+    /// <summary>The log files written for a task instance so far (null where it printed nothing on that stream).</summary>
+    public (string? Stdout, string? Stderr) LogsOf(string instanceId) => _logs.GetValueOrDefault(instanceId);
+
     public string? ReportPath => _runDirectory is null ? null : Path.Combine(_runDirectory, "report.json");
 
     /// <summary>The first error writing the report or logs; the run goes on without them.</summary>

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.Cli.Output;
+using Pipeline.State;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>workflow history [workflow]</c>: recorded executions, newest first.</summary>
+public static class HistoryCommand
+{
+    public static Command Create()
+    {
+        var workflow = new Argument<string?>("workflow") { Description = "Only this workflow's executions (its name)", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int>("--limit", "-n") { Description = "How many executions to show", DefaultValueFactory = _ => 20 };
+        var status = new Option<string?>("--status") { Description = "Only executions that ended so: succeeded, failed, cancelled, or running (still running, or interrupted)" };
+        status.AcceptOnlyFromAmong("succeeded", "failed", "cancelled", "running");
+        var since = new Option<string?>("--since") { Description = "Only executions started since: a duration back from now (30m, 24h, 7d, 2w) or a date (2026-11-01)" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var command = new Command("history", """
+            List recorded executions, newest first: id, workflow, status, start, duration and error.
+            An execution still "running" whose process is gone was interrupted.
+
+            Examples:
+              workflow history                     the last 20 executions
+              workflow history deploy --status failed --since 7d
+              workflow history --format json | jq '.[0].id'
+
+            Exit codes: 0 listed, 2 no state database or bad arguments.
+            """)
+        {
+            workflow, limit, status, since, stateDir,
+        };
+        command.SetAction(parse =>
+        {
+            var error = Console.Error;
+            if (parse.GetValue(limit) < 1)
+            {
+                error.WriteLine("workflow: --limit must be at least 1");
+                return ExitCodes.InvalidInput;
+            }
+            DateTimeOffset? from = null;
+            if (parse.GetValue(since) is { } text)
+            {
+                from = ParseSince(text, DateTimeOffset.UtcNow);
+                if (from is null)
+                {
+                    error.WriteLine($"workflow: --since \"{text}\" is neither a duration (30m, 24h, 7d, 2w) nor a date (2026-11-01)");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+            using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, error);
+            if (store is null) return ExitCodes.InvalidInput;
+            var rows = store.History(new HistoryQuery { Workflow = parse.GetValue(workflow), Status = parse.GetValue(status), Since = from, Limit = parse.GetValue(limit) });
+            if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(StateJson.Execution), StateJson.Options));
+                return ExitCodes.Success;
+            }
+            if (rows.Count == 0)
+            {
+                Console.Out.WriteLine("No executions match.");
+                return ExitCodes.Success;
+            }
+            StateText.Table(Console.Out, ["ID", "WORKFLOW", "STATUS", "STARTED (UTC)", "DURATION", "ERROR"],
+                rows.Select(r => new[] { r.Id, r.Workflow, r.Status, StateText.Time(r.StartedAt), StateText.Duration(r.Duration), StateText.Short(r.Error, 60) }));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>"30m", "24h", "7d", "2w" back from <paramref name="now"/>, or a date / date-time (UTC unless it says otherwise).</summary>
+    internal static DateTimeOffset? ParseSince(string text, DateTimeOffset now)
+    {
+        text = text.Trim();
+        if (text.Length >= 2 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+        {
+            TimeSpan? span = char.ToLowerInvariant(text[^1]) switch
+            {
+                'm' => TimeSpan.FromMinutes(n),
+                'h' => TimeSpan.FromHours(n),
+                'd' => TimeSpan.FromDays(n),
+                'w' => TimeSpan.FromDays(7 * n),
+                _ => null,
+            };
+            if (span is { } s) return now - s;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? date : null;
+    }
+}

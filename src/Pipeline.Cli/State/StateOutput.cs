@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using Pipeline.State;
+
+namespace Pipeline.Cli;
+
+/// <summary>Plain-text tables for history and status: aligned columns, readable in a terminal and in CI logs.</summary>
+internal static class StateText
+{
+    public static void Table(TextWriter o, string[] headers, IEnumerable<string[]> rows)
+    {
+        var all = rows.ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
+        o.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
+        foreach (var r in all) o.WriteLine(string.Join("  ", r.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
+    }
+
+    public static void Detail(TextWriter o, ExecutionDetail d)
+    {
+        var e = d.Execution;
+        o.WriteLine($"{e.Id}  {e.Workflow}  {e.Status}");
+        o.WriteLine($"  started {Time(e.StartedAt)} UTC{(e.FinishedAt is { } f ? $", finished {Time(f)} UTC ({Duration(e.Duration)})" : ", not finished")}");
+        if (e.File is not null) o.WriteLine($"  file {e.File}{(e.ContentHash is null ? "" : $" (sha256 {e.ContentHash[..12]}…)")}");
+        o.WriteLine($"  trigger {e.Trigger}{(e.Parameters is null ? "" : $", parameters {e.Parameters}")}");
+        if (e.Error is not null) o.WriteLine($"  error: {e.Error}");
+        o.WriteLine();
+        Table(o, ["TASK", "STATUS", "ATTEMPTS", "DURATION", "EXIT", "LOG"],
+            d.Tasks.Select(t => new[] { t.InstanceId, t.Status, t.Attempts.ToString(CultureInfo.InvariantCulture), Duration(t.Duration), t.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "", t.StderrLog ?? t.StdoutLog ?? "" }));
+        foreach (var t in d.Tasks.Where(t => t.Error is not null || t.Reason is not null))
+        {
+            o.WriteLine();
+            o.WriteLine($"{t.InstanceId}: {t.Error ?? t.Reason}");
+            foreach (var a in d.Attempts.Where(a => a.InstanceId == t.InstanceId && a.Error is not null))
+                o.WriteLine($"  attempt {a.Number} {a.Status}: {a.Error}");
+            if (t.OutputExcerpt is { } excerpt && t.Error is not null)
+                foreach (var line in excerpt.Split('\n').TakeLast(5)) o.WriteLine($"  | {line}");
+        }
+    }
+
+    public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string Duration(TimeSpan? d) => d is not { } span ? "" : span.TotalSeconds < 60
+        ? span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s"
+        : $"{(int)span.TotalMinutes}m{span.Seconds:00}s";
+
+    public static string Short(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..(max - 1)] + "…";
+}
+
+/// <summary>The JSON of history and status: snake_case fields, times in ISO 8601 UTC, durations in seconds.</summary>
+internal static class StateJson
+{
+    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    public static Dictionary<string, object?> Execution(ExecutionRecord e) => new()
+    {
+        ["id"] = e.Id,
+        ["workflow"] = e.Workflow,
+        ["status"] = e.Status,
+        ["file"] = e.File,
+        ["version"] = e.Version,
+        ["content_hash"] = e.ContentHash,
+        ["trigger"] = e.Trigger,
+        ["parameters"] = e.Parameters is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(e.Parameters),
+        ["started_at"] = Iso(e.StartedAt),
+        ["finished_at"] = (e.FinishedAt is { } ef ? Iso(ef) : null),
+        ["duration_seconds"] = e.Duration is { } d ? Math.Round(d.TotalSeconds, 3) : null,
+        ["error"] = e.Error,
+    };
+
+    public static Dictionary<string, object?> Detail(ExecutionDetail d)
+    {
+        var json = Execution(d.Execution);
+        json["tasks"] = d.Tasks.Select(t => new Dictionary<string, object?>
+        {
+            ["instance_id"] = t.InstanceId,
+            ["task_id"] = t.TaskId,
+            ["role"] = t.Role,
+            ["status"] = t.Status,
+            ["started_at"] = (t.StartedAt is { } ts ? Iso(ts) : null),
+            ["finished_at"] = (t.FinishedAt is { } tf ? Iso(tf) : null),
+            ["duration_seconds"] = t.Duration is { } span ? Math.Round(span.TotalSeconds, 3) : null,
+            ["exit_code"] = t.ExitCode,
+            ["error"] = t.Error,
+            ["reason"] = t.Reason,
+            ["outputs"] = t.Outputs is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(t.Outputs),
+            ["output_excerpt"] = t.OutputExcerpt,
+            ["stdout_log"] = t.StdoutLog,
+            ["stderr_log"] = t.StderrLog,
+            ["attempts"] = d.Attempts.Where(a => a.InstanceId == t.InstanceId).Select(a => new Dictionary<string, object?>
+            {
+                ["number"] = a.Number,
+                ["status"] = a.Status,
+                ["started_at"] = Iso(a.StartedAt),
+                ["duration_seconds"] = Math.Round((a.FinishedAt - a.StartedAt).TotalSeconds, 3),
+                ["exit_code"] = a.ExitCode,
+                ["error"] = a.Error,
+            }).ToList(),
+        }).ToList();
+        return json;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using Pipeline.State;
+
+namespace Pipeline.Cli;
+
+/// <summary>Where the CLI keeps runs: <c>&lt;state-dir&gt;/state.db</c>.</summary>
+internal static class StateStores
+{
+    public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, "state.db");
+
+    /// <summary>For a run: the store, or null with a warning when it cannot be opened (the run still runs, with its report and logs).</summary>
+    public static SqliteStateStore? OpenOrWarn(string stateDirectory, TextWriter error)
+    {
+        try
+        {
+            return SqliteStateStore.Open(PathIn(stateDirectory));
+        }
+        catch (StateStoreException e)
+        {
+            error.WriteLine($"workflow: warning: {e.Message}; this run is not recorded in the history");
+            return null;
+        }
+    }
+
+    /// <summary>For history and status: the store, or null with an error (exit code 2) when there is none or it cannot be read.</summary>
+    public static SqliteStateStore? OpenForReading(string stateDirectory, TextWriter error)
+    {
+        var path = PathIn(stateDirectory);
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"workflow: no runs recorded yet: {Path.GetFullPath(path)} does not exist");
+            error.WriteLine("    hint: runs are recorded by `workflow run`; use --state-dir if they were recorded elsewhere");
+            return null;
+        }
+        try
+        {
+            return SqliteStateStore.Open(path);
+        }
+        catch (StateStoreException e)
+        {
+            error.WriteLine($"workflow: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>SHA-256 of a workflow file, or null when it cannot be read.</summary>
+    public static string? HashOf(string path)
+    {
+        try { return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+}

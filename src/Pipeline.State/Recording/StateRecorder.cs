@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.State;
+
+/// <summary>What the recorder knows about a run that the engine's events do not carry.</summary>
+public sealed record RunContext
+{
+    /// <summary>SHA-256 (hex) of the definition file, to detect a changed definition on resume.</summary>
+    public string? ContentHash { get; init; }
+    public string Trigger { get; init; } = "manual";
+
+    /// <summary>The run's parameters (--env overrides); recorded as JSON.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The log files of a task instance, if a report writer keeps them.</summary>
+    public Func<string, (string? Stdout, string? Stderr)>? Logs { get; init; }
+}
+
+/// <summary>
+/// Writes a run into the state store as it happens. Put it first among the run's observers: each
+/// event is stored before the display shows it. When the store fails (a full disk, a damaged file)
+/// the run goes on without it and <see cref="Error"/> says why; nothing the store already holds is lost.
+/// </summary>
+public sealed class StateRecorder(IStateStore store, RunContext context) : IRunObserver
+{
+    private const int ExcerptLines = 20;
+    private const int ExcerptChars = 2000;
+
+    /// <summary>Why recording stopped, or null.</summary>
+    public string? Error { get; private set; }
+
+    public void OnEvent(RunEvent e)
+    {
+        if (Error is not null) return;
+        try
+        {
+            switch (e)
+            {
+                case RunStarted s:
+                    var w = s.Plan.Workflow;
+                    store.ExecutionStarted(new ExecutionRecord
+                    {
+                        Id = s.ExecutionId,
+                        Workflow = w.Name.Value,
+                        File = w.Path,
+                        Version = w.Version?.Value,
+                        ContentHash = context.ContentHash,
+                        Trigger = context.Trigger,
+                        Parameters = context.Parameters.Count == 0 ? null : JsonSerializer.Serialize(context.Parameters),
+                        Status = "running",
+                        StartedAt = s.At,
+                    });
+                    break;
+                case TaskStarted t:
+                    store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
+                    break;
+                case TaskFinished f:
+                    var r = f.Result;
+                    var logs = context.Logs?.Invoke(r.InstanceId) ?? default;
+                    store.TaskFinished(new TaskRunRecord
+                    {
+                        ExecutionId = f.ExecutionId,
+                        InstanceId = r.InstanceId,
+                        TaskId = r.TaskId,
+                        Role = r.Role,
+                        Status = r.State.Name(),
+                        StartedAt = r.StartedAt,
+                        FinishedAt = r.FinishedAt,
+                        Attempts = r.Attempts.Count,
+                        ExitCode = r.ExitCode,
+                        Error = r.Error,
+                        Reason = r.Reason,
+                        Outputs = r.Outputs.Count == 0 ? null : JsonSerializer.Serialize(r.Outputs),
+                        OutputExcerpt = Excerpt(r.Stdout, r.Stderr),
+                        StdoutLog = logs.Stdout,
+                        StderrLog = logs.Stderr,
+                    }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList());
+                    break;
+                case RunFinished done:
+                    store.ExecutionFinished(done.ExecutionId, done.Result.Status.ToString().ToLowerInvariant(), done.Result.FinishedAt, done.Result.Error);
+                    break;
+            }
+        }
+        catch (StateStoreException ex)
+        {
+            Error = ex.Message;
+        }
+    }
+
+    /// <summary>The last lines of what the task printed (already masked by the engine).</summary>
+    internal static string? Excerpt(string stdout, string stderr)
+    {
+        var lines = (stdout + (stderr.Length > 0 ? stderr : "")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0) return null;
+        var text = string.Join('\n', lines.TakeLast(ExcerptLines));
+        return text.Length <= ExcerptChars ? text : text[^ExcerptChars..];
+    }
+}

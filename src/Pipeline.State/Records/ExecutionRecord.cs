@@ -1,0 +1,66 @@
+namespace Pipeline.State;
+
+/// <summary>One execution of a workflow as the store keeps it.</summary>
+public sealed record ExecutionRecord
+{
+    public required string Id { get; init; }
+    public required string Workflow { get; init; }
+    public string? File { get; init; }
+    public string? Version { get; init; }
+
+    /// <summary>SHA-256 of the definition file's bytes: a resume refuses a changed definition.</summary>
+    public string? ContentHash { get; init; }
+    public string Trigger { get; init; } = "manual";
+
+    /// <summary>The run's parameters (--env overrides) as JSON; secret values never reach the store.</summary>
+    public string? Parameters { get; init; }
+
+    /// <summary>running, succeeded, failed or cancelled; "running" after a crash means interrupted.</summary>
+    public required string Status { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? Error { get; init; }
+
+    public TimeSpan? Duration => FinishedAt is { } f ? f - StartedAt : null;
+}
+
+/// <summary>One task instance of an execution.</summary>
+public sealed record TaskRunRecord
+{
+    public required string ExecutionId { get; init; }
+    public required string InstanceId { get; init; }
+    public required string TaskId { get; init; }
+    public string Role { get; init; } = "dag";
+    public required string Status { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public int Attempts { get; init; }
+    public int? ExitCode { get; init; }
+    public string? Error { get; init; }
+    public string? Reason { get; init; }
+
+    /// <summary>Outputs as JSON (already masked).</summary>
+    public string? Outputs { get; init; }
+
+    /// <summary>The last lines of stdout and stderr (masked), for a quick look; the log files have it all.</summary>
+    public string? OutputExcerpt { get; init; }
+    public string? StdoutLog { get; init; }
+    public string? StderrLog { get; init; }
+
+    public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
+}
+
+/// <summary>One attempt of a task instance.</summary>
+public sealed record AttemptRow(string ExecutionId, string InstanceId, int Number, string Status, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int? ExitCode, string? Error);
+
+/// <summary>What <c>workflow history</c> asks for.</summary>
+public sealed record HistoryQuery
+{
+    public string? Workflow { get; init; }
+    public string? Status { get; init; }
+    public DateTimeOffset? Since { get; init; }
+    public int Limit { get; init; } = 20;
+}
+
+/// <summary>An execution with its task runs and their attempts (<c>workflow status</c>).</summary>
+public sealed record ExecutionDetail(ExecutionRecord Execution, IReadOnlyList<TaskRunRecord> Tasks, IReadOnlyList<AttemptRow> Attempts);

@@ -1,0 +1,21 @@
+namespace Pipeline.State;
+
+/// <summary>
+/// Where runs are kept. Every write is durable when the call returns, so the engine reports a state
+/// change only after it is stored. SQLite by default (<see cref="SqliteStateStore"/>).
+/// </summary>
+public interface IStateStore : IDisposable
+{
+    void ExecutionStarted(ExecutionRecord execution);
+    void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at);
+    void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts);
+    void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
+
+    IReadOnlyList<ExecutionRecord> History(HistoryQuery query);
+
+    /// <summary>One execution by id, or by a unique prefix of it; null when none matches.</summary>
+    ExecutionDetail? Find(string executionId);
+}
+
+/// <summary>A store that cannot be opened or written (corrupt, locked, full disk, unreachable server): a clear message, never a stack trace.</summary>
+public sealed class StateStoreException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,81 @@
+using System.Text.Json;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>`workflow history` and `workflow status` through the real process, over runs it recorded.</summary>
+public sealed class HistoryCommandTests
+{
+    private static string Workflow(string dir, string name, string command)
+    {
+        var path = Path.Combine(dir, name + ".workflow.json");
+        File.WriteAllText(path, $$"""{ "name": "{{name}}", "tasks": [{ "id": "step", "type": "shell", "command": "{{command}}", "retry": { "attempts": 2, "delay": 10 } }] }""");
+        return path;
+    }
+
+    [Fact]
+    public void Runs_are_listed_newest_first_and_filtered_and_one_is_shown_task_by_task()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", Workflow(dir, "good", "echo fine"), "--quiet", "--env", "STAGE=ci").ExitCode);
+        Assert.Equal(1, WorkflowProcess.Run(dir, "run", Workflow(dir, "bad", "echo broken >&2; exit 5"), "--quiet").ExitCode);
+
+        var (code, text, _) = WorkflowProcess.Run(dir, "history");
+        Assert.Equal(0, code);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("ID", lines[0]);
+        Assert.Matches(@"^\S+\s+bad\s+failed\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\S+\s+task 'step' failed: exited with code 5: broken", lines[1]);
+        Assert.Matches(@"^\S+\s+good\s+succeeded", lines[2]);
+
+        var (_, json, _) = WorkflowProcess.Run(dir, "history", "good", "--format", "json");
+        var rows = JsonDocument.Parse(json).RootElement;
+        Assert.Equal(1, rows.GetArrayLength());
+        Assert.Equal("ci", rows[0].GetProperty("parameters").GetProperty("STAGE").GetString());
+        Assert.Equal(64, rows[0].GetProperty("content_hash").GetString()!.Length);
+
+        var (_, failedOnly, _) = WorkflowProcess.Run(dir, "history", "--status", "failed", "--since", "1h", "--format", "json");
+        var failedId = JsonDocument.Parse(failedOnly).RootElement[0].GetProperty("id").GetString()!;
+        Assert.Equal(1, JsonDocument.Parse(failedOnly).RootElement.GetArrayLength());
+
+        var (statusCode, status, _) = WorkflowProcess.Run(dir, "status", failedId[..22]);
+        Assert.Equal(0, statusCode);
+        Assert.Contains($"{failedId}  bad  failed", status);
+        Assert.Matches(@"step\s+failed\s+2\s+\S+\s+5\s+.*logs/step\.stderr\.log", status);
+        Assert.Contains("attempt 1 failed: exited with code 5: broken", status);
+
+        var (_, statusJson, _) = WorkflowProcess.Run(dir, "status", failedId, "--format", "json");
+        var task = JsonDocument.Parse(statusJson).RootElement.GetProperty("tasks")[0];
+        Assert.Equal(2, task.GetProperty("attempts").GetArrayLength());
+        Assert.Equal("broken", task.GetProperty("output_excerpt").GetString());
+    }
+
+    [Fact]
+    public void Without_recorded_runs_or_with_an_unknown_id_the_exit_code_is_2_with_a_hint()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var (code, _, error) = WorkflowProcess.Run(dir, "history");
+        Assert.Equal(2, code);
+        Assert.Contains("no runs recorded yet", error);
+
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", Workflow(dir, "good", "true"), "--quiet").ExitCode);
+        var (code2, _, error2) = WorkflowProcess.Run(dir, "status", "19990101");
+        Assert.Equal(2, code2);
+        Assert.Contains("no single execution matches '19990101'", error2);
+
+        var (code3, _, error3) = WorkflowProcess.Run(dir, "history", "--since", "yesterday-ish");
+        Assert.Equal(2, code3);
+        Assert.Contains("is neither a duration", error3);
+    }
+
+    [Fact]
+    public void A_damaged_state_database_does_not_stop_a_run_and_is_reported()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, ".workflow"));
+        File.WriteAllText(Path.Combine(dir, ".workflow", "state.db"), "not a database at all, but long enough to look like a file");
+        var (code, _, error) = WorkflowProcess.Run(dir, "run", Workflow(dir, "good", "true"), "--quiet");
+        Assert.Equal(0, code);
+        Assert.Contains("is not a Pipeline state database (or it is damaged)", error);
+        Assert.Contains("this run is not recorded in the history", error);
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))); // the report is still written
+    }
+}
