@@ -19,6 +19,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     GraphCommand.Create(),
     HistoryCommand.Create(),
     StatusCommand.Create(),
+    ResumeCommand.Create(),
 };
 
 var parse = root.Parse(args);

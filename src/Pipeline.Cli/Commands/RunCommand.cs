@@ -2,6 +2,7 @@ using System.CommandLine;
 using Pipeline.Cli.Output;
 using Pipeline.Cli.Running;
 using Pipeline.Core.Loading;
+using Pipeline.Core.Model;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
@@ -33,7 +34,8 @@ public static class RunCommand
         var list = new Option<bool>("--list", "-l") { Description = "Taskfile: list the tasks that have a description" };
         var listAll = new Option<bool>("--list-all", "-a") { Description = "Taskfile: list every task that is not internal" };
         var summary = new Option<bool>("--summary") { Description = "Taskfile: show a task's summary, dependencies and commands" };
-        var force = new Option<bool>("--force", "-f") { Description = "Taskfile: run tasks even when up to date, and skip preconditions" };
+        var force = new Option<bool>("--force", "-f") { Description = "Taskfile: run tasks even when up to date, and skip preconditions. With --resume: resume even though the workflow file changed" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the latest interrupted run of the workflow: tasks that succeeded are not run again" };
         var silent = new Option<bool>("--silent", "-s") { Description = "Taskfile: do not echo commands" };
         var parallel = new Option<bool>("--parallel", "-p") { Description = "Taskfile: run the tasks named on the command line in parallel" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Taskfile: answer yes to every prompt" };
@@ -64,7 +66,7 @@ public static class RunCommand
             (with -x, a failed Taskfile command's own exit code).
             """)
         {
-            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume,
         };
         command.SetAction((parse, _) =>
         {
@@ -100,7 +102,7 @@ public static class RunCommand
                 parse.GetValue(GlobalOptions.Config),
                 parse.GetValue(GlobalOptions.Format),
                 parse.GetValue(GlobalOptions.Verbose),
-                parse.GetValue(GlobalOptions.Quiet)));
+                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force) });
         });
         return command;
     }
@@ -148,7 +150,17 @@ public static class RunCommand
     }
 
     public sealed record Request(string? Workflow, bool DryRun, int? MaxParallel, bool FailFast, string[] Env, string StateDir,
-        FileInfo? Config, OutputFormat Format, bool Verbose, bool Quiet);
+        FileInfo? Config, OutputFormat Format, bool Verbose, bool Quiet)
+    {
+        /// <summary>Continue the latest interrupted execution of <see cref="Workflow"/> (<c>--resume</c>).</summary>
+        public bool Resume { get; init; }
+
+        /// <summary>Continue this execution (<c>workflow resume &lt;id&gt;</c>).</summary>
+        public string? ResumeId { get; init; }
+
+        /// <summary>Resume even though the definition changed since.</summary>
+        public bool Force { get; init; }
+    }
 
     public static async Task<int> RunAsync(Request request)
     {
@@ -161,7 +173,18 @@ public static class RunCommand
         var overrides = ParseEnv(request.Env, error);
         if (overrides is null) return ExitCodes.InvalidInput;
 
-        var definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
+        ResumePlan? resume = null;
+        WorkflowDefinition? definition;
+        if (request.Resume || request.ResumeId is not null)
+        {
+            using var history = StateStores.OpenForReading(request.StateDir, error);
+            resume = history is null ? null : Resumption.Prepare(history, request.ResumeId, request.Workflow, request.Force, request.Config, request.Verbose, error);
+            if (resume is null) return ExitCodes.InvalidInput;
+            definition = resume.Definition;
+            error.WriteLine($"workflow: resuming {resume.ExecutionId}: {resume.Done.Count(d => d.Value.State == TaskState.Succeeded)} task(s) done before are not run again"
+                + (resume.Rerun > 0 ? $", {resume.Rerun} that were running are run again" : ""));
+        }
+        else definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
         if (definition is null) return ExitCodes.InvalidInput;
         var plan = ExecutionPlan.Create(definition);
         var maxParallel = Math.Max(1, request.MaxParallel ?? definition.MaxParallel?.Value ?? Environment.ProcessorCount);
@@ -199,6 +222,8 @@ public static class RunCommand
             Environment = overrides,
             FailFast = request.FailFast,
             CleanupToken = cleanup.Token,
+            ExecutionId = resume?.ExecutionId,
+            Resumed = resume?.Done,
         };
 
         var json = request.Format == OutputFormat.Json;

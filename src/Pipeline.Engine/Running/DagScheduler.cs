@@ -56,6 +56,15 @@ internal sealed class DagScheduler
             while (_ready.TryPeek(out var id, out _))
             {
                 var task = graph.Task(id);
+                if (_run.Options.Resumed?.TryGetValue(id, out var earlier) == true)
+                {
+                    // Done before the interruption: recorded again, not run again.
+                    _ready.Dequeue();
+                    var restored = _run.Record(earlier with { Role = "dag", Parent = null });
+                    if (restored.State.IsFailure()) _run.Fail(restored);
+                    Complete(id, restored, restored.State.IsFailure());
+                    continue;
+                }
                 var (failedUpstream, blocker) = Upstream(id);
                 var statusAware = CallsStatusFunction(task);
                 string? notRun = null;

@@ -33,6 +33,13 @@ public sealed record RunOptions
     /// <summary>What started the run, for <c>${trigger.type}</c>.</summary>
     public string TriggerType { get; init; } = "manual";
 
+    /// <summary>
+    /// Results of DAG tasks from an interrupted execution being resumed, by task id: the scheduler
+    /// takes them as done (their outputs available to later tasks) instead of running them again.
+    /// A failed result here fails the task without running it (a task that must not be re-run).
+    /// </summary>
+    public IReadOnlyDictionary<string, TaskResult>? Resumed { get; init; }
+
     /// <summary>Replaces the executor of a task type (benchmarks use in-process no-op executors).</summary>
     public IReadOnlyDictionary<TaskType, ITaskExecutor>? Executors { get; init; }
 }

@@ -51,6 +51,8 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                         Parameters = context.Parameters.Count == 0 ? null : JsonSerializer.Serialize(context.Parameters),
                         Status = "running",
                         StartedAt = s.At,
+                        Pid = Environment.ProcessId,
+                        Host = Environment.MachineName,
                     });
                     break;
                 case TaskStarted t:

@@ -21,6 +21,10 @@ public sealed record ExecutionRecord
     public DateTimeOffset? FinishedAt { get; init; }
     public string? Error { get; init; }
 
+    /// <summary>The process and machine that ran it last: a "running" execution whose process is gone was interrupted.</summary>
+    public int? Pid { get; init; }
+    public string? Host { get; init; }
+
     public TimeSpan? Duration => FinishedAt is { } f ? f - StartedAt : null;
 }
 

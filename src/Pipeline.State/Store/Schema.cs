@@ -56,6 +56,11 @@ internal static class Schema
             PRIMARY KEY (execution_id, instance_id, number)
         );
         """,
+        // 2: which process runs an execution, so an interrupted one can be told from a live one.
+        """
+        ALTER TABLE executions ADD COLUMN pid INTEGER;
+        ALTER TABLE executions ADD COLUMN host TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

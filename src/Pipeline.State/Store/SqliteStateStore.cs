@@ -59,12 +59,13 @@ public sealed class SqliteStateStore : IStateStore
 
     public void ExecutionStarted(ExecutionRecord e) => Write(
         """
-        INSERT INTO executions (id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error)
-        VALUES ($id, $workflow, $file, $version, $hash, $trigger, $parameters, $status, $started, $finished, $error)
+        INSERT INTO executions (id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host)
+        VALUES ($id, $workflow, $file, $version, $hash, $trigger, $parameters, $status, $started, $finished, $error, $pid, $host)
+        ON CONFLICT (id) DO UPDATE SET status = $status, finished_at = NULL, error = NULL, content_hash = $hash, pid = $pid, host = $host
         """,
         ("$id", e.Id), ("$workflow", e.Workflow), ("$file", e.File), ("$version", e.Version), ("$hash", e.ContentHash),
         ("$trigger", e.Trigger), ("$parameters", e.Parameters), ("$status", e.Status), ("$started", Time(e.StartedAt)),
-        ("$finished", Time(e.FinishedAt)), ("$error", e.Error));
+        ("$finished", Time(e.FinishedAt)), ("$error", e.Error), ("$pid", e.Pid), ("$host", e.Host));
 
     public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at) => Write(
         """
@@ -113,14 +114,14 @@ public sealed class SqliteStateStore : IStateStore
         if (query.Status is { } s) { where.Add("status = $status"); parameters.Add(("$status", s)); }
         if (query.Since is { } since) { where.Add("started_at >= $since"); parameters.Add(("$since", Time(since))); }
         parameters.Add(("$limit", query.Limit));
-        var sql = "SELECT id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error FROM executions"
+        var sql = "SELECT id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host FROM executions"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY started_at DESC, id DESC LIMIT $limit";
         return Read(sql, ReadExecution, parameters.ToArray());
     }
 
     public ExecutionDetail? Find(string executionId)
     {
-        var matches = Read("SELECT id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error FROM executions WHERE id LIKE $prefix ESCAPE '\\' ORDER BY id LIMIT 2",
+        var matches = Read("SELECT id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host FROM executions WHERE id LIKE $prefix ESCAPE '\\' ORDER BY id LIMIT 2",
             ReadExecution, ("$prefix", executionId.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%"));
         if (matches.Count != 1) return null;
         var id = matches[0].Id;
@@ -148,6 +149,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         Id = r.GetString(0), Workflow = r.GetString(1), File = Text(r, 2), Version = Text(r, 3), ContentHash = Text(r, 4), Trigger = r.GetString(5),
         Parameters = Text(r, 6), Status = r.GetString(7), StartedAt = TimeOrNull(r, 8)!.Value, FinishedAt = TimeOrNull(r, 9), Error = Text(r, 10),
+        Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12),
     };
 
     private void Write(string sql, params (string, object?)[] parameters)

@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>workflow resume &lt;execution-id&gt;</c>: continue an interrupted (or failed) execution.</summary>
+public static class ResumeCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("execution-id") { Description = "The execution to continue (as workflow history prints it, or a unique beginning of it)" };
+        var force = new Option<bool>("--force") { Description = "Resume even though the workflow file changed since the execution ran" };
+        var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var command = new Command("resume", """
+            Continue an execution that was interrupted (the process was killed, the machine went
+            down) or that failed. Tasks that succeeded are not run again, and their outputs are
+            restored; tasks that were running are run again, so tasks should be idempotent; a task
+            marked "resumable": false fails the run instead of running twice. The execution keeps
+            its id, its report and its logs.
+
+            Examples:
+              workflow resume 20261124T101500123Z-1a2b3c
+              workflow run deploy --resume          the latest interrupted run of deploy
+
+            Exit codes: as workflow run; 2 when there is nothing to resume, the execution still runs,
+            or its workflow file changed (without --force).
+            """)
+        {
+            id, force, maxParallel, stateDir,
+        };
+        command.SetAction((parse, _) => RunCommand.RunAsync(new RunCommand.Request(
+            null, false, parse.GetValue(maxParallel), false, [], parse.GetValue(stateDir)!, parse.GetValue(GlobalOptions.Config),
+            parse.GetValue(GlobalOptions.Format), parse.GetValue(GlobalOptions.Verbose), parse.GetValue(GlobalOptions.Quiet))
+        {
+            ResumeId = parse.GetValue(id),
+            Force = parse.GetValue(force),
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.Json;
+using Pipeline.State;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>Killing `workflow run` with SIGKILL at random moments, then resuming: nothing that succeeded runs twice, everything finishes.</summary>
+public sealed class ResumeTests
+{
+    /// <summary>Twelve tasks in three levels; each writes its id to ran.txt when it starts and sleeps a little.</summary>
+    private static string Dag(string dir)
+    {
+        var tasks = new List<string>();
+        for (var level = 0; level < 3; level++)
+            for (var i = 0; i < 4; i++)
+            {
+                var deps = level == 0 ? "" : $", \"depends_on\": [\"t{level - 1}{i}\", \"t{level - 1}{(i + 1) % 4}\"]";
+                tasks.Add($$"""{ "id": "t{{level}}{{i}}", "type": "shell", "command": "echo t{{level}}{{i}} >> ran.txt; sleep 0.{{1 + (level * 4 + i) % 3}}"{{deps}} }""");
+            }
+        var path = Path.Combine(dir, "dag.workflow.json");
+        File.WriteAllText(path, $$"""{ "name": "dag", "max_parallel": 2, "tasks": [{{string.Join(",\n", tasks)}}] }""");
+        return path;
+    }
+
+    private static Dictionary<string, string> Statuses(string dir, string id)
+    {
+        var (_, json, _) = WorkflowProcess.Run(dir, "status", id, "--format", "json");
+        return JsonDocument.Parse(json).RootElement.GetProperty("tasks").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("task_id").GetString()!, t => t.GetProperty("status").GetString()!);
+    }
+
+    [Fact]
+    public void Killed_at_random_moments_every_resume_completes_and_no_succeeded_task_runs_twice()
+    {
+        var random = new Random(20261124);
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var dir = WorkflowProcess.TempDir();
+            var workflow = Dag(dir);
+            var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", workflow, "--quiet");
+            Thread.Sleep(200 + random.Next(1200));
+            process.Kill(); // SIGKILL: no clean-up of any kind
+            process.WaitForExit();
+
+            var (_, history, _) = WorkflowProcess.Run(dir, "history", "--format", "json");
+            var rows = JsonDocument.Parse(history).RootElement;
+            if (rows.GetArrayLength() == 0) continue; // killed before the run was recorded: nothing to resume
+            var id = rows[0].GetProperty("id").GetString()!;
+            var before = Statuses(dir, id).Where(s => s.Value == "succeeded").Select(s => s.Key).ToHashSet();
+
+            var (code, output, error) = WorkflowProcess.Run(dir, "run", workflow, "--resume", "--quiet");
+            if (rows[0].GetProperty("status").GetString() != "running")
+            {
+                Assert.Equal(2, code); // it had finished before the kill: nothing to resume
+                continue;
+            }
+            Assert.True(code == 0, $"trial {trial}: resume exited {code}\n{output}\n{error}");
+            var ran = File.ReadAllLines(Path.Combine(dir, "ran.txt")).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(12, ran.Count);
+            foreach (var task in before) Assert.True(ran[task] == 1, $"trial {trial}: {task} succeeded before the kill and ran {ran[task]} times");
+            Assert.All(ran.Values, n => Assert.InRange(n, 1, 2));
+            Assert.All(Statuses(dir, id).Values, s => Assert.Equal("succeeded", s));
+            using var store = SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db"));
+            Assert.True(store.IntegrityCheck());
+        }
+    }
+
+    [Fact]
+    public void A_task_that_must_not_run_twice_fails_the_resumed_run_and_a_changed_definition_needs_force()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "pay.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "pay", "tasks": [
+              { "id": "charge", "type": "shell", "command": "echo $$ > pid; sleep 30", "resumable": false },
+              { "id": "receipt", "type": "shell", "command": "true", "depends_on": ["charge"] }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet");
+        var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        process.Kill();
+        process.WaitForExit();
+        System.Diagnostics.Process.Start("kill", ["-9", $"-{pid}"])!.WaitForExit(); // the task's group: its sleep too
+
+        File.AppendAllText(path, "\n");
+        var (changed, _, changedError) = WorkflowProcess.Run(dir, "run", path, "--resume");
+        Assert.Equal(2, changed);
+        Assert.Contains("changed since execution", changedError);
+        Assert.Contains("--force", changedError);
+
+        var (code, output, _) = WorkflowProcess.Run(dir, "run", path, "--resume", "--force", "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("marked resumable: false", output);
+    }
+}
