@@ -27,6 +27,10 @@ echo "| Benchmark | total | per task |"
 echo "|---|---|---|"
 dotnet run -c Release --project bench/Pipeline.Generators.Bench -- "$@" 2>&1 | awk -F'\t' '/^RESULT/ { print "| " $2 " | " $3 " | " $4 " |" }'
 echo
+echo "## State store write throughput"
+echo
+dotnet run -c Release --project bench/Pipeline.Bench -- --store 2>&1 | grep '^|'
+echo
 echo "## Build project start-up"
 echo
 /usr/bin/python3 bench/startup_bench.py

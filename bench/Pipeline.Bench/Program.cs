@@ -5,7 +5,13 @@ using Pipeline.Bench;
 
 // `dotnet run -c Release --project bench/Pipeline.Bench [-- --quick]` prints BenchmarkDotNet's table,
 // then one line per benchmark in microseconds per task, which bench/run.sh puts in its table.
-// `-- --processes` prints instead what one short process costs through each launcher.
+// `-- --processes` prints instead what one short process costs through each launcher, and
+// `-- --store` how many task events per second the state store takes.
+if (args.Contains("--store"))
+{
+    StoreThroughput.Run();
+    return;
+}
 if (args.Contains("--processes"))
 {
     await ProcessLaunch.RunAsync();

@@ -28,6 +28,9 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
     private const int ExcerptLines = 20;
     private const int ExcerptChars = 2000;
 
+    /// <summary>Tasks marked resumable: false: their records are synced to the disk, so a power cut cannot make them run twice.</summary>
+    private HashSet<string> _mustNotRunTwice = [];
+
     /// <summary>Why recording stopped, or null.</summary>
     public string? Error { get; private set; }
 
@@ -40,6 +43,7 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
             {
                 case RunStarted s:
                     var w = s.Plan.Workflow;
+                    _mustNotRunTwice = w.Tasks.Where(t => !t.Resumable).Select(t => t.Id.Value).ToHashSet(StringComparer.Ordinal);
                     store.ExecutionStarted(new ExecutionRecord
                     {
                         Id = s.ExecutionId,
@@ -56,7 +60,7 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                     });
                     break;
                 case TaskStarted t:
-                    store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
+                    store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At, _mustNotRunTwice.Contains(t.TaskId));
                     break;
                 case TaskFinished f:
                     var r = f.Result;
@@ -78,7 +82,8 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                         OutputExcerpt = Excerpt(r.Stdout, r.Stderr),
                         StdoutLog = logs.Stdout,
                         StderrLog = logs.Stderr,
-                    }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList());
+                    }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList(),
+                    _mustNotRunTwice.Contains(r.TaskId));
                     break;
                 case RunFinished done:
                     store.ExecutionFinished(done.ExecutionId, done.Result.Status.ToString().ToLowerInvariant(), done.Result.FinishedAt, done.Result.Error);

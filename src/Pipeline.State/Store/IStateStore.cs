@@ -1,14 +1,17 @@
 namespace Pipeline.State;
 
 /// <summary>
-/// Where runs are kept. Every write is durable when the call returns, so the engine reports a state
-/// change only after it is stored. SQLite by default (<see cref="SqliteStateStore"/>).
+/// Where runs are kept. Every write is stored when the call returns, so the engine reports a state
+/// change only after it is stored: it survives the process being killed. Writes marked
+/// <c>mustSurvivePowerLoss</c> (executions, and tasks that must not run twice) are also synced to
+/// the disk; the others may be lost to a power cut, and their tasks then run again on resume, as
+/// tasks that were running do. SQLite by default (<see cref="SqliteStateStore"/>).
 /// </summary>
 public interface IStateStore : IDisposable
 {
     void ExecutionStarted(ExecutionRecord execution);
-    void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at);
-    void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts);
+    void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at, bool mustSurvivePowerLoss = false);
+    void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts, bool mustSurvivePowerLoss = false);
     void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
 
     IReadOnlyList<ExecutionRecord> History(HistoryQuery query);
