@@ -213,8 +213,14 @@ public static class RunCommand
             Parameters = overrides,
             Logs = report.LogsOf,
         });
-        // The store first: a state change is on disk before anything shows it.
-        IRunObserver[] Observers(IRunObserver display) => recorder is null ? [report, display] : [recorder, report, display];
+        // The store first: a state change is on disk before the report or the display sees it.
+        DurablePipeline? durable = null;
+        IRunObserver[] Observers(IRunObserver display)
+        {
+            if (recorder is null) return [report, display];
+            durable = new DurablePipeline(store!, recorder, [report, display]);
+            return [durable];
+        }
         var options = new RunOptions
         {
             MaxParallel = request.MaxParallel,
@@ -225,6 +231,12 @@ public static class RunCommand
             ExecutionId = resume?.ExecutionId,
             Resumed = resume?.Done,
         };
+        async Task<RunResult> Run(IRunObserver display)
+        {
+            var run = await new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(display) }, cancel.Token);
+            if (durable is not null) await durable.CompleteAsync();
+            return run;
+        }
 
         var json = request.Format == OutputFormat.Json;
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out) });
@@ -232,18 +244,18 @@ public static class RunCommand
         RunResult result;
         if (interactive)
         {
-            result = await LiveRunDisplay.CreateProgress(console).StartAsync(ctx =>
-                new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(new LiveRunDisplay(console, ctx, request.Verbose)) }, cancel.Token));
+            result = await LiveRunDisplay.CreateProgress(console).StartAsync(ctx => Run(new LiveRunDisplay(console, ctx, request.Verbose)));
         }
         else
         {
             var display = new PlainRunDisplay(json ? Console.Error : Console.Out, request.Verbose, request.Quiet);
-            result = await new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(display) }, cancel.Token);
+            result = await Run(display);
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
         if (recorder?.Error is { } stateError) error.WriteLine($"workflow: warning: the run was not fully recorded in the state database: {stateError}");
         foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
+        if (durable?.ObserverError is { } observerError) error.WriteLine($"workflow: warning: the display or the report failed: {observerError.GetType().Name}: {observerError.Message}");
         if (json)
         {
             var path = report.ReportPath;

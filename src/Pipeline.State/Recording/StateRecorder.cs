@@ -96,6 +96,9 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
         }
     }
 
+    /// <summary>Stops recording (the store failed in a batch around the recorder).</summary>
+    internal void Fail(string error) => Error ??= error;
+
     /// <summary>The last lines of what the task printed (already masked by the engine).</summary>
     internal static string? Excerpt(string stdout, string stderr)
     {

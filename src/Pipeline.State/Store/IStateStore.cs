@@ -14,6 +14,9 @@ public interface IStateStore : IDisposable
     void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts, bool mustSurvivePowerLoss = false);
     void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
 
+    /// <summary>Runs several writes as one transaction: one sync to the disk for all of them.</summary>
+    void InOneTransaction(Action writes);
+
     IReadOnlyList<ExecutionRecord> History(HistoryQuery query);
 
     /// <summary>One execution by id, or by a unique prefix of it; null when none matches.</summary>

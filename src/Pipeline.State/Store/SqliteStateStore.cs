@@ -80,8 +80,9 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_gate)
         {
-            Sync(mustSurvivePowerLoss);
-            using var transaction = _connection.BeginTransaction();
+            if (_transaction is null) Sync(mustSurvivePowerLoss);
+            using var own = _transaction is null ? _connection.BeginTransaction() : null;
+            var transaction = _transaction ?? own!;
             Execute(
                 """
                 INSERT INTO task_runs (execution_id, instance_id, task_id, role, status, started_at, finished_at, attempts, exit_code, error, reason, outputs, output_excerpt, stdout_log, stderr_log)
@@ -100,9 +101,31 @@ public sealed class SqliteStateStore : IStateStore
                     """, transaction,
                     ("$execution", a.ExecutionId), ("$instance", a.InstanceId), ("$number", a.Number), ("$status", a.Status),
                     ("$started", Time(a.StartedAt)), ("$finished", Time(a.FinishedAt)), ("$exit", a.ExitCode), ("$error", a.Error));
-            transaction.Commit();
+            own?.Commit();
         }
     }
+
+    public void InOneTransaction(Action writes)
+    {
+        lock (_gate)
+        {
+            if (_transaction is not null) { writes(); return; }
+            Sync(true);
+            _transaction = _connection.BeginTransaction();
+            try
+            {
+                writes();
+                _transaction.Commit();
+            }
+            finally
+            {
+                _transaction.Dispose();
+                _transaction = null;
+            }
+        }
+    }
+
+    private SqliteTransaction? _transaction;
 
     public void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error) => Write(
         "UPDATE executions SET status = $status, finished_at = $finished, error = $error WHERE id = $id",
@@ -164,8 +187,8 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_gate)
         {
-            Sync(mustSurvivePowerLoss);
-            Execute(sql, null, parameters);
+            if (_transaction is null) Sync(mustSurvivePowerLoss);
+            Execute(sql, _transaction, parameters);
         }
     }
 

@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using Pipeline.Engine.Events;
+
+namespace Pipeline.State;
+
+/// <summary>
+/// Puts the state store in front of the run's other observers without making the engine wait for
+/// the disk: events queue here, a thread of their own writes them to the store in batches (one
+/// transaction and one sync to the disk per batch), and only then hands them on to the display and
+/// the report. So nothing is shown before it is stored, while tasks go on running; a burst of short
+/// tasks costs one sync, not one per event. <see cref="CompleteAsync"/> waits for the queue to empty.
+/// </summary>
+public sealed class DurablePipeline : IRunObserver
+{
+    private const int MaxBatch = 512;
+    private readonly Channel<RunEvent> _events = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly IStateStore _store;
+    private readonly StateRecorder _recorder;
+    private readonly IReadOnlyList<IRunObserver> _downstream;
+    private readonly Task _pump;
+
+    public DurablePipeline(IStateStore store, StateRecorder recorder, IReadOnlyList<IRunObserver> downstream)
+    {
+        _store = store;
+        _recorder = recorder;
+        _downstream = downstream;
+        _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
+    public Exception? ObserverError { get; private set; }
+
+    public void OnEvent(RunEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>No more events: waits until every queued event is stored and shown.</summary>
+    public Task CompleteAsync()
+    {
+        _events.Writer.TryComplete();
+        return _pump;
+    }
+
+    private async Task PumpAsync()
+    {
+        var batch = new List<RunEvent>(MaxBatch);
+        var reader = _events.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
+            if (_recorder.Error is null)
+            {
+                // A task that started and finished within one batch needs only its finished row.
+                var finished = batch.OfType<TaskFinished>().Select(f => f.Result.InstanceId).ToHashSet(StringComparer.Ordinal);
+                try
+                {
+                    _store.InOneTransaction(() =>
+                    {
+                        foreach (var e in batch)
+                            if (e is not TaskStarted s || !finished.Contains(s.InstanceId)) _recorder.OnEvent(e);
+                    });
+                }
+                catch (StateStoreException ex) { _recorder.Fail(ex.Message); }
+            }
+            foreach (var e in batch)
+                foreach (var o in _downstream)
+                {
+                    try { o.OnEvent(e); }
+                    catch (Exception ex) { ObserverError ??= ex; }
+                }
+        }
+    }
+}
