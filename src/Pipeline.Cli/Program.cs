@@ -20,6 +20,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     HistoryCommand.Create(),
     StatusCommand.Create(),
     ResumeCommand.Create(),
+    PruneCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -79,3 +79,31 @@ public sealed class HistoryCommandTests
         Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))); // the report is still written
     }
 }
+
+/// <summary>`workflow prune`: old executions leave the store, with their reports and logs; running ones stay.</summary>
+public sealed class PruneCommandTests
+{
+    [Fact]
+    public void Prune_removes_finished_executions_and_their_folders_and_dry_run_only_counts()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "p.workflow.json");
+        File.WriteAllText(path, """{ "name": "p", "tasks": [{ "id": "t", "type": "shell", "command": "echo hi" }] }""");
+        for (var i = 0; i < 2; i++) Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet").ExitCode);
+        Thread.Sleep(50);
+
+        var (_, dry, _) = WorkflowProcess.Run(dir, "prune", "--older-than", "0m", "--dry-run");
+        Assert.Contains("Would remove 2 execution(s)", dry);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs")).Length);
+
+        var (code, done, _) = WorkflowProcess.Run(dir, "prune", "--older-than", "0m");
+        Assert.Equal(0, code);
+        Assert.Contains("Removed 2 execution(s)", done);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs")));
+        Assert.Contains("No executions match.", WorkflowProcess.Run(dir, "history").Stdout);
+
+        var (bad, _, error) = WorkflowProcess.Run(dir, "prune", "--older-than", "soon");
+        Assert.Equal(2, bad);
+        Assert.Contains("is neither a duration", error);
+    }
+}

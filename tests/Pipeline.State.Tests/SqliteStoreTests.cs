@@ -137,3 +137,39 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Null(StateRecorder.Excerpt("", ""));
     }
 }
+
+public sealed class PruneTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pipeline-prune-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void Prune_deletes_old_finished_executions_with_their_rows_and_keeps_running_ones()
+    {
+        using var store = SqliteStateStore.Open(Path.Combine(_folder, "state.db"));
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        foreach (var (id, status) in new[] { ("old-done", "succeeded"), ("old-running", "running") })
+        {
+            store.ExecutionStarted(new ExecutionRecord { Id = id, Workflow = "w", Status = "running", StartedAt = old });
+            store.TaskFinished(new TaskRunRecord { ExecutionId = id, InstanceId = "t", TaskId = "t", Status = "succeeded", StartedAt = old, FinishedAt = old, Attempts = 1 },
+                [new AttemptRow(id, "t", 1, "succeeded", old, old, 0, null)]);
+            if (status != "running") store.ExecutionFinished(id, status, old, null);
+        }
+        store.ExecutionStarted(new ExecutionRecord { Id = "new-done", Workflow = "w", Status = "running", StartedAt = DateTimeOffset.UtcNow });
+        store.ExecutionFinished("new-done", "succeeded", DateTimeOffset.UtcNow, null);
+
+        var cutoff = DateTimeOffset.UtcNow.AddDays(-30);
+        Assert.Equal(["old-done"], store.Prune(cutoff, dryRun: true));
+        Assert.NotNull(store.Find("old-done"));
+        Assert.Equal(["old-done"], store.Prune(cutoff));
+        Assert.Null(store.Find("old-done"));
+        Assert.NotNull(store.Find("old-running"));
+        Assert.NotNull(store.Find("new-done"));
+        Assert.True(store.IntegrityCheck());
+    }
+}

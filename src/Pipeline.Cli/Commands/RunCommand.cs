@@ -253,6 +253,11 @@ public static class RunCommand
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
+        if (store is not null && recorder?.Error is null && Retention.Days > 0)
+        {
+            try { Retention.Apply(store, request.StateDir, DateTimeOffset.UtcNow.AddDays(-Retention.Days)); }
+            catch (StateStoreException e) { error.WriteLine($"workflow: warning: could not remove old runs: {e.Message}"); }
+        }
         if (recorder?.Error is { } stateError) error.WriteLine($"workflow: warning: the run was not fully recorded in the state database: {stateError}");
         foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
         if (durable?.ObserverError is { } observerError) error.WriteLine($"workflow: warning: the display or the report failed: {observerError.GetType().Name}: {observerError.Message}");

@@ -14,6 +14,10 @@ public interface IStateStore : IDisposable
     void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts, bool mustSurvivePowerLoss = false);
     void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
 
+    /// <summary>Deletes the executions (with their tasks and attempts) that finished before <paramref name="before"/>; running ones are kept.</summary>
+    /// <returns>The ids deleted, so their log folders can go too.</returns>
+    IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false);
+
     /// <summary>Runs several writes as one transaction: one sync to the disk for all of them.</summary>
     void InOneTransaction(Action writes);
 

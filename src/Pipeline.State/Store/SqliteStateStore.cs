@@ -105,6 +105,16 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false)
+    {
+        var ids = Read("SELECT id FROM executions WHERE status <> 'running' AND COALESCE(finished_at, started_at) < $before ORDER BY id",
+            r => r.GetString(0), ("$before", Time(before)));
+        if (dryRun || ids.Count == 0) return ids;
+        Write("DELETE FROM executions WHERE status <> 'running' AND COALESCE(finished_at, started_at) < $before", ("$before", Time(before)));
+        Write("PRAGMA wal_checkpoint(TRUNCATE)");
+        return ids;
+    }
+
     public void InOneTransaction(Action writes)
     {
         lock (_gate)

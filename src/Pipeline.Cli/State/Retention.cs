@@ -1,0 +1,33 @@
+using System.Globalization;
+using Pipeline.State;
+
+namespace Pipeline.Cli;
+
+/// <summary>
+/// How long runs are kept: 30 days by default, so the store and the logs do not grow forever.
+/// <c>WORKFLOW_RETENTION_DAYS</c> changes it (0 keeps everything). <c>workflow run</c> applies it
+/// after each run; <c>workflow prune</c> applies any age on demand.
+/// </summary>
+internal static class Retention
+{
+    public const int DefaultDays = 30;
+
+    public static int Days =>
+        int.TryParse(Environment.GetEnvironmentVariable("WORKFLOW_RETENTION_DAYS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var d) && d >= 0
+            ? d
+            : DefaultDays;
+
+    /// <summary>Deletes what finished before <paramref name="before"/>: the rows, and each execution's folder of report and logs.</summary>
+    public static IReadOnlyList<string> Apply(IStateStore store, string stateDirectory, DateTimeOffset before, bool dryRun = false)
+    {
+        var ids = store.Prune(before, dryRun);
+        if (dryRun) return ids;
+        foreach (var id in ids)
+        {
+            var folder = Path.Combine(stateDirectory, "runs", id);
+            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a log still open elsewhere: left for next time */ }
+        }
+        return ids;
+    }
+}
