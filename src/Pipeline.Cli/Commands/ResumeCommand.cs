@@ -11,6 +11,7 @@ public static class ResumeCommand
         var force = new Option<bool>("--force") { Description = "Resume even though the workflow file changed since the execution ran" };
         var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var grace = new Option<string>("--grace-period") { Description = "When stopped, how long tasks get after SIGTERM before SIGKILL (default 5s)", DefaultValueFactory = _ => "5s" };
         var command = new Command("resume", """
             Continue an execution that was interrupted (the process was killed, the machine went
             down) or that failed. Tasks that succeeded are not run again, and their outputs are
@@ -26,7 +27,7 @@ public static class ResumeCommand
             or its workflow file changed (without --force).
             """)
         {
-            id, force, maxParallel, stateDir,
+            id, force, maxParallel, stateDir, grace,
         };
         command.SetAction((parse, _) => RunCommand.RunAsync(new RunCommand.Request(
             null, false, parse.GetValue(maxParallel), false, [], parse.GetValue(stateDir)!, parse.GetValue(GlobalOptions.Config),
@@ -34,6 +35,7 @@ public static class ResumeCommand
         {
             ResumeId = parse.GetValue(id),
             Force = parse.GetValue(force),
+            GracePeriod = parse.GetValue(grace)!,
         }));
         return command;
     }

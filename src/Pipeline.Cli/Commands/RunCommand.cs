@@ -27,6 +27,7 @@ public static class RunCommand
         };
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Workflow: print the plan (levels, critical path, estimate). Taskfile: print the commands. Nothing runs" };
         var maxParallel = new Option<int?>("--max-parallel", "-j", "--concurrency", "-C") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count; no limit for a Taskfile)" };
+        var grace = new Option<string>("--grace-period") { Description = "When the run is stopped (Ctrl-C, SIGTERM, a timeout), how long tasks get after SIGTERM before SIGKILL: 500ms, 5s, 1m (default 5s; 0 kills at once)", DefaultValueFactory = _ => "5s" };
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel running tasks at the first failure (default: let them finish; start nothing new)" };
         var env = new Option<string[]>("--env", "-e") { Description = "Set or override an environment variable: NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded: state.db (history), and report.json and logs under runs/<execution-id>/", DefaultValueFactory = _ => ".workflow" };
@@ -59,14 +60,15 @@ public static class RunCommand
               workflow run build test          (tasks of ./Taskfile.yml, when no workflow is named so)
               workflow run --list
 
-            Ctrl-C stops starting tasks, cancels running ones (their processes are killed), runs
-            on_failure callbacks and rollback, writes the report and exits 130; a second Ctrl-C
-            also stops the clean-up.
+            Ctrl-C or SIGTERM stops starting tasks and stops running ones: SIGTERM to each task's
+            processes, SIGKILL after --grace-period (default 5s); then on_failure callbacks and
+            rollback run, the state and the report are written, and it exits 130. A second Ctrl-C
+            kills at once and stops the clean-up too.
             Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow/Taskfile or usage, 130 cancelled
             (with -x, a failed Taskfile command's own exit code).
             """)
         {
-            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace,
         };
         command.SetAction((parse, _) =>
         {
@@ -102,7 +104,7 @@ public static class RunCommand
                 parse.GetValue(GlobalOptions.Config),
                 parse.GetValue(GlobalOptions.Format),
                 parse.GetValue(GlobalOptions.Verbose),
-                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force) });
+                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)! });
         });
         return command;
     }
@@ -160,6 +162,9 @@ public static class RunCommand
 
         /// <summary>Resume even though the definition changed since.</summary>
         public bool Force { get; init; }
+
+        /// <summary>SIGTERM-to-SIGKILL wait for stopped tasks, as written (5s, 500ms, 1m, 0).</summary>
+        public string GracePeriod { get; init; } = "5s";
     }
 
     public static async Task<int> RunAsync(Request request)
@@ -168,6 +173,11 @@ public static class RunCommand
         if (request.MaxParallel is < 1)
         {
             error.WriteLine("workflow: --max-parallel must be at least 1");
+            return ExitCodes.InvalidInput;
+        }
+        if (ParseGrace(request.GracePeriod) is not { } gracePeriod)
+        {
+            error.WriteLine($"workflow: --grace-period \"{request.GracePeriod}\" is not a duration such as 500ms, 5s or 1m");
             return ExitCodes.InvalidInput;
         }
         var overrides = ParseEnv(request.Env, error);
@@ -228,6 +238,7 @@ public static class RunCommand
             Environment = overrides,
             FailFast = request.FailFast,
             CleanupToken = cleanup.Token,
+            GracePeriod = gracePeriod,
             ExecutionId = resume?.ExecutionId,
             Resumed = resume?.Done,
         };
@@ -275,6 +286,17 @@ public static class RunCommand
             RunStatus.Cancelled => Cancelled,
             _ => ExitCodes.WorkflowFailed,
         };
+    }
+
+    /// <summary>"500ms", "5s", "1m", "0": the grace period; null when it is none of those.</summary>
+    internal static TimeSpan? ParseGrace(string text)
+    {
+        text = text.Trim();
+        if (text == "0") return TimeSpan.Zero;
+        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001) : text.EndsWith('s') ? (text[..^1], 1.0) : text.EndsWith('m') ? (text[..^1], 60.0) : ("", 0.0);
+        return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
+            ? TimeSpan.FromSeconds(n * unit)
+            : null;
     }
 
     private static Dictionary<string, string>? ParseEnv(string[] pairs, TextWriter error)

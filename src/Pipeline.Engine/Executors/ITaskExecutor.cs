@@ -58,6 +58,9 @@ public sealed class TaskInvocation
     /// </summary>
     public required Func<string, string> ScratchFile { get; init; }
 
+    /// <summary>How to stop the task's processes when it is cancelled: SIGTERM, a grace period, SIGKILL.</summary>
+    public Processes.StopPolicy Stop { get; init; } = Processes.StopPolicy.Immediate;
+
     /// <summary>Publishes a line the task printed (masked and turned into an event by the engine).</summary>
     public required Action<OutputStream, string> Output { get; init; }
 

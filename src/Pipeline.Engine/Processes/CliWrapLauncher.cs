@@ -11,8 +11,19 @@ namespace Pipeline.Engine.Processes;
 /// </summary>
 internal static class CliWrapLauncher
 {
-    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken)
     {
+        var runningPid = 0;
+        // CliWrap kills the process itself when its token fires, so the grace period comes first:
+        // SIGTERM to the group on cancellation, and CliWrap's token only after the grace period.
+        using var forceful = new CancellationTokenSource();
+        using var graceful = cancellationToken.Register(() =>
+        {
+            if (stop.GracePeriod <= TimeSpan.Zero) { forceful.Cancel(); return; }
+            ProcessGroup.Terminate(runningPid);
+            try { forceful.CancelAfter(stop.GracePeriod); } catch (ObjectDisposedException) { }
+        });
+        using var now = stop.KillNow.Register(() => { try { forceful.Cancel(); } catch (ObjectDisposedException) { } });
         var isolated = ProcessGroup.Isolate(spec);
         var command = Cli.Wrap(isolated.FileName)
             .WithArguments(isolated.Arguments)
@@ -22,13 +33,16 @@ internal static class CliWrapLauncher
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => onLine(OutputStream.Stdout, line), Encoding.UTF8))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => onLine(OutputStream.Stderr, line), Encoding.UTF8));
 
-        var running = command.ExecuteAsync(cancellationToken);
+        var running = command.ExecuteAsync(forceful.Token);
         var pid = running.ProcessId;
-        using var killOnCancel = cancellationToken.Register(() => ProcessGroup.Kill(pid));
+        runningPid = pid;
+        using var killOnCancel = forceful.Token.Register(() => ProcessGroup.Kill(pid));
         var reaper = KillGroupWhenLeaderExits(pid);
         try
         {
-            return (await running).ExitCode;
+            var exitCode = (await running).ExitCode;
+            cancellationToken.ThrowIfCancellationRequested(); // stopped by SIGTERM: reported as cancelled
+            return exitCode;
         }
         finally
         {

@@ -20,6 +20,14 @@ internal static partial class ProcessGroup
         ? spec
         : spec with { FileName = SetsidPath, Arguments = ["-w", spec.FileName, .. spec.Arguments] };
 
+    /// <summary>Sends SIGTERM to every process of the group led by <paramref name="leaderPid"/>. Never throws.</summary>
+    public static void Terminate(int leaderPid)
+    {
+        if (SetsidPath is null || leaderPid <= 0) return;
+        try { _ = kill(-leaderPid, 15); }
+        catch (Exception) { /* best effort */ }
+    }
+
     /// <summary>Sends SIGKILL to every process of the group led by <paramref name="leaderPid"/>. Never throws.</summary>
     public static void Kill(int leaderPid)
     {

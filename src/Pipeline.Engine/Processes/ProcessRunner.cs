@@ -15,12 +15,12 @@ public static class ProcessRunner
     /// <summary>Characters of each stream kept in memory for the result; the log files get everything.</summary>
     public const int CaptureLimit = 1 << 20;
 
-    public static Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken) =>
-        RunAsync(spec, onLine, PosixLauncher.IsSupported ? PosixLauncher.RunAsync : CliWrapLauncher.RunAsync, cancellationToken);
+    public static Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken, StopPolicy? stop = null) =>
+        RunAsync(spec, onLine, PosixLauncher.IsSupported ? PosixLauncher.RunAsync : CliWrapLauncher.RunAsync, cancellationToken, stop);
 
-    internal delegate Task<int> Launcher(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken);
+    internal delegate Task<int> Launcher(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken);
 
-    internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken)
+    internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken, StopPolicy? stop = null)
     {
         var stdout = new Capture();
         var stderr = new Capture();
@@ -28,7 +28,7 @@ public static class ProcessRunner
         {
             (stream == OutputStream.Stdout ? stdout : stderr).Add(line);
             onLine(stream, line);
-        }, cancellationToken).ConfigureAwait(false);
+        }, stop ?? StopPolicy.Immediate, cancellationToken).ConfigureAwait(false);
         return new ProcessOutcome(exitCode, stdout.Text, stderr.Text);
     }
 

@@ -7,5 +7,15 @@ public sealed record ProcessSpec(
     string WorkingDirectory,
     IReadOnlyDictionary<string, string?> Environment);
 
+/// <summary>
+/// How a cancelled process is stopped: SIGTERM to its whole group, then, when it has not exited after
+/// <see cref="GracePeriod"/> (or at once when <see cref="KillNow"/> fires: a second Ctrl-C), SIGKILL.
+/// A zero grace period kills at once.
+/// </summary>
+public sealed record StopPolicy(TimeSpan GracePeriod, CancellationToken KillNow = default)
+{
+    public static readonly StopPolicy Immediate = new(TimeSpan.Zero);
+}
+
 /// <summary>How a process ended. Captured text is capped (see <see cref="ProcessRunner.CaptureLimit"/>); logs get every line.</summary>
 public sealed record ProcessOutcome(int ExitCode, string Stdout, string Stderr);

@@ -30,6 +30,12 @@ public sealed record RunOptions
     /// </summary>
     public CancellationToken CleanupToken { get; init; }
 
+    /// <summary>
+    /// How long a cancelled task's processes get after SIGTERM before SIGKILL (Ctrl-C, SIGTERM,
+    /// timeouts). Zero kills at once. The clean-up token (a second Ctrl-C) ends the wait early.
+    /// </summary>
+    public TimeSpan GracePeriod { get; init; }
+
     /// <summary>What started the run, for <c>${trigger.type}</c>.</summary>
     public string TriggerType { get; init; } = "manual";
 

@@ -161,6 +161,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 WorkingDirectory = cwd,
                 WorkflowDirectory = run.WorkflowDirectory,
                 ScratchFile = run.ScratchFile,
+                Stop = new Processes.StopPolicy(run.Options.GracePeriod, run.Options.CleanupToken),
                 Output = (stream, line) => run.Output(instance.InstanceId, stream, line, live),
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,

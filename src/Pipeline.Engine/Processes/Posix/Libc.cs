@@ -15,7 +15,7 @@ internal static unsafe partial class Libc
     public const int EIntr = 4, EChild = 10, EAgain = 11;
     public const int EpollCloExec = 0x80000, EpollCtlAdd = 1, EpollCtlDel = 2;
     public const uint EpollIn = 0x1;
-    public const int SigKill = 9;
+    public const int SigKill = 9, SigTerm = 15;
 
     /// <summary>Room for glibc's posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128).</summary>
     public const int OpaqueSize = 512;

@@ -16,10 +16,22 @@ internal static class PosixLauncher
     /// <summary>True on Linux with pidfds (5.3 or later) and glibc's posix_spawn extensions (2.29 or later).</summary>
     public static bool IsSupported => Supported.Value;
 
-    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken)
+    /// <summary>SIGTERM to the group, and SIGKILL when the grace period is over or a second Ctrl-C comes.</summary>
+    private static void Stop(WatchedChild child, StopPolicy stop)
+    {
+        if (stop.GracePeriod <= TimeSpan.Zero || stop.KillNow.IsCancellationRequested)
+        {
+            child.Kill();
+            return;
+        }
+        child.Terminate();
+        _ = Task.Delay(stop.GracePeriod, stop.KillNow).ContinueWith(_ => child.Kill(), TaskScheduler.Default);
+    }
+
+    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken)
     {
         var child = ChildMonitor.Watch(PosixSpawn.Start(spec), onLine);
-        using (cancellationToken.Register(child.Kill))
+        using (cancellationToken.Register(() => Stop(child, stop)))
         {
             try
             {

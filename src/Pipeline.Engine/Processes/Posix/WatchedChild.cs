@@ -42,6 +42,16 @@ internal sealed class WatchedChild
     /// <summary>The exit code once every line of output has been delivered; faults if delivering one threw.</summary>
     public Task<int> Completed => _completed.Task;
 
+    /// <summary>SIGTERM to the whole group: the polite first step of stopping it. A no-op once the leader is reaped.</summary>
+    public void Terminate()
+    {
+        lock (_gate)
+        {
+            _killed = true;
+            if (!_reaped) Libc.kill(-Pid, Libc.SigTerm);
+        }
+    }
+
     /// <summary>SIGKILL to the whole group. A no-op once the leader is reaped: its pid may then belong to someone else.</summary>
     public void Kill()
     {

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>SIGTERM to `workflow run`: tasks get SIGTERM and a grace period, then SIGKILL; nothing outlives the run; exit 130.</summary>
+public sealed class ShutdownTests
+{
+    private static void Signal(Process process, string signal) => Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
+
+    [Fact]
+    public void A_task_that_handles_SIGTERM_cleans_up_in_its_grace_period_and_the_run_is_recorded_as_cancelled()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "graceful.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "graceful", "tasks": [
+              { "id": "server", "type": "shell", "shell": "bash", "command": "trap 'echo cleaned up > cleaned; exit 0' TERM; echo $$ > pid; sleep 1000 & wait" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "10s");
+        var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        Signal(process, "TERM");
+        Assert.True(process.WaitForExit(30_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal("cleaned up", File.ReadAllText(Path.Combine(dir, "cleaned")).Trim());
+        Assert.True(WorkflowProcess.IsGone(pid));
+        Assert.Contains("cancelled", WorkflowProcess.Run(dir, "history").Stdout);
+    }
+
+    [Fact]
+    public void A_task_that_ignores_SIGTERM_is_killed_when_the_grace_period_ends()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "stubborn.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "stubborn", "tasks": [
+              { "id": "deaf", "type": "shell", "shell": "bash", "command": "trap '' TERM; echo $$ > pid; sleep 1000 & echo $! > child; wait; wait" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "1s");
+        var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        var child = WorkflowProcess.WaitForPid(Path.Combine(dir, "child"));
+        var clock = Stopwatch.StartNew();
+        Signal(process, "TERM");
+        Assert.True(process.WaitForExit(30_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"killed after {clock.Elapsed.TotalSeconds:0.00}s, before the grace period ended");
+        Assert.True(WorkflowProcess.IsGone(pid));
+        Assert.True(WorkflowProcess.IsGone(child));
+    }
+
+    [Fact]
+    public void A_bad_grace_period_is_exit_2()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "x.workflow.json");
+        File.WriteAllText(path, """{ "name": "x", "tasks": [{ "id": "t", "type": "shell", "command": "true" }] }""");
+        var (code, _, error) = WorkflowProcess.Run(dir, "run", path, "--grace-period", "soon");
+        Assert.Equal(2, code);
+        Assert.Contains("--grace-period \"soon\" is not a duration", error);
+    }
+}
