@@ -31,6 +31,10 @@ echo "## State store write throughput"
 echo
 dotnet run -c Release --project bench/Pipeline.Bench -- --store 2>&1 | grep '^|'
 echo
+echo "## Kill and resume (a 50-task workflow, SIGKILL at a random moment, then --resume)"
+echo
+/usr/bin/python3 bench/resume_bench.py dotnet "$workflow_dll"
+echo
 echo "## Build project start-up"
 echo
 /usr/bin/python3 bench/startup_bench.py
