@@ -80,7 +80,9 @@ public sealed class ResumeTests
         var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
         process.Kill();
         process.WaitForExit();
-        System.Diagnostics.Process.Start("kill", ["-9", $"-{pid}"])!.WaitForExit(); // the task's group: its sleep too
+        // The task it left running, and its sleep. (Not `kill -9 -PID`: a process-group kill from a test is one typo away from killing everything.)
+        try { using var orphan = System.Diagnostics.Process.GetProcessById(pid); orphan.Kill(entireProcessTree: true); }
+        catch (ArgumentException) { /* already gone */ }
 
         File.AppendAllText(path, "\n");
         var (changed, _, changedError) = WorkflowProcess.Run(dir, "run", path, "--resume");

@@ -231,6 +231,10 @@ public static class RunCommand
             durable = new DurablePipeline(store!, recorder, [report, display]);
             return [durable];
         }
+        var executionId = resume?.ExecutionId ?? WorkflowEngine.NewExecutionId();
+        if (store is not null && resume is null
+            && await ConcurrencyGate.PassAsync(store, definition, executionId, StateStores.HashOf(definition.Path), overrides, error, cancel.Token) is { } gateExit)
+            return gateExit;
         var options = new RunOptions
         {
             MaxParallel = request.MaxParallel,
@@ -239,7 +243,7 @@ public static class RunCommand
             FailFast = request.FailFast,
             CleanupToken = cleanup.Token,
             GracePeriod = gracePeriod,
-            ExecutionId = resume?.ExecutionId,
+            ExecutionId = executionId,
             Resumed = resume?.Done,
         };
         async Task<RunResult> Run(IRunObserver display)

@@ -48,7 +48,7 @@ internal static class Resumption
             error.WriteLine($"workflow: execution {execution.Id} succeeded; there is nothing to resume (run the workflow again instead)");
             return null;
         }
-        if (execution.Status == "running" && IsAlive(execution))
+        if (execution.Status == "running" && StateStores.IsAlive(execution))
         {
             error.WriteLine($"workflow: execution {execution.Id} is still running (process {execution.Pid} on this machine); stop it first");
             return null;
@@ -102,8 +102,4 @@ internal static class Resumption
         return new ResumePlan(execution.Id, definition, done, rerun);
     }
 
-    /// <summary>The execution's process still runs here (a pid reused by another program also counts: refusing is the safe side).</summary>
-    private static bool IsAlive(ExecutionRecord e) =>
-        e.Pid is { } pid && pid != Environment.ProcessId && e.Host == Environment.MachineName && Directory.Exists($"/proc/{pid}")
-        && !(File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)] == 'Z');
 }

@@ -43,6 +43,25 @@ internal static class StateStores
         }
     }
 
+    /// <summary>
+    /// Whether an execution's process still runs, here: another machine's process cannot be checked
+    /// and counts as alive (refusing is the safe side), as does a reused pid.
+    /// </summary>
+    public static bool IsAlive(ExecutionRecord e)
+    {
+        if (e.Pid is not { } pid) return false;
+        if (e.Host != Environment.MachineName) return true;
+        if (pid == Environment.ProcessId) return false;
+        var stat = $"/proc/{pid}/stat";
+        try
+        {
+            if (!File.Exists(stat)) return false;
+            var text = File.ReadAllText(stat);
+            return text[text.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException) { return false; }
+    }
+
     /// <summary>SHA-256 of a workflow file, or null when it cannot be read.</summary>
     public static string? HashOf(string path)
     {

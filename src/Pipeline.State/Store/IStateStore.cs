@@ -18,6 +18,15 @@ public interface IStateStore : IDisposable
     /// <returns>The ids deleted, so their log folders can go too.</returns>
     IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false);
 
+    /// <summary>
+    /// Claims the workflow for one execution, atomically across processes: when no other execution
+    /// of the workflow is running (as <paramref name="isAlive"/> judges its process), the execution
+    /// is recorded as running and nothing is returned; otherwise nothing is written and the running
+    /// executions are returned. A run that crashed leaves a row whose process is gone, which does
+    /// not count: no lock file to clean up after a crash.
+    /// </summary>
+    IReadOnlyList<ExecutionRecord> TryClaim(ExecutionRecord execution, Func<ExecutionRecord, bool> isAlive);
+
     /// <summary>Runs several writes as one transaction: one sync to the disk for all of them.</summary>
     void InOneTransaction(Action writes);
 

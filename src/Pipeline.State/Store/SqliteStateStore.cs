@@ -115,6 +115,29 @@ public sealed class SqliteStateStore : IStateStore
         return ids;
     }
 
+    public IReadOnlyList<ExecutionRecord> TryClaim(ExecutionRecord execution, Func<ExecutionRecord, bool> isAlive)
+    {
+        lock (_gate)
+        {
+            Sync(true);
+            // BEGIN IMMEDIATE takes SQLite's write lock now, so two processes cannot both see "free" and both claim.
+            Execute("BEGIN IMMEDIATE");
+            try
+            {
+                var running = Read("SELECT id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host FROM executions WHERE workflow = $workflow AND status = 'running' AND id <> $id",
+                    ReadExecution, ("$workflow", execution.Workflow), ("$id", execution.Id)).Where(isAlive).ToList();
+                if (running.Count == 0) ExecutionStarted(execution);
+                Execute("COMMIT");
+                return running;
+            }
+            catch
+            {
+                Execute("ROLLBACK");
+                throw;
+            }
+        }
+    }
+
     public void InOneTransaction(Action writes)
     {
         lock (_gate)

@@ -20,6 +20,8 @@ internal sealed class WatchedChild
 
     public WatchedChild(long id, SpawnedChild started, int pidFd, Action<OutputStream, string> onLine)
     {
+        // kill(-pid) with pid 0 or 1 would signal our own group or every process: never let that through.
+        if (started.Pid <= 1) throw new ArgumentOutOfRangeException(nameof(started), started.Pid, "not a child process id");
         Id = id;
         Pid = started.Pid;
         PidFd = pidFd;

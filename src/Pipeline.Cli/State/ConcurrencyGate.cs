@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Pipeline.Core.Model;
+using Pipeline.State;
+
+namespace Pipeline.Cli;
+
+/// <summary>
+/// A workflow's <c>concurrency</c> policy, enforced through the state store (so a crashed run never
+/// leaves a lock behind: a "running" row whose process is gone does not count):
+/// <c>allow</c> runs side by side; <c>skip</c> records this run as skipped and exits 0;
+/// <c>queue</c> waits for the running one to finish; <c>cancel-previous</c> sends the running one
+/// SIGTERM (it stops as on Ctrl-C: grace period, clean-up, report) and then runs.
+/// </summary>
+internal static partial class ConcurrencyGate
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
+    /// <returns>Null to run; else the exit code to return instead (0 skipped, 130 cancelled while waiting).</returns>
+    public static async Task<int?> PassAsync(IStateStore store, WorkflowDefinition definition, string executionId, string? contentHash,
+        IReadOnlyDictionary<string, string> parameters, TextWriter error, CancellationToken cancel)
+    {
+        if (definition.Concurrency == ConcurrencyPolicy.Allow) return null;
+        var record = new ExecutionRecord
+        {
+            Id = executionId,
+            Workflow = definition.Name.Value,
+            File = definition.Path,
+            Version = definition.Version?.Value,
+            ContentHash = contentHash,
+            Parameters = parameters.Count == 0 ? null : JsonSerializer.Serialize(parameters),
+            Status = "running",
+            StartedAt = DateTimeOffset.UtcNow,
+            Pid = Environment.ProcessId,
+            Host = Environment.MachineName,
+        };
+        var told = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var running = store.TryClaim(record with { StartedAt = DateTimeOffset.UtcNow }, StateStores.IsAlive);
+            if (running.Count == 0) return null;
+            var other = running[0];
+            switch (definition.Concurrency)
+            {
+                case ConcurrencyPolicy.Skip:
+                    var why = $"skipped: execution {other.Id} of '{record.Workflow}' is running (concurrency: skip)";
+                    error.WriteLine($"workflow: {why}");
+                    var now = DateTimeOffset.UtcNow;
+                    store.ExecutionStarted(record with { Status = "running", StartedAt = now });
+                    store.ExecutionFinished(executionId, "skipped", now, why);
+                    return 0;
+                case ConcurrencyPolicy.CancelPrevious:
+                    foreach (var r in running.Where(r => told.Add(r.Id)))
+                    {
+                        if (r.Host == Environment.MachineName && r.Pid is { } pid and > 1)
+                        {
+                            error.WriteLine($"workflow: stopping execution {r.Id} (process {pid}) first (concurrency: cancel-previous)");
+                            _ = kill(pid, 15);
+                        }
+                        else error.WriteLine($"workflow: execution {r.Id} runs on {r.Host}, which this machine cannot stop; waiting for it (concurrency: cancel-previous)");
+                    }
+                    break;
+                default:
+                    if (told.Add(other.Id)) error.WriteLine($"workflow: waiting for execution {other.Id} of '{record.Workflow}' to finish (concurrency: queue)");
+                    break;
+            }
+            try { await Task.Delay(Poll, cancel); }
+            catch (OperationCanceledException) { return 130; }
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+}
