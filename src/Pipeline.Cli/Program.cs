@@ -21,6 +21,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     StatusCommand.Create(),
     ResumeCommand.Create(),
     PruneCommand.Create(),
+    HealthCommand.Create(),
 };
 
 var parse = root.Parse(args);

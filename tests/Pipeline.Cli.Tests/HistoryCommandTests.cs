@@ -107,3 +107,50 @@ public sealed class PruneCommandTests
         Assert.Contains("is neither a duration", error);
     }
 }
+
+/// <summary>`workflow health` over runs the real process recorded.</summary>
+public sealed class HealthCommandTests
+{
+    [Fact]
+    public void Health_reports_a_task_that_fails_and_one_that_needs_retries()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "h.workflow.json");
+        // "flaky" fails its first attempt in every run (a marker file per run), "broken" fails on odd runs.
+        File.WriteAllText(path, """
+            { "name": "h", "tasks": [
+              { "id": "flaky", "type": "shell", "command": "if [ -f once-$RUN ]; then exit 0; else touch once-$RUN; exit 1; fi", "retry": { "attempts": 2, "delay": 10 } },
+              { "id": "broken", "type": "shell", "command": "[ $((RUN % 2)) -eq 0 ]" }
+            ] }
+            """);
+        for (var run = 1; run <= 4; run++) WorkflowProcess.Run(dir, "run", path, "--quiet", "--env", $"RUN={run}");
+
+        var (code, text, _) = WorkflowProcess.Run(dir, "health");
+        Assert.Equal(0, code);
+        Assert.Matches(@"h\s+broken\s+4\s+50%", text);
+        Assert.Contains("failing: h/broken fails 50% of its runs (2 of 4)", text);
+        Assert.Contains("flaky: h/flaky succeeded only after a retry in 4 of 4 runs", text);
+        Assert.Contains("recommendation:", text);
+
+        var (_, json, _) = WorkflowProcess.Run(dir, "health", "h", "--format", "json");
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal(2, root.GetProperty("tasks").GetArrayLength());
+        Assert.Contains(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "flaky");
+    }
+}
+
+/// <summary>The plan's estimates come from history once there is some.</summary>
+public sealed class EstimateTests
+{
+    [Fact]
+    public void The_dry_run_estimate_uses_recorded_durations_instead_of_timeouts()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "e.workflow.json");
+        File.WriteAllText(path, """{ "name": "e", "tasks": [{ "id": "a", "type": "shell", "command": "sleep 0.2", "timeout": 100 }] }""");
+        Assert.Contains("estimated 1m40s, from timeouts", WorkflowProcess.Run(dir, "run", path, "--dry-run").Stdout);
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet").ExitCode);
+        var plan = WorkflowProcess.Run(dir, "run", path, "--dry-run").Stdout;
+        Assert.Matches(@"estimated \d+ms, from the median of recorded runs", plan);
+    }
+}

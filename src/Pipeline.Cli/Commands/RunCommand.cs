@@ -196,13 +196,15 @@ public static class RunCommand
         }
         else definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
         if (definition is null) return ExitCodes.InvalidInput;
-        var plan = ExecutionPlan.Create(definition);
+        // Estimates from history when there is some: each task's median successful duration.
+        var estimates = StateStores.HistoryEstimates(request.StateDir, definition.Name.Value);
+        var plan = ExecutionPlan.Create(definition, estimates);
         var maxParallel = Math.Max(1, request.MaxParallel ?? definition.MaxParallel?.Value ?? Environment.ProcessorCount);
 
         if (request.DryRun)
         {
             if (request.Format == OutputFormat.Json) PlanPrinter.WriteJson(Console.Out, plan, maxParallel);
-            else PlanPrinter.WriteText(Console.Out, plan, maxParallel);
+            else PlanPrinter.WriteText(Console.Out, plan, maxParallel, fromHistory: estimates is not null);
             return ExitCodes.Success;
         }
 

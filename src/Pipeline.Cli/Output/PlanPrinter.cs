@@ -9,7 +9,7 @@ namespace Pipeline.Cli.Output;
 /// <summary><c>workflow run --dry-run</c>: what would run, in which order, and how long it may take; nothing is started.</summary>
 public static class PlanPrinter
 {
-    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel)
+    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel, bool fromHistory = false)
     {
         var w = plan.Workflow;
         var g = plan.Graph;
@@ -19,7 +19,7 @@ public static class PlanPrinter
             output.WriteLine($"  level {i}: {string.Join(", ", g.Levels[i].OrderByDescending(id => plan.RemainingPath[id]).Select(id => Describe(g.Task(id))))}");
         var path = plan.CriticalPath;
         if (path.Count > 0)
-            output.WriteLine($"  critical path: {string.Join(" → ", path)} (estimated {DurationText.Format(TimeSpan.FromSeconds(plan.EstimatedSeconds))}, from timeouts; tasks without one count 1s)");
+            output.WriteLine($"  critical path: {string.Join(" → ", path)} (estimated {DurationText.Format(TimeSpan.FromSeconds(plan.EstimatedSeconds))}, {(fromHistory ? "from the median of recorded runs; tasks never run use their timeout, or 1s" : "from timeouts; tasks without one count 1s")})");
         foreach (var t in w.Tasks)
             foreach (var (role, r) in t.InvokedTasks().Where(x => x.Role != "call"))
                 output.WriteLine($"  {r.Id}: runs as {role} of {t.Id.Value}");

@@ -62,6 +62,23 @@ internal static class StateStores
         catch (IOException) { return false; }
     }
 
+    /// <summary>
+    /// The plan's estimate of each task from its recorded runs (median of its successful runs), or
+    /// null when there is no history; the plan then falls back to timeouts.
+    /// </summary>
+    public static Func<Pipeline.Core.Model.TaskDefinition, double?>? HistoryEstimates(string stateDirectory, string workflow)
+    {
+        if (!File.Exists(PathIn(stateDirectory))) return null;
+        try
+        {
+            using var store = SqliteStateStore.Open(PathIn(stateDirectory));
+            var medians = store.TaskSamples(workflow, null).Where(s => s.Status == "succeeded").GroupBy(s => s.TaskId)
+                .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Select(s => s.Duration).ToList(), 0.5).TotalSeconds);
+            return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
+        }
+        catch (StateStoreException) { return null; }
+    }
+
     /// <summary>SHA-256 of a workflow file, or null when it cannot be read.</summary>
     public static string? HashOf(string path)
     {

@@ -54,6 +54,9 @@ public sealed record TaskRunRecord
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }
 
+/// <summary>One finished run of a task, as metrics read it.</summary>
+public sealed record TaskSample(string Workflow, string TaskId, string ExecutionId, string Status, DateTimeOffset StartedAt, TimeSpan Duration, int Attempts, string? Error);
+
 /// <summary>One attempt of a task instance.</summary>
 public sealed record AttemptRow(string ExecutionId, string InstanceId, int Number, string Status, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int? ExitCode, string? Error);
 

@@ -27,6 +27,9 @@ public interface IStateStore : IDisposable
     /// </summary>
     IReadOnlyList<ExecutionRecord> TryClaim(ExecutionRecord execution, Func<ExecutionRecord, bool> isAlive);
 
+    /// <summary>Every finished run of a DAG task, oldest first (for metrics, health and estimates).</summary>
+    IReadOnlyList<TaskSample> TaskSamples(string? workflow, DateTimeOffset? since);
+
     /// <summary>Runs several writes as one transaction: one sync to the disk for all of them.</summary>
     void InOneTransaction(Action writes);
 

@@ -105,6 +105,19 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
+    public IReadOnlyList<TaskSample> TaskSamples(string? workflow, DateTimeOffset? since)
+    {
+        var sql = """
+            SELECT e.workflow, t.task_id, t.execution_id, t.status, t.started_at, t.finished_at, t.attempts, t.error
+            FROM task_runs t JOIN executions e ON e.id = t.execution_id
+            WHERE t.role = 'dag' AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL AND t.status <> 'running'
+              AND ($workflow IS NULL OR e.workflow = $workflow) AND ($since IS NULL OR t.started_at >= $since)
+            ORDER BY t.started_at
+            """;
+        return Read(sql, r => new TaskSample(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), TimeOrNull(r, 4)!.Value,
+            TimeOrNull(r, 5)!.Value - TimeOrNull(r, 4)!.Value, r.GetInt32(6), Text(r, 7)), ("$workflow", workflow), ("$since", Time(since)));
+    }
+
     public IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false)
     {
         var ids = Read("SELECT id FROM executions WHERE status <> 'running' AND COALESCE(finished_at, started_at) < $before ORDER BY id",
