@@ -22,6 +22,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     ResumeCommand.Create(),
     PruneCommand.Create(),
     HealthCommand.Create(),
+    MonitorCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -154,3 +154,32 @@ public sealed class EstimateTests
         Assert.Matches(@"estimated \d+ms, from the median of recorded runs", plan);
     }
 }
+
+/// <summary>`workflow monitor`: the dashboard, printed once (as it is when the output is not a terminal).</summary>
+public sealed class MonitorCommandTests
+{
+    [Fact]
+    public void The_dashboard_shows_running_executions_the_latest_ones_and_task_trends()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "m.workflow.json");
+        File.WriteAllText(path, """{ "name": "mon", "tasks": [{ "id": "step", "type": "shell", "command": "sleep 0.$RUN" }] }""");
+        for (var run = 1; run <= 3; run++) Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet", "--env", $"RUN={run}").ExitCode);
+
+        var (code, screen, _) = WorkflowProcess.Run(dir, "monitor", "--once");
+        Assert.Equal(0, code);
+        Assert.Contains("nothing is running", screen);
+        Assert.Contains("Latest executions", screen);
+        Assert.Equal(3, screen.Split('\n').Count(l => l.Contains("succeeded")));
+        Assert.Matches(@"mon\s+│\s+step\s+│\s+3\s+│\s+100%", screen);
+        Assert.Matches("▁[▁▂▃▄▅▆▇█]█", screen); // 0.1s, 0.2s, 0.3s: rising
+    }
+
+    [Fact]
+    public void A_trend_scales_between_the_fastest_and_the_slowest_run()
+    {
+        Assert.Equal("▁▁▁", Commands.MonitorCommand.Trend([2, 2, 2]));
+        Assert.Equal("▁█▅", Commands.MonitorCommand.Trend([1, 3, 2]));
+        Assert.Equal("", Commands.MonitorCommand.Trend([]));
+    }
+}
