@@ -25,12 +25,12 @@ internal sealed class BuildConsole(TextWriter output, IReadOnlySet<string> skipp
                     output.WriteLine($"  {o.InstanceId} │ {o.Line}");
                     break;
                 case TaskRetrying retry:
-                    output.WriteLine($"  {retry.InstanceId} failed ({retry.Failed.Error}); retrying in {NestedRunLog.Duration(retry.Delay)}");
+                    output.WriteLine($"  {retry.InstanceId} failed ({retry.Failed.Error}); retrying in {DurationText.Format(retry.Delay)}");
                     break;
                 case TaskFinished f when f.Result.Role == "dag":
                     var r = f.Result;
                     var note = r.Error ?? r.Reason;
-                    var took = r.StartedAt is null || r.State == TaskState.Skipped ? "" : " in " + NestedRunLog.Duration(r.Duration);
+                    var took = r.StartedAt is null || r.State == TaskState.Skipped ? "" : " in " + DurationText.Format(r.Duration);
                     output.WriteLine($"{Mark(r.State)} {r.TaskId} {r.State.Name()}{took}{(note is null ? "" : ": " + note)}");
                     break;
             }
@@ -52,12 +52,12 @@ internal sealed class BuildConsole(TextWriter output, IReadOnlySet<string> skipp
             foreach (var r in rows)
             {
                 var note = r.Error ?? r.Reason ?? "";
-                output.WriteLine($"{r.TaskId.PadRight(width)}  {r.State.Name(),-10}  {(r.StartedAt is null || r.State == TaskState.Skipped ? "–" : NestedRunLog.Duration(r.Duration)),8}  {note}");
+                output.WriteLine($"{r.TaskId.PadRight(width)}  {r.State.Name(),-10}  {(r.StartedAt is null || r.State == TaskState.Skipped ? "–" : DurationText.Format(r.Duration)),8}  {note}");
             }
             output.WriteLine(rule);
             output.WriteLine(result.Status switch
             {
-                RunStatus.Succeeded => $"Build succeeded in {NestedRunLog.Duration(result.FinishedAt - result.StartedAt)}.",
+                RunStatus.Succeeded => $"Build succeeded in {DurationText.Format(result.FinishedAt - result.StartedAt)}.",
                 RunStatus.Cancelled => "Build cancelled.",
                 _ => $"Build failed: {result.Error}",
             });

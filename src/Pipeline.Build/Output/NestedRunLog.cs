@@ -24,7 +24,7 @@ internal sealed class NestedRunLog(Action<string> log, bool verbose) : IRunObser
                 case TaskFinished f:
                     var r = f.Result;
                     var mark = r.State switch { TaskState.Succeeded => "✓", TaskState.Skipped => "-", _ when r.State.IsFailure() => "✗", _ => "•" };
-                    log($"{mark} {r.InstanceId} {r.State.Name()} {Duration(r.Duration)}{(r.Error is null ? r.Reason is null ? "" : ": " + r.Reason : ": " + r.Error)}");
+                    log($"{mark} {r.InstanceId} {r.State.Name()} {DurationText.Format(r.Duration)}{(r.Error is null ? r.Reason is null ? "" : ": " + r.Reason : ": " + r.Error)}");
                     if (r.State.IsFailure() && _output.TryGetValue(r.InstanceId, out var output))
                         foreach (var line in output.TakeLast(20)) log($"    {line}");
                     break;
@@ -32,5 +32,4 @@ internal sealed class NestedRunLog(Action<string> log, bool verbose) : IRunObser
         }
     }
 
-    internal static string Duration(TimeSpan d) => d.TotalSeconds < 60 ? $"{d.TotalSeconds:0.0}s" : $"{(int)d.TotalMinutes}m{d.Seconds:00}s";
 }

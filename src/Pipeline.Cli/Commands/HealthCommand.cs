@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Engine.Running;
 using Pipeline.State;
 
 namespace Pipeline.Cli.Commands;
@@ -76,7 +77,7 @@ public static class HealthCommand
                 metrics.Select(m => new[]
                 {
                     m.Workflow, m.TaskId, m.Runs.ToString(CultureInfo.InvariantCulture), (m.SuccessRate * 100).ToString("0", CultureInfo.InvariantCulture) + "%",
-                    HealthReport.Text(m.Average), HealthReport.Text(m.P95), StateText.Time(m.LastRun), m.LastFailure is { } f ? StateText.Time(f) : "",
+                    DurationText.Format(m.Average), DurationText.Format(m.P95), StateText.Time(m.LastRun), m.LastFailure is { } f ? StateText.Time(f) : "",
                 }));
             Console.Out.WriteLine();
             if (findings.Count == 0) Console.Out.WriteLine("No problems found.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Engine.Running;
 using Pipeline.State;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -68,7 +69,7 @@ public static class MonitorCommand
         {
             var detail = store.Find(e.Id);
             var tasks = detail?.Tasks ?? [];
-            runningTable.AddRow(Markup.Escape(e.Id), Markup.Escape(e.Workflow), HealthReport.Text(now - e.StartedAt),
+            runningTable.AddRow(Markup.Escape(e.Id), Markup.Escape(e.Workflow), DurationText.Format(now - e.StartedAt),
                 $"{tasks.Count(t => t.Status != "running")}", Markup.Escape(string.Join(", ", tasks.Where(t => t.Status == "running").Select(t => t.InstanceId))));
         }
         if (running.Count == 0) runningTable.AddRow("[grey]nothing is running[/]", "", "", "", "");
@@ -83,7 +84,7 @@ public static class MonitorCommand
         {
             var m = TaskMetrics.From(group.ToList());
             tasksTable.AddRow(Markup.Escape(m.Workflow), Markup.Escape(m.TaskId), m.Runs.ToString(), $"{m.SuccessRate * 100:0}%",
-                HealthReport.Text(m.P50), HealthReport.Text(m.P95), Trend(group.TakeLast(12).Select(s => s.Duration.TotalSeconds).ToList()));
+                DurationText.Format(m.P50), DurationText.Format(m.P95), Trend(group.TakeLast(12).Select(s => s.Duration.TotalSeconds).ToList()));
         }
 
         return new Rows(

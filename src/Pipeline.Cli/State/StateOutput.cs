@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Engine.Running;
 using Pipeline.State;
 
 namespace Pipeline.Cli;
@@ -39,9 +40,7 @@ internal static class StateText
 
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    public static string Duration(TimeSpan? d) => d is not { } span ? "" : span.TotalSeconds < 60
-        ? span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s"
-        : $"{(int)span.TotalMinutes}m{span.Seconds:00}s";
+    public static string Duration(TimeSpan? d) => d is { } span ? DurationText.Format(span) : "";
 
     public static string Short(string? text, int max) => text is null ? "" : text.Length <= max ? text : text[..(max - 1)] + "…";
 }

@@ -51,5 +51,5 @@ public static class HealthReport
         return findings;
     }
 
-    public static string Text(TimeSpan d) => d.TotalSeconds < 60 ? $"{d.TotalSeconds:0.0}s" : $"{(int)d.TotalMinutes}m{d.Seconds:00}s";
+    private static string Text(TimeSpan d) => Pipeline.Engine.Running.DurationText.Format(d);
 }
