@@ -1,3 +1,4 @@
+using Pipeline.Core;
 using Pipeline.Core.Typed;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Running;
@@ -51,11 +52,11 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             IReadOnlySet<string> done = new HashSet<string>();
             if (arguments.Continue)
             {
-                if (LastAttempt.Succeeded(ProjectDirectory(), arguments.Invocation) is { } previous) done = previous;
+                if (LastAttempt.Succeeded(build.ProjectDirectory, arguments.Invocation) is { } previous) done = previous;
                 else stderr.WriteLine("--continue: no earlier attempt with these arguments; running everything.");
             }
             var settings = new BuildSettings(
-                ProjectDirectory(),
+                build.ProjectDirectory,
                 arguments.MaxParallel ?? Environment.ProcessorCount,
                 arguments.Verbose,
                 id => done.Contains(id) ? SkipReason.Continued
@@ -146,23 +147,10 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
         if (tasks.Count > 1)
             throw new UsageException($"'{name}' is a task of several workflows", "name one: " + string.Join(", ", tasks.Select(t => $"{t.Workflow.Name}:{t.Id}")));
         var names = Names(graph).ToList();
-        var suggestion = names.OrderBy(n => Distance(ParameterBinder.Normalize(n), key)).FirstOrDefault();
+        var suggestion = names.OrderBy(n => Suggest.Distance(ParameterBinder.Normalize(n), key)).FirstOrDefault();
         throw new UsageException($"'{name}' is not a target, a workflow or a workflow task",
-            suggestion is not null && Distance(ParameterBinder.Normalize(suggestion), key) <= Math.Max(2, key.Length / 3)
+            suggestion is not null && Suggest.Distance(ParameterBinder.Normalize(suggestion), key) <= Math.Max(2, key.Length / 3)
                 ? $"did you mean {suggestion}? (--help lists everything)"
                 : "run with --help to see the targets and workflows");
     }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
-
-    private string ProjectDirectory() => build.ProjectDirectory;
 }
