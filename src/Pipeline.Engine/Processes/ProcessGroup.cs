@@ -9,7 +9,7 @@ namespace Pipeline.Engine.Processes;
 /// </summary>
 internal static partial class ProcessGroup
 {
-    private const int SigKill = 9;
+    private const int SigKill = 9, SigTerm = 15;
     private static readonly string? SetsidPath = FindSetsid();
 
     /// <summary>The setsid program, or null where process groups are not used (Windows, or no setsid).</summary>
@@ -21,19 +21,17 @@ internal static partial class ProcessGroup
         : spec with { FileName = SetsidPath, Arguments = ["-w", spec.FileName, .. spec.Arguments] };
 
     /// <summary>Sends SIGTERM to every process of the group led by <paramref name="leaderPid"/>. Never throws.</summary>
-    public static void Terminate(int leaderPid)
-    {
-        if (SetsidPath is null || leaderPid <= 0) return;
-        try { _ = kill(-leaderPid, 15); }
-        catch (Exception) { /* best effort */ }
-    }
+    public static void Terminate(int leaderPid) => Signal(leaderPid, SigTerm);
 
     /// <summary>Sends SIGKILL to every process of the group led by <paramref name="leaderPid"/>. Never throws.</summary>
-    public static void Kill(int leaderPid)
+    public static void Kill(int leaderPid) => Signal(leaderPid, SigKill);
+
+    /// <remarks>A pid of 0 or 1 would make kill(-pid) signal our own group or every process: refused.</remarks>
+    private static void Signal(int leaderPid, int signal)
     {
-        if (SetsidPath is null || leaderPid <= 0) return;
-        try { _ = kill(-leaderPid, SigKill); }
-        catch (Exception) { /* best effort: the tree kill below still runs */ }
+        if (SetsidPath is null || leaderPid <= 1) return;
+        try { _ = kill(-leaderPid, signal); }
+        catch (Exception) { /* best effort */ }
     }
 
     private static string? FindSetsid()

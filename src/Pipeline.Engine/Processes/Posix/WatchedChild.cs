@@ -45,22 +45,17 @@ internal sealed class WatchedChild
     public Task<int> Completed => _completed.Task;
 
     /// <summary>SIGTERM to the whole group: the polite first step of stopping it. A no-op once the leader is reaped.</summary>
-    public void Terminate()
-    {
-        lock (_gate)
-        {
-            _killed = true;
-            if (!_reaped) Libc.kill(-Pid, Libc.SigTerm);
-        }
-    }
+    public void Terminate() => Signal(Libc.SigTerm);
 
     /// <summary>SIGKILL to the whole group. A no-op once the leader is reaped: its pid may then belong to someone else.</summary>
-    public void Kill()
+    public void Kill() => Signal(Libc.SigKill);
+
+    private void Signal(int signal)
     {
         lock (_gate)
         {
             _killed = true;
-            if (!_reaped) Libc.kill(-Pid, Libc.SigKill);
+            if (!_reaped) Libc.kill(-Pid, signal);
         }
     }
 
