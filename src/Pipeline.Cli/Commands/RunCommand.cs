@@ -175,7 +175,8 @@ public static class RunCommand
             error.WriteLine("workflow: --max-parallel must be at least 1");
             return ExitCodes.InvalidInput;
         }
-        if (ParseGrace(request.GracePeriod) is not { } gracePeriod)
+        // Go's duration syntax, as Taskfile timeouts use: 500ms, 5s, 1m, 1m30s, 0.
+        if (!Pipeline.Engine.Taskfile.GoDuration.TryParse(request.GracePeriod, out var gracePeriod))
         {
             error.WriteLine($"workflow: --grace-period \"{request.GracePeriod}\" is not a duration such as 500ms, 5s or 1m");
             return ExitCodes.InvalidInput;
@@ -183,12 +184,15 @@ public static class RunCommand
         var overrides = ParseEnv(request.Env, error);
         if (overrides is null) return ExitCodes.InvalidInput;
 
+        // One connection to the state database for the whole command: the history it already holds
+        // (resume, estimates), then the new run. Opened here only when the file exists; a first run creates it below.
         ResumePlan? resume = null;
         WorkflowDefinition? definition;
-        if (request.Resume || request.ResumeId is not null)
+        var resuming = request.Resume || request.ResumeId is not null;
+        using var existing = resuming ? StateStores.OpenForReading(request.StateDir, error) : StateStores.OpenExisting(request.StateDir);
+        if (resuming)
         {
-            using var history = StateStores.OpenForReading(request.StateDir, error);
-            resume = history is null ? null : Resumption.Prepare(history, request.ResumeId, request.Workflow, request.Force, request.Config, request.Verbose, error);
+            resume = existing is null ? null : Resumption.Prepare(existing, request.ResumeId, request.Workflow, request.Force, request.Config, request.Verbose, error);
             if (resume is null) return ExitCodes.InvalidInput;
             definition = resume.Definition;
             error.WriteLine($"workflow: resuming {resume.ExecutionId}: {resume.Done.Count(d => d.Value.State == TaskState.Succeeded)} task(s) done before are not run again"
@@ -197,7 +201,7 @@ public static class RunCommand
         else definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
         if (definition is null) return ExitCodes.InvalidInput;
         // Estimates from history when there is some: each task's median successful duration.
-        var estimates = StateStores.HistoryEstimates(request.StateDir, definition.Name.Value);
+        var estimates = StateStores.HistoryEstimates(existing, definition.Name.Value);
         var plan = ExecutionPlan.Create(definition, estimates);
         var maxParallel = Math.Max(1, request.MaxParallel ?? definition.MaxParallel?.Value ?? Environment.ProcessorCount);
 
@@ -218,13 +222,10 @@ public static class RunCommand
         using var cleanup = new CancellationTokenSource();
         using var signals = new SignalHandler(cancel, cleanup, error);
         using var report = new RunReportWriter(request.StateDir);
-        using var store = StateStores.OpenOrWarn(request.StateDir, error);
-        var recorder = store is null ? null : new StateRecorder(store, new RunContext
-        {
-            ContentHash = StateStores.HashOf(definition.Path),
-            Parameters = overrides,
-            Logs = report.LogsOf,
-        });
+        using var created = existing is null ? StateStores.OpenOrWarn(request.StateDir, error) : null;
+        var store = existing ?? created;
+        var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, Logs = report.LogsOf };
+        var recorder = store is null ? null : new StateRecorder(store, context);
         // The store first: a state change is on disk before the report or the display sees it.
         DurablePipeline? durable = null;
         IRunObserver[] Observers(IRunObserver display)
@@ -235,7 +236,7 @@ public static class RunCommand
         }
         var executionId = resume?.ExecutionId ?? WorkflowEngine.NewExecutionId();
         if (store is not null && resume is null
-            && await ConcurrencyGate.PassAsync(store, definition, executionId, StateStores.HashOf(definition.Path), overrides, error, cancel.Token) is { } gateExit)
+            && await ConcurrencyGate.PassAsync(store, definition, executionId, context, error, cancel.Token) is { } gateExit)
             return gateExit;
         var options = new RunOptions
         {
@@ -292,17 +293,6 @@ public static class RunCommand
             RunStatus.Cancelled => Cancelled,
             _ => ExitCodes.WorkflowFailed,
         };
-    }
-
-    /// <summary>"500ms", "5s", "1m", "0": the grace period; null when it is none of those.</summary>
-    internal static TimeSpan? ParseGrace(string text)
-    {
-        text = text.Trim();
-        if (text == "0") return TimeSpan.Zero;
-        var (number, unit) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 0.001) : text.EndsWith('s') ? (text[..^1], 1.0) : text.EndsWith('m') ? (text[..^1], 60.0) : ("", 0.0);
-        return double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 0
-            ? TimeSpan.FromSeconds(n * unit)
-            : null;
     }
 
     private static Dictionary<string, string>? ParseEnv(string[] pairs, TextWriter error)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Pipeline.Core.Model;
 using Pipeline.State;
 
@@ -17,23 +16,11 @@ internal static partial class ConcurrencyGate
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     /// <returns>Null to run; else the exit code to return instead (0 skipped, 130 cancelled while waiting).</returns>
-    public static async Task<int?> PassAsync(IStateStore store, WorkflowDefinition definition, string executionId, string? contentHash,
-        IReadOnlyDictionary<string, string> parameters, TextWriter error, CancellationToken cancel)
+    public static async Task<int?> PassAsync(IStateStore store, WorkflowDefinition definition, string executionId, RunContext context,
+        TextWriter error, CancellationToken cancel)
     {
         if (definition.Concurrency == ConcurrencyPolicy.Allow) return null;
-        var record = new ExecutionRecord
-        {
-            Id = executionId,
-            Workflow = definition.Name.Value,
-            File = definition.Path,
-            Version = definition.Version?.Value,
-            ContentHash = contentHash,
-            Parameters = parameters.Count == 0 ? null : JsonSerializer.Serialize(parameters),
-            Status = "running",
-            StartedAt = DateTimeOffset.UtcNow,
-            Pid = Environment.ProcessId,
-            Host = Environment.MachineName,
-        };
+        var record = context.Execution(executionId, definition, DateTimeOffset.UtcNow);
         var told = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {

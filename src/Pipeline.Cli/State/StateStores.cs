@@ -66,16 +66,19 @@ internal static class StateStores
     /// The plan's estimate of each task from its recorded runs (median of its successful runs), or
     /// null when there is no history; the plan then falls back to timeouts.
     /// </summary>
-    public static Func<Pipeline.Core.Model.TaskDefinition, double?>? HistoryEstimates(string stateDirectory, string workflow)
+    public static Func<Pipeline.Core.Model.TaskDefinition, double?>? HistoryEstimates(IStateStore? store, string workflow)
+    {
+        if (store is null) return null;
+        var medians = store.TaskSamples(workflow, null).Where(s => s.Status == "succeeded").GroupBy(s => s.TaskId)
+            .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Select(s => s.Duration).ToList(), 0.5).TotalSeconds);
+        return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
+    }
+
+    /// <summary>The store when there is one already and it opens; else null, silently (a run then creates it, or warns).</summary>
+    public static SqliteStateStore? OpenExisting(string stateDirectory)
     {
         if (!File.Exists(PathIn(stateDirectory))) return null;
-        try
-        {
-            using var store = SqliteStateStore.Open(PathIn(stateDirectory));
-            var medians = store.TaskSamples(workflow, null).Where(s => s.Status == "succeeded").GroupBy(s => s.TaskId)
-                .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Select(s => s.Duration).ToList(), 0.5).TotalSeconds);
-            return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
-        }
+        try { return SqliteStateStore.Open(PathIn(stateDirectory)); }
         catch (StateStoreException) { return null; }
     }
 

@@ -16,6 +16,22 @@ public sealed record RunContext
 
     /// <summary>The log files of a task instance, if a report writer keeps them.</summary>
     public Func<string, (string? Stdout, string? Stderr)>? Logs { get; init; }
+
+    /// <summary>The row of an execution of <paramref name="workflow"/> starting now in this process.</summary>
+    public ExecutionRecord Execution(string id, Pipeline.Core.Model.WorkflowDefinition workflow, DateTimeOffset startedAt) => new()
+    {
+        Id = id,
+        Workflow = workflow.Name.Value,
+        File = workflow.Path,
+        Version = workflow.Version?.Value,
+        ContentHash = ContentHash,
+        Trigger = Trigger,
+        Parameters = Parameters.Count == 0 ? null : JsonSerializer.Serialize(Parameters),
+        Status = "running",
+        StartedAt = startedAt,
+        Pid = Environment.ProcessId,
+        Host = Environment.MachineName,
+    };
 }
 
 /// <summary>
@@ -28,9 +44,6 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
     private const int ExcerptLines = 20;
     private const int ExcerptChars = 2000;
 
-    /// <summary>Tasks marked resumable: false: their records are synced to the disk, so a power cut cannot make them run twice.</summary>
-    private HashSet<string> _mustNotRunTwice = [];
-
     /// <summary>Why recording stopped, or null.</summary>
     public string? Error { get; private set; }
 
@@ -42,25 +55,10 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
             switch (e)
             {
                 case RunStarted s:
-                    var w = s.Plan.Workflow;
-                    _mustNotRunTwice = w.Tasks.Where(t => !t.Resumable).Select(t => t.Id.Value).ToHashSet(StringComparer.Ordinal);
-                    store.ExecutionStarted(new ExecutionRecord
-                    {
-                        Id = s.ExecutionId,
-                        Workflow = w.Name.Value,
-                        File = w.Path,
-                        Version = w.Version?.Value,
-                        ContentHash = context.ContentHash,
-                        Trigger = context.Trigger,
-                        Parameters = context.Parameters.Count == 0 ? null : JsonSerializer.Serialize(context.Parameters),
-                        Status = "running",
-                        StartedAt = s.At,
-                        Pid = Environment.ProcessId,
-                        Host = Environment.MachineName,
-                    });
+                    store.ExecutionStarted(context.Execution(s.ExecutionId, s.Plan.Workflow, s.At));
                     break;
                 case TaskStarted t:
-                    store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At, _mustNotRunTwice.Contains(t.TaskId));
+                    store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
                     break;
                 case TaskFinished f:
                     var r = f.Result;
@@ -82,8 +80,7 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                         OutputExcerpt = Excerpt(r.Stdout, r.Stderr),
                         StdoutLog = logs.Stdout,
                         StderrLog = logs.Stderr,
-                    }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList(),
-                    _mustNotRunTwice.Contains(r.TaskId));
+                    }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList());
                     break;
                 case RunFinished done:
                     store.ExecutionFinished(done.ExecutionId, done.Result.Status.ToString().ToLowerInvariant(), done.Result.FinishedAt, done.Result.Error);

@@ -1,17 +1,15 @@
 namespace Pipeline.State;
 
 /// <summary>
-/// Where runs are kept. Every write is stored when the call returns, so the engine reports a state
-/// change only after it is stored: it survives the process being killed. Writes marked
-/// <c>mustSurvivePowerLoss</c> (executions, and tasks that must not run twice) are also synced to
-/// the disk; the others may be lost to a power cut, and their tasks then run again on resume, as
-/// tasks that were running do. SQLite by default (<see cref="SqliteStateStore"/>).
+/// Where runs are kept. Every write is synced to the disk when the call returns (a batch of them in
+/// <see cref="InOneTransaction"/>: one sync for the batch, which is how <see cref="DurablePipeline"/>
+/// keeps thousands of short tasks from waiting on the disk). SQLite by default (<see cref="SqliteStateStore"/>).
 /// </summary>
 public interface IStateStore : IDisposable
 {
     void ExecutionStarted(ExecutionRecord execution);
-    void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at, bool mustSurvivePowerLoss = false);
-    void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts, bool mustSurvivePowerLoss = false);
+    void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at);
+    void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts);
     void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
 
     /// <summary>Deletes the executions (with their tasks and attempts) that finished before <paramref name="before"/>; running ones are kept.</summary>

@@ -68,7 +68,7 @@ public sealed class SqliteStateStore : IStateStore
         ("$trigger", e.Trigger), ("$parameters", e.Parameters), ("$status", e.Status), ("$started", Time(e.StartedAt)),
         ("$finished", Time(e.FinishedAt)), ("$error", e.Error), ("$pid", e.Pid), ("$host", e.Host));
 
-    public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at, bool mustSurvivePowerLoss = false) => Write(mustSurvivePowerLoss,
+    public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at) => Write(
         """
         INSERT INTO task_runs (execution_id, instance_id, task_id, role, status, started_at, attempts)
         VALUES ($execution, $instance, $task, $role, 'running', $started, $attempt)
@@ -76,11 +76,10 @@ public sealed class SqliteStateStore : IStateStore
         """,
         ("$execution", executionId), ("$instance", instanceId), ("$task", taskId), ("$role", role), ("$started", Time(at)), ("$attempt", attempt));
 
-    public void TaskFinished(TaskRunRecord t, IReadOnlyList<AttemptRow> attempts, bool mustSurvivePowerLoss = false)
+    public void TaskFinished(TaskRunRecord t, IReadOnlyList<AttemptRow> attempts)
     {
         lock (_gate)
         {
-            if (_transaction is null) Sync(mustSurvivePowerLoss);
             using var own = _transaction is null ? _connection.BeginTransaction() : null;
             var transaction = _transaction ?? own!;
             Execute(
@@ -132,7 +131,6 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (_gate)
         {
-            Sync(true);
             // BEGIN IMMEDIATE takes SQLite's write lock now, so two processes cannot both see "free" and both claim.
             Execute("BEGIN IMMEDIATE");
             try
@@ -156,7 +154,6 @@ public sealed class SqliteStateStore : IStateStore
         lock (_gate)
         {
             if (_transaction is not null) { writes(); return; }
-            Sync(true);
             _transaction = _connection.BeginTransaction();
             try
             {
@@ -227,30 +224,10 @@ public sealed class SqliteStateStore : IStateStore
         Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12),
     };
 
-    private void Write(string sql, params (string, object?)[] parameters) => Write(true, sql, parameters);
-
-    private void Write(bool mustSurvivePowerLoss, string sql, params (string, object?)[] parameters)
+    private void Write(string sql, params (string, object?)[] parameters)
     {
-        lock (_gate)
-        {
-            if (_transaction is null) Sync(mustSurvivePowerLoss);
-            Execute(sql, _transaction, parameters);
-        }
+        lock (_gate) Execute(sql, _transaction, parameters);
     }
-
-    /// <summary>
-    /// WAL with synchronous=FULL syncs every commit; NORMAL leaves the commit in the WAL file (safe
-    /// when the process dies) and the next FULL commit syncs it too. A sync costs about 150 µs
-    /// here: two per task doubled the time of a 2,000-task run of short tasks.
-    /// </summary>
-    private void Sync(bool full)
-    {
-        if (full == _fullSync) return;
-        Execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        _fullSync = full;
-    }
-
-    private bool _fullSync = true;
 
     private void Execute(string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
