@@ -28,13 +28,20 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
 var parse = root.Parse(args);
 try
 {
-    var code = await parse.InvokeAsync();
+    // Our handlers below, not System.CommandLine's (which prints a stack trace and exits 1).
+    var code = await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     // System.CommandLine returns 1 for usage errors; ours is 2 (see ExitCodes).
     return parse.Errors.Count > 0 ? ExitCodes.InvalidInput : code;
+}
+catch (Pipeline.State.StateStoreException ex)
+{
+    // The store failed under a command that needs it (opening, or a server that went away mid-query).
+    Console.Error.WriteLine($"workflow: {ex.Message}");
+    return ExitCodes.StateUnavailable;
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
     Console.Error.WriteLine($"workflow: internal error: {ex.Message}");
     Console.Error.WriteLine("This is a bug in Pipeline; please report it with the command you ran.");
-    return 70;
+    return ExitCodes.InternalError;
 }

@@ -189,7 +189,8 @@ public static class RunCommand
         ResumePlan? resume = null;
         WorkflowDefinition? definition;
         var resuming = request.Resume || request.ResumeId is not null;
-        using var existing = resuming ? StateStores.OpenForReading(request.StateDir, error) : StateStores.OpenExisting(request.StateDir);
+        var (existing, storeFailed) = resuming ? (StateStores.OpenForReading(request.StateDir, error), false) : StateStores.OpenExisting(request.StateDir, error);
+        using var ownedExisting = existing;
         if (resuming)
         {
             resume = existing is null ? null : Resumption.Prepare(existing, request.ResumeId, request.Workflow, request.Force, request.Config, request.Verbose, error);
@@ -222,7 +223,7 @@ public static class RunCommand
         using var cleanup = new CancellationTokenSource();
         using var signals = new SignalHandler(cancel, cleanup, error);
         using var report = new RunReportWriter(request.StateDir);
-        using var created = existing is null ? StateStores.OpenOrWarn(request.StateDir, error) : null;
+        using var created = existing is null && !storeFailed ? StateStores.OpenOrWarn(request.StateDir, error) : null;
         var store = existing ?? created;
         var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, Logs = report.LogsOf };
         var recorder = store is null ? null : new StateRecorder(store, context);

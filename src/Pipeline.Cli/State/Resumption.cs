@@ -18,7 +18,7 @@ internal sealed record ResumePlan(string ExecutionId, WorkflowDefinition Definit
 /// </summary>
 internal static class Resumption
 {
-    public static ResumePlan? Prepare(SqliteStateStore store, string? executionId, string? workflowArgument, bool force, FileInfo? config, bool verbose, TextWriter error)
+    public static ResumePlan? Prepare(IStateStore store, string? executionId, string? workflowArgument, bool force, FileInfo? config, bool verbose, TextWriter error)
     {
         ExecutionRecord? execution;
         WorkflowDefinition? definition = null;

@@ -3,17 +3,35 @@ using Pipeline.State;
 
 namespace Pipeline.Cli;
 
-/// <summary>Where the CLI keeps runs: <c>&lt;state-dir&gt;/state.db</c>.</summary>
+/// <summary>
+/// Where the CLI keeps runs: on the PostgreSQL server named by <c>WORKFLOW_POSTGRES</c> when that
+/// is set (a connection string or a <c>postgresql://</c> URL; an environment variable because it
+/// usually holds a password, which must not show in <c>ps</c> or shell history), else in
+/// <c>&lt;state-dir&gt;/state.db</c>. Reports and logs stay under the state directory either way.
+/// </summary>
 internal static class StateStores
 {
+    public const string PostgresVariable = "WORKFLOW_POSTGRES";
+
     public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, "state.db");
 
+    private static string? PostgresConnection => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } s ? s : null;
+
+    /// <summary>Opens the configured store.</summary>
+    /// <exception cref="StateStoreException">It cannot be opened; the message says which store and why.</exception>
+    private static RelationalStateStore Open(string stateDirectory)
+    {
+        if (PostgresConnection is not { } connection) return SqliteStateStore.Open(PathIn(stateDirectory));
+        try { return PostgresStateStore.Open(connection); }
+        catch (StateStoreException e) { throw new StateStoreException($"{e.Message} (the connection string comes from {PostgresVariable})", e.InnerException); }
+    }
+
     /// <summary>For a run: the store, or null with a warning when it cannot be opened (the run still runs, with its report and logs).</summary>
-    public static SqliteStateStore? OpenOrWarn(string stateDirectory, TextWriter error)
+    public static RelationalStateStore? OpenOrWarn(string stateDirectory, TextWriter error)
     {
         try
         {
-            return SqliteStateStore.Open(PathIn(stateDirectory));
+            return Open(stateDirectory);
         }
         catch (StateStoreException e)
         {
@@ -22,25 +40,33 @@ internal static class StateStores
         }
     }
 
-    /// <summary>For history and status: the store, or null with an error (exit code 2) when there is none or it cannot be read.</summary>
-    public static SqliteStateStore? OpenForReading(string stateDirectory, TextWriter error)
+    /// <summary>
+    /// For history, status, resume, prune, health and monitor: the store, or null with an error
+    /// (exit code 2) when no run was ever recorded here.
+    /// </summary>
+    /// <exception cref="StateStoreException">The store is there but cannot be read (exit code 3, reported by Program).</exception>
+    public static RelationalStateStore? OpenForReading(string stateDirectory, TextWriter error)
     {
         var path = PathIn(stateDirectory);
-        if (!File.Exists(path))
+        if (PostgresConnection is null && !File.Exists(path))
         {
             error.WriteLine($"workflow: no runs recorded yet: {Path.GetFullPath(path)} does not exist");
-            error.WriteLine("    hint: runs are recorded by `workflow run`; use --state-dir if they were recorded elsewhere");
+            error.WriteLine($"    hint: runs are recorded by `workflow run`; use --state-dir if they were recorded elsewhere, or set {PostgresVariable} if they are kept on a PostgreSQL server");
             return null;
         }
-        try
-        {
-            return SqliteStateStore.Open(path);
-        }
-        catch (StateStoreException e)
-        {
-            error.WriteLine($"workflow: {e.Message}");
-            return null;
-        }
+        return Open(stateDirectory);
+    }
+
+    /// <summary>
+    /// For a run, before it starts: the store when one is there already (its history gives resume
+    /// and estimates), else null and a run creates it with <see cref="OpenOrWarn"/>; a store that
+    /// fails to open warns here once and the run goes on unrecorded.
+    /// </summary>
+    public static (RelationalStateStore? Store, bool Failed) OpenExisting(string stateDirectory, TextWriter error)
+    {
+        if (PostgresConnection is null && !File.Exists(PathIn(stateDirectory))) return (null, false);
+        var store = OpenOrWarn(stateDirectory, error);
+        return (store, store is null);
     }
 
     /// <summary>
@@ -72,14 +98,6 @@ internal static class StateStores
         var medians = store.TaskSamples(workflow, null).Where(s => s.Status == "succeeded").GroupBy(s => s.TaskId)
             .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Select(s => s.Duration).ToList(), 0.5).TotalSeconds);
         return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
-    }
-
-    /// <summary>The store when there is one already and it opens; else null, silently (a run then creates it, or warns).</summary>
-    public static SqliteStateStore? OpenExisting(string stateDirectory)
-    {
-        if (!File.Exists(PathIn(stateDirectory))) return null;
-        try { return SqliteStateStore.Open(PathIn(stateDirectory)); }
-        catch (StateStoreException) { return null; }
     }
 
     /// <summary>SHA-256 of a workflow file, or null when it cannot be read.</summary>

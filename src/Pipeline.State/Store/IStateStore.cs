@@ -3,7 +3,9 @@ namespace Pipeline.State;
 /// <summary>
 /// Where runs are kept. Every write is synced to the disk when the call returns (a batch of them in
 /// <see cref="InOneTransaction"/>: one sync for the batch, which is how <see cref="DurablePipeline"/>
-/// keeps thousands of short tasks from waiting on the disk). SQLite by default (<see cref="SqliteStateStore"/>).
+/// keeps thousands of short tasks from waiting on the disk). SQLite by default (<see cref="SqliteStateStore"/>),
+/// PostgreSQL when a connection string is configured (<see cref="PostgresStateStore"/>); both share their SQL
+/// in <see cref="RelationalStateStore"/>, and one set of tests runs against each.
 /// </summary>
 public interface IStateStore : IDisposable
 {

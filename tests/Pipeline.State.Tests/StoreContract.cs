@@ -1,0 +1,282 @@
+using Pipeline.Core.Loading;
+using Pipeline.Engine.Events;
+using Pipeline.Engine.Planning;
+using Pipeline.Engine.Reporting;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.State.Tests;
+
+/// <summary>
+/// What every store must do, run against each real database: <see cref="SqliteStoreContract"/>
+/// and <see cref="PostgresStoreContract"/>. Runs go through the real engine and recorder.
+/// </summary>
+public abstract class StoreContract : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pipeline-contract-").FullName;
+
+    protected StoreContract(StoreBackend backend) => Backend = backend;
+
+    protected StoreBackend Backend { get; }
+
+    public void Dispose()
+    {
+        Backend.Dispose();
+        Directory.Delete(_folder, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<RunResult> Run(IStateStore store, string json, string name = "w.workflow.json")
+    {
+        var file = Path.Combine(_folder, name);
+        File.WriteAllText(file, json);
+        var definition = WorkflowLoader.Load(file).Workflow!;
+        using var report = new RunReportWriter(Path.Combine(_folder, ".workflow"));
+        var recorder = new StateRecorder(store, new RunContext { ContentHash = "abc", Parameters = new Dictionary<string, string> { ["STAGE"] = "test" }, Logs = report.LogsOf });
+        var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions { Observers = [recorder, report] });
+        Assert.Null(recorder.Error);
+        return result;
+    }
+
+    private static ExecutionRecord Running(string id, string workflow = "w", DateTimeOffset? at = null) =>
+        new() { Id = id, Workflow = workflow, Status = "running", StartedAt = at ?? DateTimeOffset.UtcNow, Pid = 1234, Host = "here" };
+
+    [Fact]
+    public void A_new_store_is_migrated_to_the_latest_schema_and_reopening_keeps_it()
+    {
+        using (var store = Backend.Open()) Assert.Equal(Schema.Latest, store.SchemaVersion);
+        using var again = Backend.Open();
+        Assert.Equal(Schema.Latest, again.SchemaVersion);
+        Assert.True(Backend.IntegrityCheck());
+    }
+
+    [Fact]
+    public void A_store_at_schema_1_is_brought_to_the_latest_version_keeping_its_rows()
+    {
+        Backend.Sql(Schema.Migrations[0]);
+        Backend.SetVersion(1);
+        Backend.Sql("INSERT INTO executions (id, workflow, trigger, status, started_at) VALUES ('old-1', 'legacy', 'manual', 'succeeded', '2026-01-01T00:00:00.0000000Z')");
+        using var store = Backend.Open();
+        Assert.Equal(Schema.Latest, store.SchemaVersion);
+        var old = store.Find("old-1")!.Execution;
+        Assert.Equal(("legacy", "succeeded", (int?)null), (old.Workflow, old.Status, old.Pid));
+    }
+
+    [Fact]
+    public void A_store_from_a_newer_version_is_refused_not_damaged()
+    {
+        using (Backend.Open()) { }
+        Backend.SetVersion(Schema.Latest + 5);
+        var error = Assert.Throws<StateStoreException>(() => Backend.Open());
+        Assert.Contains("newer Pipeline", error.Message);
+    }
+
+    [Fact]
+    public async Task A_run_is_recorded_with_its_tasks_attempts_outputs_and_logs()
+    {
+        using var store = Backend.Open();
+        var result = await Run(store, """
+            { "name": "rec", "version": "1.2", "tasks": [
+              { "id": "out", "type": "shell", "command": "echo v=7 >> \"$WORKFLOW_OUTPUT\"; echo hello" },
+              { "id": "flaky", "type": "shell", "command": "echo nope >&2; exit 3", "retry": { "attempts": 2, "delay": 10 }, "depends_on": ["out"] }
+            ] }
+            """);
+        var detail = store.Find(result.ExecutionId)!;
+        var e = detail.Execution;
+        Assert.Equal(("rec", "1.2", "failed", "abc", "{\"STAGE\":\"test\"}"), (e.Workflow, e.Version, e.Status, e.ContentHash, e.Parameters));
+        Assert.Equal(result.StartedAt.UtcDateTime, e.StartedAt.UtcDateTime);
+        Assert.Equal((Environment.ProcessId, Environment.MachineName), (e.Pid, e.Host));
+        Assert.Contains("flaky", e.Error);
+
+        var output = detail.Tasks.Single(t => t.TaskId == "out");
+        Assert.Equal(("succeeded", 0, "{\"v\":\"7\"}", "hello"), (output.Status, output.ExitCode, output.Outputs, output.OutputExcerpt));
+        Assert.EndsWith("logs/out.stdout.log", output.StdoutLog);
+        var flaky = detail.Tasks.Single(t => t.TaskId == "flaky");
+        Assert.Equal(("failed", 2, 3), (flaky.Status, flaky.Attempts, flaky.ExitCode));
+        Assert.Equal([1, 2], detail.Attempts.Where(a => a.InstanceId == "flaky").Select(a => a.Number));
+        Assert.All(detail.Attempts.Where(a => a.InstanceId == "flaky"), a => Assert.Contains("exited with code 3", a.Error));
+        Assert.Equal(["out", "flaky"], store.TaskSamples("rec", null).Select(s => s.TaskId));
+        Assert.Empty(store.TaskSamples("rec", DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Empty(store.TaskSamples("other", null));
+    }
+
+    [Fact]
+    public async Task History_filters_by_workflow_status_and_time_newest_first_with_a_limit()
+    {
+        using var store = Backend.Open();
+        var ok = """{ "name": "a", "tasks": [{ "id": "t", "type": "shell", "command": "true" }] }""";
+        var bad = """{ "name": "b", "tasks": [{ "id": "t", "type": "shell", "command": "false" }] }""";
+        var first = await Run(store, ok, "a.workflow.json");
+        var second = await Run(store, bad, "b.workflow.json");
+        var third = await Run(store, ok, "a.workflow.json");
+
+        Assert.Equal([third.ExecutionId, second.ExecutionId, first.ExecutionId], store.History(new HistoryQuery()).Select(e => e.Id));
+        Assert.Equal([third.ExecutionId, first.ExecutionId], store.History(new HistoryQuery { Workflow = "a" }).Select(e => e.Id));
+        Assert.Equal([second.ExecutionId], store.History(new HistoryQuery { Status = "failed" }).Select(e => e.Id));
+        Assert.Equal([third.ExecutionId], store.History(new HistoryQuery { Limit = 1 }).Select(e => e.Id));
+        Assert.Empty(store.History(new HistoryQuery { Since = DateTimeOffset.UtcNow.AddMinutes(1) }));
+    }
+
+    [Fact]
+    public async Task An_execution_is_found_by_a_unique_prefix_of_its_id_only()
+    {
+        using var store = Backend.Open();
+        var json = """{ "name": "a", "tasks": [{ "id": "t", "type": "shell", "command": "true" }] }""";
+        var one = await Run(store, json);
+        await Run(store, json);
+        Assert.Equal(one.ExecutionId, store.Find(one.ExecutionId[..^2])?.Execution.Id);
+        Assert.Null(store.Find("2"));            // every id starts with the year: ambiguous
+        Assert.Null(store.Find("nothing-like-it"));
+        Assert.Null(store.Find("%"));            // a LIKE wildcard is a character, not a pattern
+        Assert.Null(store.Find("_"));
+    }
+
+    [Fact]
+    public void A_task_run_again_on_resume_keeps_its_first_start_and_its_attempts_are_replaced_not_doubled()
+    {
+        using var store = Backend.Open();
+        var t0 = DateTimeOffset.UtcNow.AddMinutes(-5);
+        store.ExecutionStarted(Running("e1", at: t0));
+        store.TaskStarted("e1", "t", "t", "dag", 1, t0);
+        // The process died; a resume runs the task again under the same execution.
+        store.ExecutionStarted(Running("e1", at: t0) with { Pid = 99 });
+        store.TaskStarted("e1", "t", "t", "dag", 1, t0.AddMinutes(1));
+        store.TaskFinished(new TaskRunRecord { ExecutionId = "e1", InstanceId = "t", TaskId = "t", Status = "succeeded", StartedAt = t0.AddMinutes(1), FinishedAt = t0.AddMinutes(2), Attempts = 1 },
+            [new AttemptRow("e1", "t", 1, "succeeded", t0.AddMinutes(1), t0.AddMinutes(2), 0, null)]);
+        store.TaskFinished(new TaskRunRecord { ExecutionId = "e1", InstanceId = "t", TaskId = "t", Status = "succeeded", StartedAt = t0.AddMinutes(1), FinishedAt = t0.AddMinutes(3), Attempts = 1 },
+            [new AttemptRow("e1", "t", 1, "succeeded", t0.AddMinutes(1), t0.AddMinutes(3), 0, null)]);
+        store.ExecutionFinished("e1", "succeeded", t0.AddMinutes(3), null);
+
+        var detail = store.Find("e1")!;
+        Assert.Equal(("succeeded", 99), (detail.Execution.Status, detail.Execution.Pid));
+        var task = Assert.Single(detail.Tasks);
+        Assert.Equal((t0.UtcDateTime, t0.AddMinutes(3).UtcDateTime), (task.StartedAt!.Value.UtcDateTime, task.FinishedAt!.Value.UtcDateTime));
+        Assert.Equal(t0.AddMinutes(3).UtcDateTime, Assert.Single(detail.Attempts).FinishedAt.UtcDateTime);
+    }
+
+    [Fact]
+    public void Prune_deletes_old_finished_executions_with_their_rows_and_keeps_running_ones()
+    {
+        using var store = Backend.Open();
+        var old = DateTimeOffset.UtcNow.AddDays(-40);
+        foreach (var (id, status) in new[] { ("old-done", "succeeded"), ("old-failed", "failed"), ("old-running", "running") })
+        {
+            store.ExecutionStarted(Running(id, at: old));
+            store.TaskFinished(new TaskRunRecord { ExecutionId = id, InstanceId = "t", TaskId = "t", Status = "succeeded", StartedAt = old, FinishedAt = old, Attempts = 1 },
+                [new AttemptRow(id, "t", 1, "succeeded", old, old, 0, null)]);
+            if (status != "running") store.ExecutionFinished(id, status, old, null);
+        }
+        store.ExecutionStarted(Running("new-done"));
+        store.ExecutionFinished("new-done", "succeeded", DateTimeOffset.UtcNow, null);
+
+        var cutoff = DateTimeOffset.UtcNow.AddDays(-30);
+        Assert.Equal(["old-done", "old-failed"], store.Prune(cutoff, dryRun: true));
+        Assert.NotNull(store.Find("old-done"));
+        Assert.Equal(["old-done", "old-failed"], store.Prune(cutoff));
+        Assert.Null(store.Find("old-done"));
+        Assert.NotNull(store.Find("old-running"));
+        Assert.NotNull(store.Find("new-done"));
+        Assert.Equal(["old-running"], store.TaskSamples("w", null).Select(s => s.ExecutionId));
+        Assert.Empty(store.Prune(cutoff));
+        Assert.True(Backend.IntegrityCheck());
+    }
+
+    [Fact]
+    public void Batched_writes_are_all_visible_from_another_connection()
+    {
+        // Regression: reused commands under Npgsql's automatic preparation lost writes silently
+        // after a handful of batches; every batch must land.
+        using var store = Backend.Open();
+        store.ExecutionStarted(Running("batched"));
+        for (var i = 0; i < 20; i++)
+        {
+            store.InOneTransaction(() =>
+            {
+                store.TaskStarted("batched", $"a{i}", "a", "dag", 1, DateTimeOffset.UtcNow);
+                store.TaskFinished(new TaskRunRecord { ExecutionId = "batched", InstanceId = $"b{i}", TaskId = "b", Status = "succeeded", StartedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow, Attempts = 1 }, []);
+            });
+            Assert.Equal(2 * (i + 1), store.Find("batched")!.Tasks.Count);
+        }
+        using var other = Backend.Open();
+        Assert.Equal(40, other.Find("batched")!.Tasks.Count);
+    }
+
+    [Fact]
+    public void A_claim_is_refused_while_a_live_execution_holds_the_workflow_and_granted_once_it_is_gone()
+    {
+        using var store = Backend.Open();
+        Assert.Empty(store.TryClaim(Running("first"), _ => true));
+        Assert.Equal(["first"], store.TryClaim(Running("second"), _ => true).Select(e => e.Id));
+        Assert.Null(store.Find("second"));
+        Assert.Empty(store.TryClaim(Running("other", workflow: "elsewhere"), _ => true));
+        // The first process died without finishing: its row is no lock.
+        Assert.Empty(store.TryClaim(Running("second"), e => e.Id != "first"));
+        Assert.Equal("running", store.Find("second")!.Execution.Status);
+    }
+
+    [Fact]
+    public async Task Claims_racing_from_separate_connections_let_exactly_one_run_through()
+    {
+        const int Racers = 6;
+        for (var round = 0; round < 5; round++)
+        {
+            var stores = Enumerable.Range(0, Racers).Select(_ => Backend.Open()).ToList();
+            try
+            {
+                using var start = new Barrier(Racers);
+                var claims = stores.Select((store, i) => Task.Run(() =>
+                {
+                    start.SignalAndWait();
+                    return store.TryClaim(Running($"r{round}-{i}", workflow: $"race{round}"), _ => true).Count == 0;
+                })).ToList();
+                var granted = await Task.WhenAll(claims);
+                Assert.Equal(1, granted.Count(g => g));
+                Assert.Single(stores[0].History(new HistoryQuery { Workflow = $"race{round}" }));
+            }
+            finally
+            {
+                foreach (var store in stores) store.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Checks, for every finished task it is shown, that the store already has it finished.</summary>
+    private sealed class StoredBeforeShown(IStateStore store) : IRunObserver
+    {
+        public List<string> Seen { get; } = [];
+        public List<string> Problems { get; } = [];
+
+        public void OnEvent(RunEvent e)
+        {
+            if (e is not TaskFinished f) return;
+            Seen.Add(f.Result.InstanceId);
+            var row = store.Find(f.ExecutionId)?.Tasks.FirstOrDefault(t => t.InstanceId == f.Result.InstanceId);
+            if (row?.Status != f.Result.State.Name()) Problems.Add($"{f.Result.InstanceId} shown as {f.Result.State.Name()} but stored as {row?.Status ?? "nothing"}");
+        }
+    }
+
+    [Fact]
+    public async Task Every_event_is_stored_before_the_next_observer_sees_it_and_nothing_is_lost()
+    {
+        var file = Path.Combine(_folder, "many.workflow.json");
+        var tasks = string.Join(",", Enumerable.Range(0, 40).Select(i => $$"""{ "id": "t{{i}}", "type": "shell", "command": "true"{{(i < 4 ? "" : $", \"depends_on\": [\"t{i - 4}\"]")}} }"""));
+        File.WriteAllText(file, $$"""{ "name": "many", "tasks": [{{tasks}}] }""");
+        using var store = Backend.Open();
+        var shown = new StoredBeforeShown(store);
+        var recorder = new StateRecorder(store, new RunContext());
+        var pipeline = new DurablePipeline(store, recorder, [shown]);
+        var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(WorkflowLoader.Load(file).Workflow!), new RunOptions { Observers = [pipeline], MaxParallel = 4 });
+        await pipeline.CompleteAsync();
+
+        Assert.Null(recorder.Error);
+        Assert.Empty(shown.Problems);
+        Assert.Equal(40, shown.Seen.Count);
+        var detail = store.Find(result.ExecutionId)!;
+        Assert.Equal("succeeded", detail.Execution.Status);
+        Assert.Equal(40, detail.Tasks.Count(t => t.Status == "succeeded"));
+        Assert.Null(pipeline.ObserverError);
+    }
+}
+
+public sealed class SqliteStoreContract() : StoreContract(new SqliteBackend());
+
+public sealed class PostgresStoreContract() : StoreContract(new PostgresBackend());
