@@ -29,6 +29,8 @@ dotnet run -c Release --project bench/Pipeline.Generators.Bench -- "$@" 2>&1 | a
 echo
 echo "## State store write throughput"
 echo
+# The local PostgreSQL, as the tests use it (installed and started when missing); SQLite only without it.
+if [ -z "${PIPELINE_TEST_POSTGRES:-}" ]; then source tests/services/postgres.sh || echo "note: PostgreSQL could not be started; measuring SQLite only" >&2; fi
 dotnet run -c Release --project bench/Pipeline.Bench -- --store 2>&1 | grep '^|'
 echo
 echo "## Kill and resume (a 50-task workflow, SIGKILL at a random moment, then --resume)"

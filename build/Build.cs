@@ -38,9 +38,9 @@ partial class Build : PipelineBuild
         .Executes(c => c.RunAsync("dotnet", ["run", "--project", Path.Combine(Root, "src/Pipeline.Cli"), "--no-build", "-c", Config, "--", "validate", "samples"], Root, null));
 
     Target Test => _ => _
-        .Description("Run every test project")
+        .Description("Run every test project (tests/run: starts PostgreSQL first)")
         .DependsOn(Compile)
-        .Executes(c => c.RunAsync("dotnet", "test", Solution, "--no-build", "--nologo", "-c", Config));
+        .Executes(c => c.RunAsync("bash", [Path.Combine(Root, "tests/run"), "--no-build", "--nologo", "-c", Config], Root, null));
 
     Target Pack => _ => _
         .Description("Pack the NuGet packages into PackageOutput")

@@ -67,7 +67,7 @@ public sealed class HistoryCommandTests
     }
 
     [Fact]
-    public void A_damaged_state_database_does_not_stop_a_run_and_is_reported()
+    public void A_damaged_state_database_does_not_stop_a_run_and_history_reports_it_with_exit_3()
     {
         var dir = WorkflowProcess.TempDir();
         Directory.CreateDirectory(Path.Combine(dir, ".workflow"));
@@ -77,6 +77,12 @@ public sealed class HistoryCommandTests
         Assert.Contains("is not a Pipeline state database (or it is damaged)", error);
         Assert.Contains("this run is not recorded in the history", error);
         Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))); // the report is still written
+
+        var (historyCode, _, historyError) = WorkflowProcess.Run(dir, "history");
+        Assert.Equal(3, historyCode); // the store is unusable: exit 3, one line, no stack trace
+        Assert.StartsWith("workflow: ", historyError);
+        Assert.Contains("is not a Pipeline state database (or it is damaged)", historyError);
+        Assert.Single(historyError.Trim().Split('\n'));
     }
 }
 

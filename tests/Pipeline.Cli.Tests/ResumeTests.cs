@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Pipeline.State;
+using Pipeline.Testing;
 
 namespace Pipeline.Cli.Tests;
 
@@ -22,33 +23,51 @@ public sealed class ResumeTests
         return path;
     }
 
-    private static Dictionary<string, string> Statuses(string dir, string id)
+    private static Dictionary<string, string> Statuses(string dir, string id, IDictionary<string, string>? environment)
     {
-        var (_, json, _) = WorkflowProcess.Run(dir, "status", id, "--format", "json");
+        var (_, json, _) = WorkflowProcess.RunWithEnvironment(dir, environment, "status", id, "--format", "json");
         return JsonDocument.Parse(json).RootElement.GetProperty("tasks").EnumerateArray()
             .ToDictionary(t => t.GetProperty("task_id").GetString()!, t => t.GetProperty("status").GetString()!);
     }
 
     [Fact]
-    public void Killed_at_random_moments_every_resume_completes_and_no_succeeded_task_runs_twice()
+    public void Killed_at_random_moments_every_resume_completes_and_no_succeeded_task_runs_twice() =>
+        KillAndResume(trials: 5, environment: null, dir =>
+        {
+            using var store = SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db"));
+            return store.IntegrityCheck();
+        });
+
+    [Fact]
+    public void On_PostgreSQL_killed_at_random_moments_every_resume_completes_and_no_succeeded_task_runs_twice()
+    {
+        using var schema = new PostgresTestSchema();
+        KillAndResume(trials: 3, new Dictionary<string, string> { ["WORKFLOW_POSTGRES"] = schema.ConnectionString }, _ => schema.NoOrphanRows());
+    }
+
+    /// <summary>
+    /// Each trial: start the DAG, SIGKILL it after a random moment, resume the latest run and check
+    /// that it completes, that what had succeeded did not run again, and that the store is sound.
+    /// </summary>
+    private static void KillAndResume(int trials, IDictionary<string, string>? environment, Func<string, bool> storeIsSound)
     {
         var random = new Random(20261124);
-        for (var trial = 0; trial < 5; trial++)
+        for (var trial = 0; trial < trials; trial++)
         {
             var dir = WorkflowProcess.TempDir();
             var workflow = Dag(dir);
-            var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", workflow, "--quiet");
+            var process = WorkflowProcess.StartWithEnvironment(dir, environment, new StringBuilder(), new StringBuilder(), "run", workflow, "--quiet");
             Thread.Sleep(200 + random.Next(1200));
             process.Kill(); // SIGKILL: no clean-up of any kind
             process.WaitForExit();
 
-            var (_, history, _) = WorkflowProcess.Run(dir, "history", "--format", "json");
+            var (_, history, _) = WorkflowProcess.RunWithEnvironment(dir, environment, "history", "dag", "--limit", "1", "--format", "json");
             var rows = JsonDocument.Parse(history).RootElement;
             if (rows.GetArrayLength() == 0) continue; // killed before the run was recorded: nothing to resume
             var id = rows[0].GetProperty("id").GetString()!;
-            var before = Statuses(dir, id).Where(s => s.Value == "succeeded").Select(s => s.Key).ToHashSet();
+            var before = Statuses(dir, id, environment).Where(s => s.Value == "succeeded").Select(s => s.Key).ToHashSet();
 
-            var (code, output, error) = WorkflowProcess.Run(dir, "run", workflow, "--resume", "--quiet");
+            var (code, output, error) = WorkflowProcess.RunWithEnvironment(dir, environment, "run", workflow, "--resume", "--quiet");
             if (rows[0].GetProperty("status").GetString() != "running")
             {
                 Assert.Equal(2, code); // it had finished before the kill: nothing to resume
@@ -59,9 +78,8 @@ public sealed class ResumeTests
             Assert.Equal(12, ran.Count);
             foreach (var task in before) Assert.True(ran[task] == 1, $"trial {trial}: {task} succeeded before the kill and ran {ran[task]} times");
             Assert.All(ran.Values, n => Assert.InRange(n, 1, 2));
-            Assert.All(Statuses(dir, id).Values, s => Assert.Equal("succeeded", s));
-            using var store = SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db"));
-            Assert.True(store.IntegrityCheck());
+            Assert.All(Statuses(dir, id, environment).Values, s => Assert.Equal("succeeded", s));
+            Assert.True(storeIsSound(dir), $"trial {trial}: the store failed its integrity check");
         }
     }
 

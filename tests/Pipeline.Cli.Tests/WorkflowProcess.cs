@@ -37,10 +37,14 @@ internal static class WorkflowProcess
     }
 
     /// <summary>Starts workflow without waiting (for signal tests); output is collected into the builders.</summary>
-    public static Process Start(string workingDirectory, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args)
+    public static Process Start(string workingDirectory, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args) =>
+        StartWithEnvironment(workingDirectory, null, stdout, stderr, args);
+
+    public static Process StartWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args)
     {
         var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "workflow.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;

@@ -7,7 +7,7 @@ if [ -z "${PIPELINE_TEST_POSTGRES:-}" ]; then
     echo "== installing postgresql"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
-  if [ -z "$(pg_lsclusters -h)" ]; then pg_createcluster 15 main >/dev/null; fi
+  if [ -z "$(pg_lsclusters -h)" ]; then pg_createcluster "$(ls /usr/lib/postgresql | sort -V | tail -n 1)" main >/dev/null; fi
   read -r pg_version pg_cluster pg_port pg_status _ < <(pg_lsclusters -h | head -n 1)
   if [ "$pg_status" != "online" ]; then
     echo "== starting PostgreSQL $pg_version/$pg_cluster on port $pg_port"
