@@ -67,6 +67,37 @@ public sealed class HistoryCommandTests
     }
 
     [Fact]
+    public void A_workflow_that_never_ran_lists_nothing_with_a_did_you_mean_hint()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", Workflow(dir, "deploy", "true"), "--quiet").ExitCode);
+        var (code, text, error) = WorkflowProcess.Run(dir, "history", "deplyo");
+        Assert.Equal(0, code);
+        Assert.Equal("No executions match.", text.Trim());
+        Assert.Contains("'deplyo' has never run here", error);
+        Assert.Contains("hint: did you mean 'deploy'?", error);
+        var (_, _, known) = WorkflowProcess.Run(dir, "history", "deploy", "--status", "failed");
+        Assert.Equal("", known); // it has run, just never failed: no hint
+    }
+
+    [Fact]
+    public void Status_lists_the_notifications_recorded_for_an_execution()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Assert.Equal(1, WorkflowProcess.Run(dir, "run", Workflow(dir, "bad", "exit 3"), "--quiet").ExitCode);
+        var id = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement[0].GetProperty("id").GetString()!;
+        using (var store = Pipeline.State.SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db")))
+            store.NotificationDelivered(new Pipeline.State.NotificationDelivery(id, "email", "failure", "failed", 3, DateTimeOffset.UtcNow, "connection refused by 127.0.0.1:8025"));
+
+        var (_, status, _) = WorkflowProcess.Run(dir, "status", id);
+        Assert.Matches(@"NOTIFICATION\s+EVENT\s+STATUS\s+ATTEMPTS", status);
+        Assert.Matches(@"email\s+failure\s+failed\s+3\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+connection refused by 127.0.0.1:8025", status);
+        var (_, json, _) = WorkflowProcess.Run(dir, "status", id, "--format", "json");
+        var delivery = JsonDocument.Parse(json).RootElement.GetProperty("notifications")[0];
+        Assert.Equal(("email", "failed", 3), (delivery.GetProperty("channel").GetString(), delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32()));
+    }
+
+    [Fact]
     public void A_damaged_state_database_does_not_stop_a_run_and_history_reports_it_with_exit_3()
     {
         var dir = WorkflowProcess.TempDir();

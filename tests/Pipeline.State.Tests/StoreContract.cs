@@ -54,11 +54,57 @@ public abstract class StoreContract : IDisposable
     {
         Backend.Sql(Schema.Migrations[0]);
         Backend.SetVersion(1);
-        Backend.Sql("INSERT INTO executions (id, workflow, trigger, status, started_at) VALUES ('old-1', 'legacy', 'manual', 'succeeded', '2026-01-01T00:00:00.0000000Z')");
+        Backend.Sql("INSERT INTO executions (id, workflow, file, content_hash, trigger, status, started_at) VALUES ('old-1', 'legacy', 'old.json', 'h1', 'manual', 'succeeded', '2026-01-01T00:00:00.0000000Z')");
+        Backend.Sql("INSERT INTO executions (id, workflow, file, content_hash, trigger, status, started_at) VALUES ('old-2', 'legacy', 'new.json', 'h2', 'manual', 'failed', '2026-02-01T00:00:00.0000000Z')");
         using var store = Backend.Open();
         Assert.Equal(Schema.Latest, store.SchemaVersion);
         var old = store.Find("old-1")!.Execution;
         Assert.Equal(("legacy", "succeeded", (int?)null), (old.Workflow, old.Status, old.Pid));
+        // Schema 3 fills the workflows table from the executions already there: the latest run's file and hash.
+        var legacy = Assert.Single(store.Workflows());
+        Assert.Equal(("legacy", "new.json", "h2"), (legacy.Name, legacy.File, legacy.ContentHash));
+        Assert.Equal((new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero)), (legacy.FirstRunAt, legacy.LastRunAt));
+    }
+
+    [Fact]
+    public void Workflows_that_ran_are_kept_with_their_latest_definition_and_survive_pruning()
+    {
+        using var store = Backend.Open();
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        store.ExecutionStarted(Running("b-1", "build", start) with { File = "build.json", ContentHash = "v1" });
+        store.ExecutionStarted(Running("d-1", "deploy", start.AddHours(1)) with { ContentHash = "d1" });
+        store.ExecutionStarted(Running("b-2", "build", start.AddDays(1)) with { File = "build.json", ContentHash = "v2" });
+        store.ExecutionStarted(Running("b-1", "build", start) with { File = "build.json", ContentHash = "v1-forced" }); // b-1 resumed: older, so not the latest definition
+        var workflows = store.Workflows();
+        Assert.Equal(["build", "deploy"], workflows.Select(w => w.Name));
+        Assert.Equal(("v2", start, start.AddDays(1)), (workflows[0].ContentHash, workflows[0].FirstRunAt, workflows[0].LastRunAt));
+
+        foreach (var id in new[] { "b-1", "d-1", "b-2" }) store.ExecutionFinished(id, "succeeded", start.AddDays(2), null);
+        Assert.Equal(3, store.Prune(start.AddDays(3)).Count);
+        Assert.Equal(2, store.Workflows().Count);
+    }
+
+    [Fact]
+    public void Notification_deliveries_are_stored_per_channel_and_event_and_go_with_their_execution()
+    {
+        using var store = Backend.Open();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        store.ExecutionStarted(Running("n-1", at: at));
+        store.NotificationDelivered(new NotificationDelivery("n-1", "email", "failure", "failed", 3, at, "connection refused by 127.0.0.1:8025"));
+        store.NotificationDelivered(new NotificationDelivery("n-1", "slack", "failure", "delivered", 1, at.AddSeconds(1), null));
+        // The run is resumed and notifies again: the email delivery is replaced, its attempts add up.
+        store.NotificationDelivered(new NotificationDelivery("n-1", "email", "failure", "delivered", 1, at.AddMinutes(5), null));
+
+        var deliveries = store.Find("n-1")!.Deliveries;
+        Assert.Equal(["slack", "email"], deliveries.Select(d => d.Channel));
+        Assert.Equal(("delivered", 4, at.AddMinutes(5), (string?)null), (deliveries[1].Status, deliveries[1].Attempts, deliveries[1].SentAt, deliveries[1].Error));
+
+        store.ExecutionFinished("n-1", "failed", at.AddMinutes(6), "boom");
+        Assert.Single(store.Prune(at.AddDays(1)));
+        Assert.Equal(0, Backend.Count("SELECT count(*) FROM notification_deliveries"));
+        Assert.True(Backend.IntegrityCheck());
+        using var other = Backend.Open();
+        Assert.Null(other.Find("n-1"));
     }
 
     [Fact]

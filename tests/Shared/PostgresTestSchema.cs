@@ -39,11 +39,13 @@ public sealed class PostgresTestSchema : IDisposable
 
     /// <summary>
     /// PostgreSQL has no whole-database check a user can run (like SQLite's integrity_check); the
-    /// store's foreign keys must hold instead: no task without its execution, no attempt without its task.
+    /// store's foreign keys must hold instead: no task or notification without its execution, no
+    /// attempt without its task.
     /// </summary>
     public bool NoOrphanRows() => Convert.ToInt64(Scalar(
         "SELECT (SELECT count(*) FROM task_runs t WHERE NOT EXISTS (SELECT FROM executions e WHERE e.id = t.execution_id))"
-        + " + (SELECT count(*) FROM attempts a WHERE NOT EXISTS (SELECT FROM task_runs t WHERE t.execution_id = a.execution_id AND t.instance_id = a.instance_id))")) == 0;
+        + " + (SELECT count(*) FROM attempts a WHERE NOT EXISTS (SELECT FROM task_runs t WHERE t.execution_id = a.execution_id AND t.instance_id = a.instance_id))"
+        + " + (SELECT count(*) FROM notification_deliveries n WHERE NOT EXISTS (SELECT FROM executions e WHERE e.id = n.execution_id))")) == 0;
 
     private static void Run(string connectionString, string sql)
     {

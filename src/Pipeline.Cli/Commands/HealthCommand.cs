@@ -25,7 +25,7 @@ public static class HealthCommand
               workflow health
               workflow health deploy --since 7d --failure-threshold 0.1 --format json
 
-            Exit codes: 0 reported (problems or not), 2 no state database or bad arguments.
+            Exit codes: 0 reported (problems or not), 2 no state database or bad arguments, 3 the store cannot be used.
             """)
         {
             workflow, since, threshold, stateDir,

@@ -26,7 +26,8 @@ public static class HistoryCommand
               workflow history deploy --status failed --since 7d
               workflow history --format json | jq '.[0].id'
 
-            Exit codes: 0 listed, 2 no state database or bad arguments.
+            Exit codes: 0 listed (a workflow that never ran lists nothing, with a hint on stderr),
+            2 no state database or bad arguments, 3 the state store cannot be used.
             """)
         {
             workflow, limit, status, since, stateDir,
@@ -52,6 +53,7 @@ public static class HistoryCommand
             using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, error);
             if (store is null) return ExitCodes.InvalidInput;
             var rows = store.History(new HistoryQuery { Workflow = parse.GetValue(workflow), Status = parse.GetValue(status), Since = from, Limit = parse.GetValue(limit) });
+            if (rows.Count == 0 && parse.GetValue(workflow) is { } name) NeverRan(store, name, error);
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(StateJson.Execution), StateJson.Options));
@@ -67,6 +69,21 @@ public static class HistoryCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// A workflow name the store has never seen is most likely a typo: say so on stderr, with the
+    /// closest known name. The exit code stays 0 (an empty history is an answer, and scripts that
+    /// ask before the first run must not fail).
+    /// </summary>
+    private static void NeverRan(IStateStore store, string name, TextWriter error)
+    {
+        var known = store.Workflows().Select(w => w.Name).ToList();
+        if (known.Contains(name, StringComparer.Ordinal)) return;
+        error.WriteLine($"workflow: '{name}' has never run here");
+        error.WriteLine(Pipeline.Core.Suggest.Closest(name, known) is { } close
+            ? $"    hint: did you mean '{close}'?"
+            : known.Count == 0 ? "    hint: no workflow has run here yet" : $"    hint: workflows that have run: {string.Join(", ", known)}");
     }
 
     /// <summary>"30m", "24h", "7d", "2w" back from <paramref name="now"/>, or a date / date-time (UTC unless it says otherwise).</summary>

@@ -25,7 +25,7 @@ public static class MonitorCommand
               workflow monitor
               workflow monitor --once --state-dir /var/lib/pipeline
 
-            Exit codes: 0 on Ctrl-C or after --once, 2 no state database.
+            Exit codes: 0 on Ctrl-C or after --once, 2 no state database, 3 the store cannot be used.
             """)
         {
             stateDir, once, interval,

@@ -19,7 +19,7 @@ public static class PruneCommand
               workflow prune --older-than 30d
               workflow prune --older-than 2026-10-01 --dry-run
 
-            Exit codes: 0 done, 2 bad arguments or no state database.
+            Exit codes: 0 done, 2 bad arguments or no state database, 3 the store cannot be used.
             """)
         {
             olderThan, dryRun, stateDir,

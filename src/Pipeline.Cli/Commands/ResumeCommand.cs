@@ -24,7 +24,7 @@ public static class ResumeCommand
               workflow run deploy --resume          the latest interrupted run of deploy
 
             Exit codes: as workflow run; 2 when there is nothing to resume, the execution still runs,
-            or its workflow file changed (without --force).
+            or its workflow file changed (without --force); 3 when the state store cannot be used.
             """)
         {
             id, force, maxParallel, stateDir, grace,

@@ -64,8 +64,9 @@ public static class RunCommand
             processes, SIGKILL after --grace-period (default 5s); then on_failure callbacks and
             rollback run, the state and the report are written, and it exits 130. A second Ctrl-C
             kills at once and stops the clean-up too.
-            Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow/Taskfile or usage, 130 cancelled
-            (with -x, a failed Taskfile command's own exit code).
+            Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow/Taskfile or usage, 3 --resume and
+            the state store cannot be used (a plain run only warns), 130 cancelled (with -x, a failed
+            Taskfile command's own exit code).
             """)
         {
             targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace,

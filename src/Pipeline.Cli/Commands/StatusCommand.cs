@@ -19,7 +19,8 @@ public static class StatusCommand
               workflow status 20261124T101500123Z-1a2b3c
               workflow status 20261124T1015 --format json
 
-            Exit codes: 0 shown, 2 no such execution (or several match) or no state database.
+            Exit codes: 0 shown, 2 no such execution (or several match) or no state database,
+            3 the store cannot be used.
             """)
         {
             id, stateDir,

@@ -36,6 +36,10 @@ internal static class StateText
             if (t.OutputExcerpt is { } excerpt && t.Error is not null)
                 foreach (var line in excerpt.Split('\n').TakeLast(5)) o.WriteLine($"  | {line}");
         }
+        if (d.Deliveries.Count == 0) return;
+        o.WriteLine();
+        Table(o, ["NOTIFICATION", "EVENT", "STATUS", "ATTEMPTS", "SENT (UTC)", "ERROR"],
+            d.Deliveries.Select(n => new[] { n.Channel, n.Event, n.Status, n.Attempts.ToString(CultureInfo.InvariantCulture), Time(n.SentAt), n.Error ?? "" }));
     }
 
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -96,6 +100,15 @@ internal static class StateJson
                 ["exit_code"] = a.ExitCode,
                 ["error"] = a.Error,
             }).ToList(),
+        }).ToList();
+        json["notifications"] = d.Deliveries.Select(n => new Dictionary<string, object?>
+        {
+            ["channel"] = n.Channel,
+            ["event"] = n.Event,
+            ["status"] = n.Status,
+            ["attempts"] = n.Attempts,
+            ["sent_at"] = Iso(n.SentAt),
+            ["error"] = n.Error,
         }).ToList();
         return json;
     }

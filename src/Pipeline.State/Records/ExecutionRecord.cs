@@ -69,5 +69,21 @@ public sealed record HistoryQuery
     public int Limit { get; init; } = 20;
 }
 
-/// <summary>An execution with its task runs and their attempts (<c>workflow status</c>).</summary>
-public sealed record ExecutionDetail(ExecutionRecord Execution, IReadOnlyList<TaskRunRecord> Tasks, IReadOnlyList<AttemptRow> Attempts);
+/// <summary>An execution with its task runs, their attempts and its notifications (<c>workflow status</c>).</summary>
+public sealed record ExecutionDetail(ExecutionRecord Execution, IReadOnlyList<TaskRunRecord> Tasks, IReadOnlyList<AttemptRow> Attempts)
+{
+    public IReadOnlyList<NotificationDelivery> Deliveries { get; init; } = [];
+}
+
+/// <summary>
+/// A workflow that has run on this store: what its latest run was started from (file, version,
+/// SHA-256 of the definition) and when it first and last ran. Kept when its executions are pruned.
+/// </summary>
+public sealed record WorkflowRecord(string Name, string? File, string? Version, string? ContentHash, DateTimeOffset FirstRunAt, DateTimeOffset LastRunAt);
+
+/// <summary>
+/// One notification of an execution: the channel (<c>email</c>, <c>slack</c>, <c>webhook</c>,
+/// <c>console</c>, or a name from the configuration), the event it reported (<c>success</c>,
+/// <c>failure</c>, <c>completion</c>), whether it was <c>delivered</c> or <c>failed</c>, after how many attempts.
+/// </summary>
+public sealed record NotificationDelivery(string ExecutionId, string Channel, string Event, string Status, int Attempts, DateTimeOffset SentAt, string? Error);

@@ -37,6 +37,12 @@ public interface IStateStore : IDisposable
 
     /// <summary>One execution by id, or by a unique prefix of it; null when none matches.</summary>
     ExecutionDetail? Find(string executionId);
+
+    /// <summary>Records what a notifier did for an execution (replacing an earlier delivery of the same channel and event).</summary>
+    void NotificationDelivered(NotificationDelivery delivery);
+
+    /// <summary>Every workflow that has run on this store, by name.</summary>
+    IReadOnlyList<WorkflowRecord> Workflows();
 }
 
 /// <summary>A store that cannot be opened or written (corrupt, locked, full disk, unreachable server): a clear message, never a stack trace.</summary>

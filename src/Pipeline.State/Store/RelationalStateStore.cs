@@ -15,7 +15,7 @@ namespace Pipeline.State;
 /// own thread while the CLI reads. SQLite's commands are kept and reused per statement (see
 /// <see cref="ReuseCommands"/>).
 /// </remarks>
-public abstract class RelationalStateStore : IStateStore
+public abstract partial class RelationalStateStore : IStateStore
 {
     private const string ExecutionColumns = "id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host";
 
@@ -81,7 +81,10 @@ public abstract class RelationalStateStore : IStateStore
         return version;
     }
 
-    public void ExecutionStarted(ExecutionRecord e) => Execute(
+    public void ExecutionStarted(ExecutionRecord e) => InOneTransaction(() =>
+    {
+        WorkflowRan(e);
+        Execute(
         $"""
         INSERT INTO executions ({ExecutionColumns})
         VALUES (@id, @workflow, @file, @version, @hash, @trigger, @parameters, @status, @started, @finished, @error, @pid, @host)
@@ -90,6 +93,7 @@ public abstract class RelationalStateStore : IStateStore
         ("id", e.Id), ("workflow", e.Workflow), ("file", e.File), ("version", e.Version), ("hash", e.ContentHash),
         ("trigger", e.Trigger), ("parameters", e.Parameters), ("status", e.Status), ("started", Time(e.StartedAt)),
         ("finished", Time(e.FinishedAt)), ("error", e.Error), ("pid", e.Pid), ("host", e.Host));
+    });
 
     public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at) => Execute(
         """
@@ -140,7 +144,9 @@ public abstract class RelationalStateStore : IStateStore
 
     public IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false)
     {
-        const string Old = "status <> 'running' AND COALESCE(finished_at, started_at) < @before";
+        // started_at first: an execution finishes after it starts, so this only narrows the rows,
+        // through the index on started_at, before the exact test.
+        const string Old = "started_at < @before AND status <> 'running' AND COALESCE(finished_at, started_at) < @before";
         var ids = dryRun
             ? Read($"SELECT id FROM executions WHERE {Old}", r => r.GetString(0), ("before", Time(before)))
             // One statement, so an execution that finishes meanwhile is either deleted and listed, or neither.
@@ -212,7 +218,7 @@ public abstract class RelationalStateStore : IStateStore
             "SELECT execution_id, instance_id, number, status, started_at, finished_at, exit_code, error FROM attempts WHERE execution_id = @id ORDER BY instance_id, number",
             r => new AttemptRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), TimeOrNull(r, 4)!.Value, TimeOrNull(r, 5)!.Value,
                 r.IsDBNull(6) ? null : r.GetInt32(6), Text(r, 7)), ("id", id));
-        return new ExecutionDetail(matches[0], tasks, attempts);
+        return new ExecutionDetail(matches[0], tasks, attempts) { Deliveries = Deliveries(id) };
     }
 
     public void Dispose()

@@ -61,6 +61,35 @@ internal static class Schema
         ALTER TABLE executions ADD COLUMN pid INTEGER;
         ALTER TABLE executions ADD COLUMN host TEXT;
         """,
+        // 3: the workflows that have run (filled from the executions already there), and what the
+        // notifiers delivered. One delivery row per execution, channel and event: a resumed run that
+        // notifies again replaces it, with its attempts counted.
+        """
+        CREATE TABLE workflows (
+            name TEXT PRIMARY KEY,
+            file TEXT,
+            version TEXT,
+            content_hash TEXT,
+            first_run_at TEXT NOT NULL,
+            last_run_at TEXT NOT NULL
+        );
+        INSERT INTO workflows (name, first_run_at, last_run_at)
+            SELECT workflow, MIN(started_at), MAX(started_at) FROM executions GROUP BY workflow;
+        UPDATE workflows SET
+            file = (SELECT e.file FROM executions e WHERE e.workflow = workflows.name ORDER BY e.started_at DESC LIMIT 1),
+            version = (SELECT e.version FROM executions e WHERE e.workflow = workflows.name ORDER BY e.started_at DESC LIMIT 1),
+            content_hash = (SELECT e.content_hash FROM executions e WHERE e.workflow = workflows.name ORDER BY e.started_at DESC LIMIT 1);
+        CREATE TABLE notification_deliveries (
+            execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+            channel TEXT NOT NULL,
+            event TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            error TEXT,
+            PRIMARY KEY (execution_id, channel, event)
+        );
+        """,
     ];
 
     public static int Latest => Migrations.Length;

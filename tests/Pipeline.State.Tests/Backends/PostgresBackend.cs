@@ -13,6 +13,8 @@ public sealed class PostgresBackend : StoreBackend
 
     public override void Sql(string sql) => _schema.Sql(sql);
 
+    public override long Count(string sql) => Convert.ToInt64(_schema.Scalar(sql));
+
     public override void SetVersion(int version) =>
         Sql($"CREATE TABLE IF NOT EXISTS pipeline_schema_version (version INTEGER NOT NULL); DELETE FROM pipeline_schema_version; INSERT INTO pipeline_schema_version VALUES ({version})");
 

@@ -19,6 +19,15 @@ public sealed class SqliteBackend : StoreBackend
         command.ExecuteNonQuery();
     }
 
+    public override long Count(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
     public override void SetVersion(int version) => Sql($"PRAGMA user_version = {version}");
 
     public override bool IntegrityCheck()

@@ -12,6 +12,9 @@ public abstract class StoreBackend : IDisposable
     /// <summary>Runs SQL straight on the database, around the store (to build old or odd stores).</summary>
     public abstract void Sql(string sql);
 
+    /// <summary>The first column of the first row of a query, as a number (to count rows around the store).</summary>
+    public abstract long Count(string sql);
+
     /// <summary>Marks the store as written at schema <paramref name="version"/>.</summary>
     public abstract void SetVersion(int version);
 
