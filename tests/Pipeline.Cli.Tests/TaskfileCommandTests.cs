@@ -57,6 +57,27 @@ public sealed class TaskfileCommandTests
     }
 
     [Fact]
+    public void Taskfile_runs_are_recorded_in_the_history_like_workflow_runs()
+    {
+        var dir = Project();
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", "build", "NAME=ci").ExitCode);
+        Assert.Equal(1, WorkflowProcess.Run(dir, "run", "fail").ExitCode);
+
+        var rows = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement;
+        Assert.Equal(["failed", "succeeded"], rows.EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("ci", rows[1].GetProperty("parameters").GetProperty("NAME").GetString());
+        Assert.Equal(64, rows[1].GetProperty("content_hash").GetString()!.Length);
+
+        var failed = JsonDocument.Parse(WorkflowProcess.Run(dir, "status", rows[0].GetProperty("id").GetString()!, "--format", "json").Stdout).RootElement;
+        var task = Assert.Single(failed.GetProperty("tasks").EnumerateArray());
+        Assert.Equal(("fail", "failed", 7), (task.GetProperty("task_id").GetString(), task.GetProperty("status").GetString(), task.GetProperty("exit_code").GetInt32()));
+        Assert.Contains("about to fail", File.ReadAllText(task.GetProperty("stdout_log").GetString()!));
+
+        var built = JsonDocument.Parse(WorkflowProcess.Run(dir, "status", rows[1].GetProperty("id").GetString()!, "--format", "json").Stdout).RootElement;
+        Assert.Equal(["gen", "build"], built.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task_id").GetString()));
+    }
+
+    [Fact]
     public void Without_a_workflow_the_Taskfile_here_runs_its_default_task_and_variables_come_from_the_command_line()
     {
         var dir = Project();

@@ -227,15 +227,7 @@ public static class RunCommand
         using var created = existing is null && !storeFailed ? StateStores.OpenOrWarn(request.StateDir, error) : null;
         var store = existing ?? created;
         var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, Logs = report.LogsOf };
-        var recorder = store is null ? null : new StateRecorder(store, context);
-        // The store first: a state change is on disk before the report or the display sees it.
-        DurablePipeline? durable = null;
-        IRunObserver[] Observers(IRunObserver display)
-        {
-            if (recorder is null) return [report, display];
-            durable = new DurablePipeline(store!, recorder, [report, display]);
-            return [durable];
-        }
+        var recording = new RunRecording(store, context);
         var executionId = resume?.ExecutionId ?? WorkflowEngine.NewExecutionId();
         if (store is not null && resume is null
             && await ConcurrencyGate.PassAsync(store, definition, executionId, context, error, cancel.Token) is { } gateExit)
@@ -253,8 +245,8 @@ public static class RunCommand
         };
         async Task<RunResult> Run(IRunObserver display)
         {
-            var run = await new WorkflowEngine().RunAsync(plan, options with { Observers = Observers(display) }, cancel.Token);
-            if (durable is not null) await durable.CompleteAsync();
+            var run = await new WorkflowEngine().RunAsync(plan, options with { Observers = recording.Observers(report, display) }, cancel.Token);
+            await recording.CompleteAsync();
             return run;
         }
 
@@ -273,14 +265,8 @@ public static class RunCommand
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
-        if (store is not null && recorder?.Error is null && Retention.Days > 0)
-        {
-            try { Retention.Apply(store, request.StateDir, DateTimeOffset.UtcNow.AddDays(-Retention.Days)); }
-            catch (StateStoreException e) { error.WriteLine($"workflow: warning: could not remove old runs: {e.Message}"); }
-        }
-        if (recorder?.Error is { } stateError) error.WriteLine($"workflow: warning: the run was not fully recorded in the state database: {stateError}");
+        recording.Finish(request.StateDir, error);
         foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
-        if (durable?.ObserverError is { } observerError) error.WriteLine($"workflow: warning: the display or the report failed: {observerError.GetType().Name}: {observerError.Message}");
         if (json)
         {
             var path = report.ReportPath;

@@ -6,12 +6,13 @@ using Pipeline.Core.Validation;
 using Pipeline.Engine.Reporting;
 using Pipeline.Engine.Running;
 using Pipeline.Engine.Taskfile;
+using Pipeline.State;
 
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
 /// <c>workflow run -t Taskfile.yml build</c>: runs Taskfile tasks the way go-task does (see docs/taskfile.md),
-/// with go-task's console output, and records the run like any other (report.json and logs).
+/// with go-task's console output, and records the run like any other (state store, report.json and logs).
 /// </summary>
 public static class TaskfileRun
 {
@@ -87,6 +88,10 @@ public static class TaskfileRun
         using var cleanup = new CancellationTokenSource();
         using var signals = new SignalHandler(cancel, cleanup, error, "task: Signal received: cancelling the running tasks (their processes are killed)");
         using var report = new RunReportWriter(request.StateDir);
+        // Recorded like a workflow run (history, status, metrics); not resumable: go-task's own
+        // up-to-date checks (sources, status) are how a Taskfile skips work already done.
+        using var store = request.DryRun ? null : StateStores.OpenOrWarn(request.StateDir, error);
+        var recording = new RunRecording(store, new RunContext { ContentHash = StateStores.HashOf(request.Taskfile), Parameters = variables, Logs = report.LogsOf });
         var mode = request.Output ?? read.Taskfile.Output?.Value ?? "interleaved";
         var options = new TaskfileRunOptions
         {
@@ -100,9 +105,11 @@ public static class TaskfileRun
             Parallel = request.Parallel,
             AssumeYes = request.AssumeYes,
             Prompt = Console.IsInputRedirected ? null : Ask,
-            Observers = [new TaskfileConsole(Console.Out, error, mode, request.Verbose), report],
+            Observers = recording.Observers(report, new TaskfileConsole(Console.Out, error, mode, request.Verbose)),
         };
         var result = await new TaskfileRunner(project, options).RunAsync(tasks, cancel.Token);
+        await recording.CompleteAsync();
+        recording.Finish(request.StateDir, error);
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
         foreach (var w in result.Run.Warnings) error.WriteLine($"workflow: warning: {w}");
