@@ -23,7 +23,8 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
     /// <summary>The log files written for a task instance so far (null where it printed nothing on that stream).</summary>
     public (string? Stdout, string? Stderr) LogsOf(string instanceId) => _logs.GetValueOrDefault(instanceId);
 
-    public string? ReportPath => _runDirectory is null ? null : Path.Combine(_runDirectory, "report.json");
+    /// <summary>The report, once it is written whole; null before, or when it could not be (see <see cref="Error"/>).</summary>
+    public string? ReportPath { get; private set; }
 
     /// <summary>The first error writing the report or logs; the run goes on without them.</summary>
     public string? Error { get; private set; }
@@ -46,13 +47,32 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
                     break;
                 case RunFinished r when _runDirectory is not null:
                     foreach (var id in _open.Keys.ToList()) Close(id[..id.LastIndexOf('|')]);
-                    File.WriteAllText(ReportPath!, ToJson(r.Result).ToJsonString(JsonOptions));
+                    WriteReport(Path.Combine(_runDirectory, "report.json"), ToJson(r.Result).ToJsonString(JsonOptions));
                     break;
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Error ??= ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// Writes the report beside its place, then moves it there: a full disk or a crash leaves no
+    /// report rather than half of one.
+    /// </summary>
+    private void WriteReport(string path, string json)
+    {
+        var partial = path + ".partial";
+        try
+        {
+            File.WriteAllText(partial, json);
+            File.Move(partial, path, overwrite: true);
+            ReportPath = path;
+        }
+        finally
+        {
+            if (ReportPath is null) File.Delete(partial);
         }
     }
 
@@ -71,7 +91,12 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
     private void Close(string instance)
     {
         foreach (var stream in new[] { OutputStream.Stdout, OutputStream.Stderr })
-            if (_open.Remove(instance + "|" + stream, out var w)) w.Dispose();
+            if (_open.Remove(instance + "|" + stream, out var w))
+            {
+                // One log that cannot be flushed (a full disk) must not keep the others, or the report, from being written.
+                try { w.Dispose(); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { Error ??= ex.Message; }
+            }
     }
 
     /// <summary>Instance ids hold '/' and '[': file names get '__' and keep the rest.</summary>
