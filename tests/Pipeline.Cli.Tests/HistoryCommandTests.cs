@@ -213,6 +213,50 @@ public sealed class MonitorCommandTests
     }
 
     [Fact]
+    public void On_a_terminal_the_dashboard_refreshes_while_a_run_progresses()
+    {
+        // A real pseudo-terminal (util-linux `script`), so monitor takes its live path.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "live.workflow.json");
+        File.WriteAllText(path, """{ "name": "live", "tasks": [{ "id": "hold", "type": "shell", "command": "while [ ! -f go ]; do sleep 0.05; done" }] }""");
+        var runOut = new System.Text.StringBuilder();
+        using var run = WorkflowProcess.Start(dir, runOut, new System.Text.StringBuilder(), "run", path, "--quiet");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(dir, ".workflow", "state.db")) && started.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20); // monitor needs a store
+
+        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var psi = new System.Diagnostics.ProcessStartInfo("script") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var a in new[] { "-qfec", $"'{host}' '{Path.Combine(AppContext.BaseDirectory, "workflow.dll")}' monitor --interval 0.2", "/dev/null" }) psi.ArgumentList.Add(a);
+        psi.Environment["TERM"] = "xterm";
+        psi.Environment["COLUMNS"] = "140";
+        var screen = new System.Text.StringBuilder();
+        using var monitor = System.Diagnostics.Process.Start(psi)!;
+        monitor.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (screen) screen.AppendLine(e.Data); };
+        monitor.BeginOutputReadLine();
+        string Screen() { lock (screen) return screen.ToString(); }
+        bool WaitFor(Func<string, bool> seen)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!seen(Screen()) && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(50);
+            return seen(Screen());
+        }
+        try
+        {
+            Assert.True(WaitFor(s => System.Text.RegularExpressions.Regex.IsMatch(s, @"live\s+│\s+[\d.]+m?s\s+│\s+0\s+│\s+hold")), "the running execution and its running task are shown\n" + Screen());
+            var before = Screen().Length;
+            File.WriteAllText(Path.Combine(dir, "go"), "");
+            Assert.True(run.WaitForExit(30_000));
+            Assert.True(WaitFor(s => s.Length > before && s[before..].Contains("nothing is running") && s[before..].Contains("succeeded")), "a later frame shows the run finished\n" + Screen()[before..]);
+            Assert.False(monitor.HasExited, "the monitor keeps refreshing until Ctrl-C");
+        }
+        finally
+        {
+            if (!run.HasExited) run.Kill(entireProcessTree: true);
+            monitor.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public void A_trend_scales_between_the_fastest_and_the_slowest_run()
     {
         Assert.Equal("▁▁▁", Commands.MonitorCommand.Trend([2, 2, 2]));
