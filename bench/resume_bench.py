@@ -34,6 +34,8 @@ def main():
                 json.dump(workflow_json(), f)
             p = subprocess.Popen(workflow + ["run", "fifty.workflow.json", "--quiet"], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.3 + rng.random() * 2.0)
+            if p.poll() not in (None, 0):
+                sys.exit(f"trial {trial}: `{' '.join(workflow)} run` failed on its own (exit {p.returncode}); is the command right? (paths must be absolute)")
             p.send_signal(signal.SIGKILL)
             p.wait()
             time.sleep(0.2)  # orphaned task processes finish their short sleeps
