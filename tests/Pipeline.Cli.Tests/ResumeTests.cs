@@ -8,18 +8,18 @@ namespace Pipeline.Cli.Tests;
 /// <summary>Killing `workflow run` with SIGKILL at random moments, then resuming: nothing that succeeded runs twice, everything finishes.</summary>
 public sealed class ResumeTests
 {
-    /// <summary>Twelve tasks in three levels; each writes its id to ran.txt when it starts and sleeps a little.</summary>
+    /// <summary>Fifty tasks in five levels of ten, four at once; each writes its id to ran.txt when it starts and sleeps a little.</summary>
     private static string Dag(string dir)
     {
         var tasks = new List<string>();
-        for (var level = 0; level < 3; level++)
-            for (var i = 0; i < 4; i++)
+        for (var level = 0; level < 5; level++)
+            for (var i = 0; i < 10; i++)
             {
-                var deps = level == 0 ? "" : $", \"depends_on\": [\"t{level - 1}{i}\", \"t{level - 1}{(i + 1) % 4}\"]";
-                tasks.Add($$"""{ "id": "t{{level}}{{i}}", "type": "shell", "command": "echo t{{level}}{{i}} >> ran.txt; sleep 0.{{1 + (level * 4 + i) % 3}}"{{deps}} }""");
+                var deps = level == 0 ? "" : $", \"depends_on\": [\"t{level - 1}_{i}\", \"t{level - 1}_{(i + 1) % 10}\"]";
+                tasks.Add($$"""{ "id": "t{{level}}_{{i}}", "type": "shell", "command": "echo t{{level}}_{{i}} >> ran.txt; sleep 0.0{{5 + (level * 10 + i) % 5}}"{{deps}} }""");
             }
         var path = Path.Combine(dir, "dag.workflow.json");
-        File.WriteAllText(path, $$"""{ "name": "dag", "max_parallel": 2, "tasks": [{{string.Join(",\n", tasks)}}] }""");
+        File.WriteAllText(path, $$"""{ "name": "dag", "max_parallel": 4, "tasks": [{{string.Join(",\n", tasks)}}] }""");
         return path;
     }
 
@@ -52,6 +52,7 @@ public sealed class ResumeTests
     private static void KillAndResume(int trials, IDictionary<string, string>? environment, Func<string, bool> storeIsSound)
     {
         var random = new Random(20261124);
+        var resumed = 0;
         for (var trial = 0; trial < trials; trial++)
         {
             var dir = WorkflowProcess.TempDir();
@@ -74,13 +75,15 @@ public sealed class ResumeTests
                 continue;
             }
             Assert.True(code == 0, $"trial {trial}: resume exited {code}\n{output}\n{error}");
+            resumed++;
             var ran = File.ReadAllLines(Path.Combine(dir, "ran.txt")).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
-            Assert.Equal(12, ran.Count);
+            Assert.Equal(50, ran.Count);
             foreach (var task in before) Assert.True(ran[task] == 1, $"trial {trial}: {task} succeeded before the kill and ran {ran[task]} times");
             Assert.All(ran.Values, n => Assert.InRange(n, 1, 2));
             Assert.All(Statuses(dir, id, environment).Values, s => Assert.Equal("succeeded", s));
             Assert.True(storeIsSound(dir), $"trial {trial}: the store failed its integrity check");
         }
+        Assert.True(resumed > 0, "no trial was killed mid-run: the loop tested nothing");
     }
 
     [Fact]
