@@ -17,6 +17,9 @@ internal static class StateStores
 
     private static string? PostgresConnection => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } s ? s : null;
 
+    /// <summary>No run was ever recorded here: no server configured and no database file.</summary>
+    private static bool NothingRecorded(string stateDirectory) => PostgresConnection is null && !File.Exists(PathIn(stateDirectory));
+
     /// <summary>Opens the configured store.</summary>
     /// <exception cref="StateStoreException">It cannot be opened; the message says which store and why.</exception>
     private static RelationalStateStore Open(string stateDirectory)
@@ -47,10 +50,9 @@ internal static class StateStores
     /// <exception cref="StateStoreException">The store is there but cannot be read (exit code 3, reported by Program).</exception>
     public static RelationalStateStore? OpenForReading(string stateDirectory, TextWriter error)
     {
-        var path = PathIn(stateDirectory);
-        if (PostgresConnection is null && !File.Exists(path))
+        if (NothingRecorded(stateDirectory))
         {
-            error.WriteLine($"workflow: no runs recorded yet: {Path.GetFullPath(path)} does not exist");
+            error.WriteLine($"workflow: no runs recorded yet: {Path.GetFullPath(PathIn(stateDirectory))} does not exist");
             error.WriteLine($"    hint: runs are recorded by `workflow run`; use --state-dir if they were recorded elsewhere, or set {PostgresVariable} if they are kept on a PostgreSQL server");
             return null;
         }
@@ -64,7 +66,7 @@ internal static class StateStores
     /// </summary>
     public static (RelationalStateStore? Store, bool Failed) OpenExisting(string stateDirectory, TextWriter error)
     {
-        if (PostgresConnection is null && !File.Exists(PathIn(stateDirectory))) return (null, false);
+        if (NothingRecorded(stateDirectory)) return (null, false);
         var store = OpenOrWarn(stateDirectory, error);
         return (store, store is null);
     }
