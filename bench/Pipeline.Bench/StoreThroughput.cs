@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Npgsql;
 using Pipeline.State;
+using Pipeline.Testing;
 
 namespace Pipeline.Bench;
 
@@ -18,8 +18,8 @@ public static class StoreThroughput
         Console.WriteLine("| Store writes (durable commits) | task events | per second | per event |");
         Console.WriteLine("|---|---|---|---|");
         MeasureBoth("SQLite (WAL, synced)", tasks, Sqlite);
-        if (Environment.GetEnvironmentVariable("PIPELINE_TEST_POSTGRES") is { Length: > 0 } server)
-            MeasureBoth("PostgreSQL (local server, TCP)", tasks, () => Postgres(server));
+        if (Environment.GetEnvironmentVariable(PostgresTestSchema.Variable) is { Length: > 0 })
+            MeasureBoth("PostgreSQL (local server, TCP)", tasks, Postgres);
         else
             Console.Error.WriteLine("note: PIPELINE_TEST_POSTGRES is not set; PostgreSQL is not measured");
     }
@@ -40,23 +40,10 @@ public static class StoreThroughput
         });
     }
 
-    private static (IStateStore, Action) Postgres(string server)
+    private static (IStateStore, Action) Postgres()
     {
-        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
-        void Admin(string sql)
-        {
-            using var connection = new NpgsqlConnection(server);
-            connection.Open();
-            using var command = new NpgsqlCommand(sql, connection);
-            command.ExecuteNonQuery();
-        }
-        Admin($"CREATE SCHEMA {schema}");
-        var store = PostgresStateStore.Open(new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString);
-        return (store, () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            Admin($"DROP SCHEMA {schema} CASCADE");
-        });
+        var schema = new PostgresTestSchema();
+        return (PostgresStateStore.Open(schema.ConnectionString), schema.Dispose);
     }
 
     private static void Measure(string name, int tasks, int batch, bool inOneTransaction, Func<(IStateStore Store, Action CleanUp)> open)

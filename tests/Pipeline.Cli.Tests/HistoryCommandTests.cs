@@ -224,9 +224,8 @@ public sealed class MonitorCommandTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(Path.Combine(dir, ".workflow", "state.db")) && started.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20); // monitor needs a store
 
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var psi = new System.Diagnostics.ProcessStartInfo("script") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardInput = true };
-        foreach (var a in new[] { "-qfec", $"'{host}' '{Path.Combine(AppContext.BaseDirectory, "workflow.dll")}' monitor --interval 0.2", "/dev/null" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-qfec", $"'{WorkflowProcess.Host}' '{WorkflowProcess.Dll}' monitor --interval 0.2", "/dev/null" }) psi.ArgumentList.Add(a);
         psi.Environment["TERM"] = "xterm";
         psi.Environment["COLUMNS"] = "140";
         var screen = new System.Text.StringBuilder();

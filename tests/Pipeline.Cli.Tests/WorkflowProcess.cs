@@ -14,16 +14,19 @@ internal static class WorkflowProcess
         return dir ?? throw new InvalidOperationException("repository root not found");
     }
 
+    /// <summary>The dotnet host that runs the tests, by path so tests can change PATH.</summary>
+    public static string Host { get; } = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
+    /// <summary>The `workflow` program, built next to the tests.</summary>
+    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "workflow.dll");
+
     public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args) => RunWithEnvironment(workingDirectory, null, args);
 
     public static (int ExitCode, string Stdout, string Stderr) RunWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "workflow.dll");
-        // The host that runs the tests is a dotnet executable; use it by path so PATH can be changed.
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
-        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -42,10 +45,9 @@ internal static class WorkflowProcess
 
     public static Process StartWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args)
     {
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var psi = new ProcessStartInfo(host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(Host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "workflow.dll"));
+        psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };

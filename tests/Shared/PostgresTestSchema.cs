@@ -8,7 +8,7 @@ namespace Pipeline.Testing;
 /// A schema of its own (dropped afterwards) on the server named by PIPELINE_TEST_POSTGRES, which
 /// tests/run sets after starting PostgreSQL, so tests running side by side never see each other's
 /// rows. Without the variable the tests that need it fail rather than skip: the PostgreSQL store is
-/// only covered when they run. Shared by the store's tests and the CLI's (linked into both).
+/// only covered when they run. Linked into the store's tests, the CLI's tests and the store bench.
 /// </summary>
 public sealed class PostgresTestSchema : IDisposable
 {
