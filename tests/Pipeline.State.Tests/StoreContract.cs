@@ -31,7 +31,7 @@ public abstract class StoreContract : IDisposable
         File.WriteAllText(file, json);
         var definition = WorkflowLoader.Load(file).Workflow!;
         using var report = new RunReportWriter(Path.Combine(_folder, ".workflow"));
-        var recorder = new StateRecorder(store, new RunContext { ContentHash = "abc", Parameters = new Dictionary<string, string> { ["STAGE"] = "test" }, Logs = report.LogsOf });
+        var recorder = new StateRecorder(store, new RunContext { ContentHash = "abc", Parameters = new Dictionary<string, string> { ["STAGE"] = "test" }, LogPath = report.LogPath });
         var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions { Observers = [recorder, report] });
         Assert.Null(recorder.Error);
         return result;
@@ -320,6 +320,35 @@ public abstract class StoreContract : IDisposable
         Assert.Equal("succeeded", detail.Execution.Status);
         Assert.Equal(40, detail.Tasks.Count(t => t.Status == "succeeded"));
         Assert.Null(pipeline.ObserverError);
+    }
+
+    [Fact]
+    public async Task Log_paths_are_recorded_for_the_streams_a_task_printed_on_whether_or_not_the_report_has_written_them_yet()
+    {
+        var file = Path.Combine(_folder, "logs.workflow.json");
+        var tasks = string.Join(",", Enumerable.Range(0, 20).Select(i => $$"""{ "id": "t{{i}}", "type": "shell", "command": "echo line-{{i}}" }"""));
+        File.WriteAllText(file, $$"""{ "name": "logs", "tasks": [{{tasks}}, { "id": "both", "type": "shell", "command": "echo out; echo err >&2" }, { "id": "quiet", "type": "shell", "command": "true" }] }""");
+        var plan = ExecutionPlan.Create(WorkflowLoader.Load(file).Workflow!);
+        using var store = Backend.Open();
+
+        // The report never sees this run: the paths come from the events, not from what it wrote.
+        using var unseen = new RunReportWriter(Path.Combine(_folder, ".unseen"));
+        var alone = await new WorkflowEngine().RunAsync(plan, new RunOptions { Observers = [new StateRecorder(store, new RunContext { LogPath = unseen.LogPath })] });
+        var detail = store.Find(alone.ExecutionId)!.Tasks.ToDictionary(t => t.InstanceId);
+        Assert.Equal(unseen.LogPath(alone.ExecutionId, "both", OutputStream.Stdout), detail["both"].StdoutLog);
+        Assert.Equal(unseen.LogPath(alone.ExecutionId, "both", OutputStream.Stderr), detail["both"].StderrLog);
+        Assert.EndsWith("/logs/both.stderr.log", detail["both"].StderrLog);
+        Assert.Equal((null, null), (detail["quiet"].StdoutLog, detail["quiet"].StderrLog));
+        Assert.Null(detail["t0"].StderrLog);
+
+        // Through the store's pipeline, with the report behind it: every recorded log is there, with its line.
+        using var report = new RunReportWriter(Path.Combine(_folder, ".workflow"));
+        var recorder = new StateRecorder(store, new RunContext { LogPath = report.LogPath });
+        var pipeline = new DurablePipeline(store, recorder, [report]);
+        var run = await new WorkflowEngine().RunAsync(plan, new RunOptions { Observers = [pipeline], MaxParallel = 4 });
+        await pipeline.CompleteAsync();
+        foreach (var t in store.Find(run.ExecutionId)!.Tasks.Where(t => t.InstanceId.StartsWith('t')))
+            Assert.Equal($"line-{t.InstanceId[1..]}", File.ReadAllText(Assert.IsType<string>(t.StdoutLog)).Trim());
     }
 }
 

@@ -226,7 +226,7 @@ public static class RunCommand
         using var report = new RunReportWriter(request.StateDir);
         using var created = existing is null && !storeFailed ? StateStores.OpenOrWarn(request.StateDir, error) : null;
         var store = existing ?? created;
-        var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, Logs = report.LogsOf };
+        var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, LogPath = report.LogPath };
         var recording = new RunRecording(store, context);
         var executionId = resume?.ExecutionId ?? WorkflowEngine.NewExecutionId();
         if (store is not null && resume is null

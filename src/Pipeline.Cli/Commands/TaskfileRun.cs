@@ -91,7 +91,7 @@ public static class TaskfileRun
         // Recorded like a workflow run (history, status, metrics); not resumable: go-task's own
         // up-to-date checks (sources, status) are how a Taskfile skips work already done.
         using var store = request.DryRun ? null : StateStores.OpenOrWarn(request.StateDir, error);
-        var recording = new RunRecording(store, new RunContext { ContentHash = StateStores.HashOf(request.Taskfile), Parameters = variables, Logs = report.LogsOf });
+        var recording = new RunRecording(store, new RunContext { ContentHash = StateStores.HashOf(request.Taskfile), Parameters = variables, LogPath = report.LogPath });
         var mode = request.Output ?? read.Taskfile.Output?.Value ?? "interleaved";
         var options = new TaskfileRunOptions
         {

@@ -17,11 +17,19 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
     private readonly Dictionary<string, StreamWriter> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Stdout, string? Stderr)> _logs = new(StringComparer.Ordinal);
     private string? _runDirectory;
+    private string? _executionId;
 
     public RunReportWriter(string stateDirectory) => _stateDirectory = stateDirectory;
 
-    /// <summary>The log files written for a task instance so far (null where it printed nothing on that stream).</summary>
-    public (string? Stdout, string? Stderr) LogsOf(string instanceId) => _logs.GetValueOrDefault(instanceId);
+    /// <summary>
+    /// Where a task instance's output on <paramref name="stream"/> is logged once it prints there.
+    /// A function of its names alone, so an observer ahead of this one (the state store, which
+    /// stores an event before this writer sees it) can record the path before the file exists.
+    /// </summary>
+    public string LogPath(string executionId, string instanceId, OutputStream stream) =>
+        Path.Combine(RunDirectory(executionId), "logs", FileName(instanceId) + (stream == OutputStream.Stdout ? ".stdout.log" : ".stderr.log"));
+
+    private string RunDirectory(string executionId) => Path.GetFullPath(Path.Combine(_stateDirectory, "runs", executionId));
 
     /// <summary>The report, once it is written whole; null before, or when it could not be (see <see cref="Error"/>).</summary>
     public string? ReportPath { get; private set; }
@@ -36,7 +44,8 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
             switch (e)
             {
                 case RunStarted s:
-                    _runDirectory = Path.GetFullPath(Path.Combine(_stateDirectory, "runs", s.ExecutionId));
+                    _executionId = s.ExecutionId;
+                    _runDirectory = RunDirectory(s.ExecutionId);
                     Directory.CreateDirectory(Path.Combine(_runDirectory, "logs"));
                     break;
                 case TaskOutput o when _runDirectory is not null:
@@ -80,7 +89,7 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
     {
         var key = instance + "|" + stream;
         if (_open.TryGetValue(key, out var w)) return w;
-        var file = Path.Combine(_runDirectory!, "logs", FileName(instance) + (stream == OutputStream.Stdout ? ".stdout.log" : ".stderr.log"));
+        var file = LogPath(_executionId!, instance, stream);
         w = new StreamWriter(file, append: true) { AutoFlush = false };
         _open[key] = w;
         var logs = _logs.GetValueOrDefault(instance);

@@ -14,8 +14,11 @@ public sealed record RunContext
     /// <summary>The run's parameters (--env overrides); recorded as JSON.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The log files of a task instance, if a report writer keeps them.</summary>
-    public Func<string, (string? Stdout, string? Stderr)>? Logs { get; init; }
+    /// <summary>
+    /// Where a task instance's output on a stream is logged (execution id, instance id, stream), if
+    /// a report writer keeps logs: <see cref="Pipeline.Engine.Reporting.RunReportWriter.LogPath"/>.
+    /// </summary>
+    public Func<string, string, OutputStream, string>? LogPath { get; init; }
 
     /// <summary>The row of an execution of <paramref name="workflow"/> starting now in this process.</summary>
     public ExecutionRecord Execution(string id, Pipeline.Core.Model.WorkflowDefinition workflow, DateTimeOffset startedAt) => new()
@@ -47,6 +50,9 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
     /// <summary>Why recording stopped, or null.</summary>
     public string? Error { get; private set; }
 
+    // Which streams each task instance printed on, so only logs that exist are recorded.
+    private readonly HashSet<(string Instance, OutputStream Stream)> _printed = [];
+
     public void OnEvent(RunEvent e)
     {
         if (Error is not null) return;
@@ -60,9 +66,11 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                 case TaskStarted t:
                     store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
                     break;
+                case TaskOutput o:
+                    _printed.Add((o.InstanceId, o.Stream));
+                    break;
                 case TaskFinished f:
                     var r = f.Result;
-                    var logs = context.Logs?.Invoke(r.InstanceId) ?? default;
                     store.TaskFinished(new TaskRunRecord
                     {
                         ExecutionId = f.ExecutionId,
@@ -78,8 +86,8 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                         Reason = r.Reason,
                         Outputs = r.Outputs.Count == 0 ? null : JsonSerializer.Serialize(r.Outputs),
                         OutputExcerpt = Excerpt(r.Stdout, r.Stderr),
-                        StdoutLog = logs.Stdout,
-                        StderrLog = logs.Stderr,
+                        StdoutLog = Log(f.ExecutionId, r.InstanceId, OutputStream.Stdout),
+                        StderrLog = Log(f.ExecutionId, r.InstanceId, OutputStream.Stderr),
                     }, r.Attempts.Select(a => new AttemptRow(f.ExecutionId, r.InstanceId, a.Number, a.State.Name(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Error)).ToList());
                     break;
                 case RunFinished done:
@@ -92,6 +100,14 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
             Error = ex.Message;
         }
     }
+
+    /// <summary>
+    /// The log of a stream the task printed on. Known from the events themselves, not from the
+    /// report writer, which sees them only after the store (an output line and the task's end in
+    /// one batch would otherwise record no log).
+    /// </summary>
+    private string? Log(string executionId, string instanceId, OutputStream stream) =>
+        context.LogPath is { } path && _printed.Contains((instanceId, stream)) ? path(executionId, instanceId, stream) : null;
 
     /// <summary>Stops recording (the store failed in a batch around the recorder).</summary>
     internal void Fail(string error) => Error ??= error;
