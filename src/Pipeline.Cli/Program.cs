@@ -28,8 +28,15 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
 var parse = root.Parse(args);
 try
 {
-    // Our handlers below, not System.CommandLine's (which prints a stack trace and exits 1).
-    var code = await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // Our handlers, not System.CommandLine's. Its exception handler prints a stack trace and exits 1;
+    // its termination handler cancels the command and then exits 143 two seconds after Ctrl-C or SIGTERM,
+    // cutting short the clean-up a run owes (grace period, callbacks, rollback, store, report).
+    // Signals are ours alone: Running/SignalHandler while a run is on, the runtime's defaults otherwise.
+    var code = await parse.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = null,
+    });
     // System.CommandLine returns 1 for usage errors; ours is 2 (see ExitCodes).
     return parse.Errors.Count > 0 ? ExitCodes.InvalidInput : code;
 }

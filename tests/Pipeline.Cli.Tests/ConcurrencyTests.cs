@@ -60,6 +60,32 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public void Ten_cancel_previous_runs_started_at_once_all_end_in_a_recorded_final_state()
+    {
+        // Each newcomer stops the one running; runs stopped while they start, claim or clean up
+        // used to crash (exit 134) or die at System.CommandLine's 2 s deadline (143), left "running".
+        var dir = WorkflowProcess.TempDir();
+        var path = Workflow(dir, "cancel-previous", "sleep 8");
+        var runs = Enumerable.Range(0, 10).Select(_ =>
+        {
+            var stderr = new StringBuilder();
+            return (Process: WorkflowProcess.Start(dir, new StringBuilder(), stderr, "run", path, "--quiet", "--grace-period", "200ms"), Stderr: stderr);
+        }).ToList();
+        foreach (var (process, _) in runs) Assert.True(process.WaitForExit(180_000), "a run did not finish in 3 minutes");
+        foreach (var (process, stderr) in runs)
+        {
+            Assert.True(process.ExitCode is 0 or 130, $"exit {process.ExitCode}: {stderr}");
+            Assert.DoesNotContain("internal error", stderr.ToString());
+            Assert.DoesNotContain("Unhandled exception", stderr.ToString());
+        }
+        var statuses = History(dir).EnumerateArray().Select(e => e.GetProperty("status").GetString()).ToList();
+        Assert.Equal(10, statuses.Count);
+        Assert.All(statuses, s => Assert.True(s is "succeeded" or "cancelled", $"an execution ended '{s}': {string.Join(", ", statuses)}"));
+        Assert.Equal(runs.Count(r => r.Process.ExitCode == 0), statuses.Count(s => s == "succeeded"));
+        Assert.Equal("succeeded", statuses[0]);
+    }
+
+    [Fact]
     public void Queue_waits_for_the_running_one_to_finish()
     {
         var dir = WorkflowProcess.TempDir();
@@ -74,6 +100,31 @@ public sealed class ConcurrencyTests
         var earlier = runs[1].GetProperty("finished_at").GetDateTimeOffset();
         var later = runs[0].GetProperty("started_at").GetDateTimeOffset();
         Assert.True(later >= earlier, $"the queued run started at {later:O}, before the first finished at {earlier:O}");
+    }
+
+    [Fact]
+    public void A_queued_run_stopped_while_it_waits_is_recorded_as_cancelled()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Workflow(dir, "queue");
+        var (first, _) = StartFirst(dir, path);
+        try
+        {
+            var stderr = new StringBuilder();
+            var queued = WorkflowProcess.Start(dir, new StringBuilder(), stderr, "run", path, "--quiet");
+            var waited = Stopwatch.StartNew();
+            while (!stderr.ToString().Contains("waiting for execution") && waited.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(50);
+            Process.Start("kill", ["-TERM", queued.Id.ToString()])!.WaitForExit();
+            Assert.True(queued.WaitForExit(30_000));
+            Assert.Equal(130, queued.ExitCode);
+            var latest = History(dir)[0];
+            Assert.Equal("cancelled", latest.GetProperty("status").GetString());
+            Assert.Contains("while waiting for execution", latest.GetProperty("error").GetString());
+        }
+        finally
+        {
+            first.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]

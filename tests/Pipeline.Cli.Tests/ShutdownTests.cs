@@ -51,6 +51,59 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public void Clean_up_that_takes_longer_than_two_seconds_finishes_before_the_process_exits()
+    {
+        // System.CommandLine's own termination handler used to exit 143 two seconds after SIGTERM,
+        // whatever our clean-up was doing: no rollback, no report, the execution left running.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "slow-cleanup.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "slow-cleanup", "tasks": [
+              { "id": "deaf", "type": "shell", "shell": "bash", "command": "trap '' TERM; echo $$ > pid; sleep 1000 & echo $! > child; wait; wait",
+                "on_failure": ["tell"] },
+              { "id": "tell", "type": "shell", "command": "sleep 2.5; echo $WORKFLOW_TASK_STATUS > told" },
+              { "id": "undo", "type": "shell", "command": "sleep 2.5; echo undone > undone" }
+            ], "rollback": ["undo"] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "2500ms");
+        var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        var child = WorkflowProcess.WaitForPid(Path.Combine(dir, "child"));
+        Signal(process, "TERM");
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal("cancelled", File.ReadAllText(Path.Combine(dir, "told")).Trim());
+        Assert.Equal("undone", File.ReadAllText(Path.Combine(dir, "undone")).Trim());
+        Assert.True(WorkflowProcess.IsGone(pid));
+        Assert.True(WorkflowProcess.IsGone(child));
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, ".workflow", "runs"), "report.json", SearchOption.AllDirectories));
+        var history = WorkflowProcess.Run(dir, "history").Stdout;
+        Assert.Contains("cancelled", history);
+        Assert.DoesNotContain("running", history);
+    }
+
+    [Fact]
+    public void A_second_signal_cuts_a_long_clean_up_short()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "impatient.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "impatient", "tasks": [
+              { "id": "work", "type": "shell", "command": "echo $$ > pid; sleep 1000" },
+              { "id": "undo", "type": "shell", "command": "echo $$ > undo-pid; sleep 1000" }
+            ], "rollback": ["undo"] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet");
+        WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        Signal(process, "TERM");
+        var undo = WorkflowProcess.WaitForPid(Path.Combine(dir, "undo-pid"));
+        Signal(process, "TERM");
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.True(WorkflowProcess.IsGone(undo));
+        Assert.Contains("cancelled", WorkflowProcess.Run(dir, "history").Stdout);
+    }
+
+    [Fact]
     public void A_bad_grace_period_is_exit_2()
     {
         var dir = WorkflowProcess.TempDir();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pipeline.Core;
 using Pipeline.Core.Typed;
 using Pipeline.Engine.Planning;
@@ -78,7 +79,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             }
 
             var console = new BuildConsole(stdout, nodes.Where(n => BuildDefinition.StaticSkip(n, settings) is not null).Select(n => n.Id).ToHashSet(StringComparer.Ordinal));
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            // SIGINT and SIGTERM alike (CI runners stop a job with SIGTERM): the first cancels, the second stops the clean-up.
+            void OnSignal(PosixSignalContext e)
             {
                 e.Cancel = true;
                 if (cancel.IsCancellationRequested) cleanup.Cancel(); // a second Ctrl-C stops the clean-up too
@@ -87,31 +89,25 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                     stderr.WriteLine("Stopping: running targets are cancelled, clean-up targets still run (Ctrl-C again to stop those too).");
                     cancel.Cancel();
                 }
+            }
+            using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            var result = await new WorkflowEngine().RunAsync(plan, new RunOptions
+            {
+                MaxParallel = settings.MaxParallel,
+                Secrets = binder.SecretValues.Select((v, i) => (v, i)).ToDictionary(p => $"parameter{p.i}", p => p.v),
+                Observers = [console],
+                CleanupToken = cleanup.Token,
+            }, cancel.Token).ConfigureAwait(false);
+            console.Summary(result, plan.Graph.TopologicalOrder);
+            LastAttempt.Save(settings.ProjectDirectory, arguments.Invocation,
+                result.Tasks.Where(t => t.Role == "dag" && (t.State == TaskState.Succeeded || done.Contains(t.TaskId))).Select(t => t.TaskId));
+            return result.Status switch
+            {
+                RunStatus.Succeeded => 0,
+                RunStatus.Cancelled => 130,
+                _ => 1,
             };
-            Console.CancelKeyPress += onCancel;
-            try
-            {
-                var result = await new WorkflowEngine().RunAsync(plan, new RunOptions
-                {
-                    MaxParallel = settings.MaxParallel,
-                    Secrets = binder.SecretValues.Select((v, i) => (v, i)).ToDictionary(p => $"parameter{p.i}", p => p.v),
-                    Observers = [console],
-                    CleanupToken = cleanup.Token,
-                }, cancel.Token).ConfigureAwait(false);
-                console.Summary(result, plan.Graph.TopologicalOrder);
-                LastAttempt.Save(settings.ProjectDirectory, arguments.Invocation,
-                    result.Tasks.Where(t => t.Role == "dag" && (t.State == TaskState.Succeeded || done.Contains(t.TaskId))).Select(t => t.TaskId));
-                return result.Status switch
-                {
-                    RunStatus.Succeeded => 0,
-                    RunStatus.Cancelled => 130,
-                    _ => 1,
-                };
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
         }
         catch (UsageException e)
         {

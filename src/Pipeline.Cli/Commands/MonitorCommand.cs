@@ -30,8 +30,12 @@ public static class MonitorCommand
         {
             stateDir, once, interval,
         };
-        command.SetAction(async (parse, token) =>
+        command.SetAction(async (parse, _) =>
         {
+            // Ctrl-C or SIGTERM ends the dashboard cleanly (cursor restored, exit 0): signals are ours (Program.cs).
+            using var stop = new CancellationTokenSource();
+            using var signals = new Running.SignalHandler(stop, stop, TextWriter.Null);
+            var token = stop.Token;
             using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, Console.Error);
             if (store is null) return ExitCodes.InvalidInput;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

@@ -32,9 +32,7 @@ internal static partial class ConcurrencyGate
                 case ConcurrencyPolicy.Skip:
                     var why = $"skipped: execution {other.Id} of '{record.Workflow}' is running (concurrency: skip)";
                     error.WriteLine($"workflow: {why}");
-                    var now = DateTimeOffset.UtcNow;
-                    store.ExecutionStarted(record with { Status = "running", StartedAt = now });
-                    store.ExecutionFinished(executionId, "skipped", now, why);
+                    RecordEnded(store, record, "skipped", why);
                     return 0;
                 case ConcurrencyPolicy.CancelPrevious:
                     foreach (var r in running.Where(r => told.Add(r.Id)))
@@ -52,8 +50,21 @@ internal static partial class ConcurrencyGate
                     break;
             }
             try { await Task.Delay(Poll, cancel); }
-            catch (OperationCanceledException) { return 130; }
+            catch (OperationCanceledException)
+            {
+                // Every run ends in a recorded state, this one too: it never started a task.
+                RecordEnded(store, record, "cancelled", $"cancelled while waiting for execution {other.Id} of '{record.Workflow}' to finish");
+                return 130;
+            }
         }
+    }
+
+    /// <summary>Records a run that ended at the gate, before any task started.</summary>
+    private static void RecordEnded(IStateStore store, ExecutionRecord record, string status, string why)
+    {
+        var now = DateTimeOffset.UtcNow;
+        store.ExecutionStarted(record with { Status = "running", StartedAt = now });
+        store.ExecutionFinished(record.Id, status, now, why);
     }
 
     [LibraryImport("libc", SetLastError = true)]
