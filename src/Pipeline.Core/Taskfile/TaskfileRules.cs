@@ -136,7 +136,8 @@ public static class TaskfileRules
             try { Templates.Template.Parse(value.Value); }
             catch (Templates.TemplateException e)
             {
-                bag.Report(Descriptors.TemplateSyntax, value.SpanOf(0, Math.Min(value.Value.Length, 1)), e.Message,
+                var at = e.Offset is { } o && o < value.Value.Length ? o : 0;
+                bag.Report(Descriptors.TemplateSyntax, value.SpanOf(at, Math.Min(value.Value.Length - at, 2)), e.Message,
                     "see docs/taskfile.md for the template functions Pipeline supports");
             }
         }

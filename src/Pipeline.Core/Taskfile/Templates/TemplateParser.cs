@@ -6,8 +6,16 @@ namespace Pipeline.Core.Taskfile.Templates;
 /// <summary>Builds the <see cref="TemplateNode"/> tree from the lexer's items: actions, if/else/range/with blocks, pipelines.</summary>
 internal sealed class TemplateParser
 {
+    /// <summary>
+    /// Blocks ({{if}}, {{with}}, {{range}}) inside one another, and parentheses inside one action, may
+    /// nest this deep. The parser recurses per level, so without a limit a generated or hostile
+    /// Taskfile could overflow the stack and kill the process; no hand-written template comes close.
+    /// </summary>
+    public const int MaxDepth = 100;
+
     private readonly List<TemplateItem> _items;
     private int _next;
+    private int _blockDepth;
 
     private TemplateParser(List<TemplateItem> items) => _items = items;
 
@@ -45,19 +53,25 @@ internal sealed class TemplateParser
                     _next--; // the block reads the else item itself (it may be "else if")
                     return nodes;
                 case "if":
+                    Enter(item.Offset);
                     nodes.Add(ParseIf(tokens, item.Offset, loopDepth));
+                    _blockDepth--;
                     break;
                 case "range":
                 {
                     var pipe = ParsePipeline(tokens, 1, item.Offset, allowDeclarations: true);
+                    Enter(item.Offset);
                     var (body, otherwise) = ParseBlockBody("range", item.Offset, loopDepth + 1);
+                    _blockDepth--;
                     nodes.Add(new RangeNode(pipe, body, otherwise));
                     break;
                 }
                 case "with":
                 {
                     var pipe = ParsePipeline(tokens, 1, item.Offset, allowDeclarations: true);
+                    Enter(item.Offset);
                     var (body, otherwise) = ParseBlockBody("with", item.Offset, loopDepth);
+                    _blockDepth--;
                     nodes.Add(new WithNode(pipe, body, otherwise));
                     break;
                 }
@@ -73,6 +87,12 @@ internal sealed class TemplateParser
             }
         }
         return nodes;
+    }
+
+    private void Enter(int offset)
+    {
+        if (++_blockDepth > MaxDepth)
+            throw new TemplateException($"blocks nested deeper than {MaxDepth} levels at offset {offset}", offset);
     }
 
     private IfNode ParseIf(IReadOnlyList<Token> tokens, int offset, int loopDepth)
@@ -95,6 +115,7 @@ internal sealed class TemplateParser
             // "else if x" / "else with x": a nested block whose {{end}} is also the outer block's end
             var rest = new List<Token>(tokens);
             rest.RemoveAt(0);
+            Enter(elseItem.Offset);
             TemplateNode nested;
             if (rest[0].Text == "if") nested = ParseIf(rest, elseItem.Offset, loopDepth);
             else
@@ -103,6 +124,7 @@ internal sealed class TemplateParser
                 var (wb, we) = ParseBlockBody("with", elseItem.Offset, loopDepth);
                 nested = new WithNode(pipe, wb, we);
             }
+            _blockDepth--;
             return (body, new List<TemplateNode> { nested });
         }
         if (tokens.Count > 1) throw new TemplateException($"unexpected \"{tokens[1].Text}\" after else at offset {elseItem.Offset}");
@@ -114,13 +136,14 @@ internal sealed class TemplateParser
     private static PipelineNode ParsePipeline(IReadOnlyList<Token> tokens, int start, int offset, bool allowDeclarations)
     {
         var pos = start;
-        var pipe = ParsePipeline(tokens, ref pos, offset, allowDeclarations);
+        var pipe = ParsePipeline(tokens, ref pos, offset, allowDeclarations, depth: 0);
         if (pos < tokens.Count) throw new TemplateException($"unexpected \"{tokens[pos].Text}\" in command at offset {offset}");
         return pipe;
     }
 
-    private static PipelineNode ParsePipeline(IReadOnlyList<Token> tokens, ref int pos, int offset, bool allowDeclarations)
+    private static PipelineNode ParsePipeline(IReadOnlyList<Token> tokens, ref int pos, int offset, bool allowDeclarations, int depth)
     {
+        if (depth > MaxDepth) throw new TemplateException($"parentheses nested deeper than {MaxDepth} levels at offset {offset}", offset);
         var declarations = new List<string>();
         var assignment = false;
         if (allowDeclarations && pos < tokens.Count && tokens[pos].Kind == TokenKind.Variable && tokens[pos].Path.Count == 0)
@@ -144,7 +167,7 @@ internal sealed class TemplateParser
         {
             var args = new List<ArgNode>();
             while (pos < tokens.Count && tokens[pos].Kind is not (TokenKind.Pipe or TokenKind.RightParen))
-                args.Add(ParseArg(tokens, ref pos, offset));
+                args.Add(ParseArg(tokens, ref pos, offset, depth));
             if (args.Count == 0) throw new TemplateException($"missing value for command at offset {offset}");
             commands.Add(new CommandNode(args));
             if (pos < tokens.Count && tokens[pos].Kind == TokenKind.Pipe)
@@ -157,7 +180,7 @@ internal sealed class TemplateParser
         return new PipelineNode(declarations, assignment, commands);
     }
 
-    private static ArgNode ParseArg(IReadOnlyList<Token> tokens, ref int pos, int offset)
+    private static ArgNode ParseArg(IReadOnlyList<Token> tokens, ref int pos, int offset, int depth)
     {
         var t = tokens[pos++];
         switch (t.Kind)
@@ -172,7 +195,7 @@ internal sealed class TemplateParser
             case TokenKind.String or TokenKind.Number or TokenKind.Bool or TokenKind.Nil: return new LiteralArg(t.Value);
             case TokenKind.LeftParen:
             {
-                var inner = ParsePipeline(tokens, ref pos, offset, allowDeclarations: false);
+                var inner = ParsePipeline(tokens, ref pos, offset, allowDeclarations: false, depth + 1);
                 if (pos >= tokens.Count || tokens[pos].Kind != TokenKind.RightParen)
                     throw new TemplateException($"unclosed left paren at offset {offset}");
                 var path = tokens[pos++].Path;

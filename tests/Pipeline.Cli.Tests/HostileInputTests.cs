@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>
+/// Inputs built to hurt (deep nesting, huge cycles) through the real process: each is a diagnostic with
+/// a position and exit 2, never a crash, and costs time and memory in proportion to its size.
+/// </summary>
+public sealed class HostileInputTests
+{
+    private static string Nested(string open, string close, int depth)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < depth; i++) text.Append(open);
+        text.Append("x");
+        for (var i = 0; i < depth; i++) text.Append(close);
+        return text.ToString();
+    }
+
+    private static string DeepTemplate(string kind, int depth) => kind switch
+    {
+        "if" => Nested("{{if true}}", "{{end}}", depth),
+        "with" => Nested("{{with .NAME}}", "{{end}}", depth),
+        "range" => Nested("{{range .LIST}}", "{{end}}", depth),
+        _ => "{{" + Nested("(", ")", depth).Replace("x", "print 1") + "}}",
+    };
+
+    private static string TaskfileWith(string dir, string command)
+    {
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), $"""
+            version: '3'
+            vars:
+              NAME: world
+              LIST: [a]
+            tasks:
+              default:
+                cmds:
+                  - 'echo {command}'
+            """);
+        return Path.Combine(dir, "Taskfile.yml");
+    }
+
+    [Theory]
+    [InlineData("if")]
+    [InlineData("with")]
+    [InlineData("range")]
+    [InlineData("parens")]
+    public void A_template_nested_10000_deep_is_a_diagnostic_in_validate_and_run(string kind)
+    {
+        var dir = WorkflowProcess.TempDir();
+        var file = TaskfileWith(dir, DeepTemplate(kind, 10_000));
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "validate", file);
+        Assert.True(code == 2, $"validate exit {code}: {stdout}{stderr}");
+        Assert.Contains("error WF3012", stdout);
+        Assert.Contains("nested deeper than 100 levels", stdout);
+        Assert.Matches(@"Taskfile\.yml\(8,\d+\): error WF3012", stdout);
+
+        (code, stdout, stderr) = WorkflowProcess.Run(dir, "run", "-t", file);
+        Assert.True(code == 2, $"run exit {code}: {stdout}{stderr}");
+        Assert.Contains("nested deeper than 100 levels", stdout + stderr);
+    }
+
+    [Fact]
+    public void A_template_nested_100_deep_still_runs()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var file = TaskfileWith(dir, DeepTemplate("if", 100));
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "run", "-t", file);
+        Assert.True(code == 0, $"run exit {code}: {stdout}{stderr}");
+        Assert.Contains("x", stdout);
+    }
+}
