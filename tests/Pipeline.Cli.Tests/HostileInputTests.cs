@@ -70,4 +70,29 @@ public sealed class HostileInputTests
         Assert.True(code == 0, $"run exit {code}: {stdout}{stderr}");
         Assert.Contains("x", stdout);
     }
+
+    [Fact]
+    public void A_20000_task_cycle_is_one_short_diagnostic()
+    {
+        // Once per edge, each naming every task, this was 20,000 diagnostics, 3.8 GB and 4 minutes.
+        const int n = 20_000;
+        var dir = WorkflowProcess.TempDir();
+        var tasks = Enumerable.Range(0, n).Select(i => $$"""{"id":"t{{i}}","type":"shell","command":"true","depends_on":["t{{(i + 1) % n}}"]}""");
+        File.WriteAllText(Path.Combine(dir, "ring.workflow.json"), $$"""{"name":"ring","tasks":[{{string.Join(",\n", tasks)}}]}""");
+        var taskfile = new StringBuilder("version: '3'\ntasks:\n");
+        for (var i = 0; i < n; i++) taskfile.Append($"  t{i}:\n    deps: [t{(i + 1) % n}]\n    cmds: [true]\n");
+        Directory.CreateDirectory(Path.Combine(dir, "tf"));
+        File.WriteAllText(Path.Combine(dir, "tf", "Taskfile.yml"), taskfile.ToString());
+
+        foreach (var file in new[] { "ring.workflow.json", "tf/Taskfile.yml" })
+        {
+            var (code, stdout, stderr) = WorkflowProcess.Run(dir, "validate", file);
+            Assert.True(code == 2, $"exit {code}: {stderr}");
+            Assert.True(stdout.Length < 4_000, $"{stdout.Length} characters of output");
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "error WF2004"));
+            Assert.Contains("t0 -> t1 -> t2 -> t3 -> t4 -> t5 -> t6 -> … 19992 more -> t19999 -> t0 (20000 tasks;", stdout);
+        }
+        var run = WorkflowProcess.Run(dir, "run", "ring.workflow.json");
+        Assert.Equal(2, run.ExitCode);
+    }
 }

@@ -94,7 +94,8 @@ internal sealed class BuildGraph
         }
 
         var nodes = targets.Values.Concat(workflows.Values).OrderBy(n => n.Id, StringComparer.Ordinal).ToList();
-        var cycles = Cycles.Find(nodes.Select(n => n.Id).ToList(), id => nodes.First(n => n.Id == id).Dependencies.Select(d => d.Id));
+        var byId = nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var cycles = Cycles.Find(nodes.Select(n => n.Id).ToList(), id => byId[id].Dependencies.Select(d => d.Id));
         if (cycles.Count > 0)
             throw new UsageException($"the targets form a cycle: {string.Join(" -> ", cycles[0])} (each waits for the next)",
                 "remove one of the DependsOn, After, Before or Triggers edges in the cycle");
