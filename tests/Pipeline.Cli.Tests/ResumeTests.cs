@@ -115,4 +115,59 @@ public sealed class ResumeTests
         Assert.Equal(1, code);
         Assert.Contains("marked resumable: false", output);
     }
+
+    /// <summary>A run stopped by SIGTERM while "slow" runs; its "finally" task (always()) runs during the cancellation.</summary>
+    private static (string Dir, string Path) CancelledRun()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "fin.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "fin", "tasks": [
+              { "id": "first", "type": "shell", "command": "echo first >> ran.txt" },
+              { "id": "slow", "type": "shell", "command": "echo slow >> ran.txt; test -f go || { echo $$ > pid; sleep 1000; }", "depends_on": ["first"] },
+              { "id": "finally", "type": "shell", "command": "echo finally-${tasks.slow.status} >> ran.txt", "depends_on": ["slow"], "condition": "always()" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "0");
+        WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(30_000));
+        Assert.Equal(130, process.ExitCode);
+        File.WriteAllText(Path.Combine(dir, "go"), "");
+        return (dir, path);
+    }
+
+    [Fact]
+    public void Run_resume_continues_a_cancelled_run_and_reruns_its_always_task_after_the_dependency_completes()
+    {
+        var (dir, path) = CancelledRun();
+        var (code, output, error) = WorkflowProcess.Run(dir, "run", path, "--resume", "--quiet");
+        Assert.True(code == 0, $"exit {code}: {output}{error}");
+        Assert.Contains("resuming", error);
+        var ran = File.ReadAllLines(Path.Combine(dir, "ran.txt"));
+        Assert.Equal(["first", "slow", "finally-cancelled", "slow", "finally-succeeded"], ran);
+        var history = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement;
+        Assert.Equal(1, history.GetArrayLength()); // the same execution, continued
+        Assert.Equal("succeeded", history[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void Resume_by_id_agrees_with_run_resume_on_a_cancelled_run()
+    {
+        var (dir, _) = CancelledRun();
+        var id = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement[0].GetProperty("id").GetString()!;
+        var (code, output, error) = WorkflowProcess.Run(dir, "resume", id, "--quiet");
+        Assert.True(code == 0, $"exit {code}: {output}{error}");
+        Assert.Equal(["first", "slow", "finally-cancelled", "slow", "finally-succeeded"], File.ReadAllLines(Path.Combine(dir, "ran.txt")));
+    }
+
+    [Fact]
+    public void Run_resume_after_a_success_says_there_is_nothing_to_resume()
+    {
+        var (dir, path) = CancelledRun();
+        Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--resume", "--quiet").ExitCode);
+        var (code, _, error) = WorkflowProcess.Run(dir, "run", path, "--resume", "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("succeeded; there is nothing to resume", error);
+    }
 }

@@ -11,10 +11,14 @@ internal sealed record ResumePlan(string ExecutionId, WorkflowDefinition Definit
 
 /// <summary>
 /// <c>workflow resume &lt;id&gt;</c> and <c>workflow run --resume</c>: continue an execution that was
-/// interrupted (or that failed). Tasks that succeeded are not run again and their outputs are
-/// restored (as recorded, so secret values in outputs come back masked); tasks that were running are
-/// run again, which is why tasks must be idempotent, unless marked <c>resumable: false</c>, which
-/// fails the run instead. A definition changed since is refused unless <c>--force</c>.
+/// interrupted, cancelled or that failed (<c>run --resume</c> takes the workflow's latest execution,
+/// and refuses when that one succeeded). Tasks that succeeded are not run again and their outputs
+/// are restored (as recorded, so secret values in outputs come back masked), as long as every task
+/// they depend on is restored too: a task that ran anyway (an <c>always()</c> task during the
+/// cancellation, a dependent of a <c>continue_on_error</c> failure) runs again after what it depends
+/// on has run. Tasks that were running are run again, which is why tasks must be idempotent, unless
+/// marked <c>resumable: false</c>, which fails the run instead. A definition changed since is refused
+/// unless <c>--force</c>.
 /// </summary>
 internal static class Resumption
 {
@@ -35,17 +39,18 @@ internal static class Resumption
         {
             definition = WorkflowInput.Load(workflowArgument, config, verbose, error);
             if (definition is null) return null;
-            execution = store.History(new HistoryQuery { Workflow = definition.Name.Value, Status = "running", Limit = 1 }).FirstOrDefault();
+            // The latest run that started any work (a run skipped by its concurrency policy did none).
+            execution = store.History(new HistoryQuery { Workflow = definition.Name.Value, Limit = 50 }).FirstOrDefault(e => e.Status != "skipped");
             if (execution is null)
             {
-                error.WriteLine($"workflow: no interrupted run of '{definition.Name.Value}' to resume (workflow history --status running lists them)");
+                error.WriteLine($"workflow: '{definition.Name.Value}' has no run to resume (workflow history lists its runs)");
                 return null;
             }
         }
 
-        if (execution.Status == "succeeded")
+        if (execution.Status is "succeeded" or "skipped")
         {
-            error.WriteLine($"workflow: execution {execution.Id} succeeded; there is nothing to resume (run the workflow again instead)");
+            error.WriteLine($"workflow: execution {execution.Id} {execution.Status}; there is nothing to resume (run the workflow again instead)");
             return null;
         }
         if (execution.Status == "running" && StateStores.IsAlive(execution))
@@ -71,11 +76,12 @@ internal static class Resumption
         var detail = store.Find(execution.Id)!;
         var done = new Dictionary<string, TaskResult>(StringComparer.Ordinal);
         var rerun = 0;
+        var restorable = Restorable(definition, detail.Tasks.Where(t => t.Role == "dag" && t.Status == "succeeded").Select(t => t.TaskId));
         foreach (var t in detail.Tasks.Where(t => t.Role == "dag"))
         {
             var task = definition.FindTask(t.TaskId);
             if (task is null) continue; // gone from the definition (with --force)
-            if (t.Status == "succeeded")
+            if (t.Status == "succeeded" && restorable.Contains(t.TaskId))
                 done[t.TaskId] = new TaskResult
                 {
                     InstanceId = t.InstanceId,
@@ -88,7 +94,8 @@ internal static class Resumption
                     Reason = "succeeded before the run was interrupted; not run again",
                     Outputs = t.Outputs is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(t.Outputs)!,
                 };
-            else if (t.Status == "running" && !task.Resumable)
+            // Running when the runner died, or stopped mid-way by a cancellation: interrupted either way.
+            else if (t.Status is "running" or "cancelled" && t.StartedAt is not null && !task.Resumable)
                 done[t.TaskId] = new TaskResult
                 {
                     InstanceId = t.InstanceId,
@@ -100,6 +107,29 @@ internal static class Resumption
             else if (t.Status == "running") rerun++;
         }
         return new ResumePlan(execution.Id, definition, done, rerun);
+    }
+
+    /// <summary>
+    /// The succeeded tasks whose dependencies are all restored too, so what they read is what they
+    /// read the first time. Worked off a queue (O(tasks + edges)): each task not restored takes its
+    /// dependents out with it.
+    /// </summary>
+    private static HashSet<string> Restorable(WorkflowDefinition definition, IEnumerable<string> succeeded)
+    {
+        var restored = new HashSet<string>(succeeded, StringComparer.Ordinal);
+        var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var task in definition.Tasks)
+            foreach (var dependency in task.DependsOn)
+            {
+                if (!dependents.TryGetValue(dependency.Id, out var list)) dependents[dependency.Id] = list = [];
+                list.Add(task.Id.Value);
+            }
+        var lost = new Queue<string>(definition.Tasks.Select(t => t.Id.Value).Where(id => !restored.Contains(id)));
+        while (lost.Count > 0)
+            if (dependents.TryGetValue(lost.Dequeue(), out var list))
+                foreach (var dependent in list)
+                    if (restored.Remove(dependent)) lost.Enqueue(dependent);
+        return restored;
     }
 
 }
