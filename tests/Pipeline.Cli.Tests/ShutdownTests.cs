@@ -103,6 +103,58 @@ public sealed class ShutdownTests
         Assert.Contains("cancelled", WorkflowProcess.Run(dir, "history").Stdout);
     }
 
+    /// <summary>Waits (up to 30 s) for a process to be gone.</summary>
+    private static bool GoneSoon(int pid)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!WorkflowProcess.IsGone(pid) && waited.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        return WorkflowProcess.IsGone(pid);
+    }
+
+    [Fact]
+    public void A_background_job_that_job_control_moved_to_another_group_dies_with_its_task()
+    {
+        // `set -m` puts the background job in a process group of its own, inside the task's session:
+        // killing the task's group missed it, and it ran on after the task, the run and the CLI.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "jobs.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "jobs", "tasks": [
+              { "id": "spawn", "type": "shell", "shell": "bash", "command": "set -m; sleep 300 >/dev/null 2>&1 & echo $! > bg; sleep 0.5" },
+              { "id": "after", "type": "shell", "command": "while [ ! -f release ]; do sleep 0.05; done", "depends_on": ["spawn"] }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet");
+        var background = WorkflowProcess.WaitForPid(Path.Combine(dir, "bg"));
+        // Gone once its task has succeeded, while the run goes on.
+        Assert.True(GoneSoon(background), $"process {background} outlived its task");
+        Assert.False(process.HasExited);
+        File.WriteAllText(Path.Combine(dir, "release"), "");
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public void A_background_job_in_another_group_gets_the_grace_period_and_dies_on_ctrl_c()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "jobs.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "jobs", "tasks": [
+              { "id": "spawn", "type": "shell", "shell": "bash",
+                "command": "set -m; bash -c 'trap \"echo stopped > stopped; exit 0\" TERM; echo $$ > ready; sleep 300 & wait' >/dev/null 2>&1 & echo $! > bg; sleep 300" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "10s");
+        var background = WorkflowProcess.WaitForPid(Path.Combine(dir, "bg"));
+        WorkflowProcess.WaitForPid(Path.Combine(dir, "ready")); // its trap is set
+        Signal(process, "INT");
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.True(GoneSoon(background), $"process {background} outlived the run");
+        Assert.Equal("stopped", File.ReadAllText(Path.Combine(dir, "stopped")).Trim()); // it got SIGTERM first
+    }
+
     [Fact]
     public void A_bad_grace_period_is_exit_2()
     {

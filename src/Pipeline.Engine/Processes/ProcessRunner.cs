@@ -18,6 +18,12 @@ public static class ProcessRunner
     public static Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken, StopPolicy? stop = null) =>
         RunAsync(spec, onLine, PosixLauncher.IsSupported ? PosixLauncher.RunAsync : CliWrapLauncher.RunAsync, cancellationToken, stop);
 
+    /// <summary>
+    /// Completes once what exited tasks left in their sessions has been killed (see
+    /// <see cref="SessionSweeper"/>); a run awaits it before reporting its end, so nothing outlives it.
+    /// </summary>
+    public static Task SettleAsync() => PosixLauncher.IsSupported ? SessionSweeper.WhenIdle() : Task.CompletedTask;
+
     internal delegate Task<int> Launcher(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken);
 
     internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken, StopPolicy? stop = null)

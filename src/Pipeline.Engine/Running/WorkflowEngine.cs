@@ -40,6 +40,7 @@ public sealed class WorkflowEngine
 
         if (run.Failing || cancellationToken.IsCancellationRequested)
             await Rollback.RunAsync(run, runner, scheduler.Done).ConfigureAwait(false);
+        await Processes.ProcessRunner.SettleAsync().ConfigureAwait(false);
 
         var status = cancellationToken.IsCancellationRequested ? RunStatus.Cancelled
             : run.Failing || run.DeferredFailure is not null ? RunStatus.Failed : RunStatus.Succeeded;

@@ -66,6 +66,7 @@ public sealed partial class TaskfileRunner
         }
         catch (TaskfileException e) { failure = e; }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { cancelled = true; }
+        await Processes.ProcessRunner.SettleAsync();
 
         var status = cancelled ? RunStatus.Cancelled : failure is null ? RunStatus.Succeeded : RunStatus.Failed;
         var result = new RunResult

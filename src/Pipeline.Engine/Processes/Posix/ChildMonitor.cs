@@ -141,8 +141,9 @@ internal static unsafe class ChildMonitor
 
     private static void OnExit(WatchedChild child, char[] chars)
     {
-        var killed = child.Reap();
-        Remove(child.PidFd);
+        var killed = child.Exit();
+        Remove(child.PidFd); // before anything else: a zombie's pidfd stays readable
+        SessionSweeper.Enqueue(child);
         Finished(child);
         // Killed: a process outside the group may still hold a pipe; do not wait for it.
         if (killed)

@@ -55,6 +55,22 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)] public static partial int kill(int pid, int signal);
     [LibraryImport(Library, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
     [LibraryImport(Library, SetLastError = true)] public static partial int pidfd_open(int pid, uint flags);
+    [LibraryImport(Library, SetLastError = true)] public static partial int pidfd_send_signal(int pidFd, int signal, void* info, uint flags);
+    [LibraryImport(Library, SetLastError = true)] public static partial int open(byte* path, int flags);
+    [LibraryImport(Library, SetLastError = true)] public static partial int waitid(int idType, int id, byte* info, int options);
+
+    public const int PPid = 1, WExited = 4, WNoWait = 0x01000000;
+
+    /// <summary>siginfo_t is 128 bytes; for SIGCHLD si_code is at 8 and si_status at 24 (x86-64 and arm64 alike).</summary>
+    public const int SigInfoSize = 128;
+
+    /// <summary>A shell's view of a waitid result: the exit code, or 128 + the signal (CLD_KILLED, CLD_DUMPED).</summary>
+    public static int ExitCode(byte* sigInfo)
+    {
+        var code = *(int*)(sigInfo + 8);
+        var status = *(int*)(sigInfo + 24);
+        return code == 1 ? status & 0xff : 128 + status; // 1 is CLD_EXITED
+    }
 
     /// <summary>A shell's view of a wait status: the exit code, or 128 + the signal that ended the process.</summary>
     public static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);

@@ -44,42 +44,61 @@ internal sealed class WatchedChild
     /// <summary>The exit code once every line of output has been delivered; faults if delivering one threw.</summary>
     public Task<int> Completed => _completed.Task;
 
-    /// <summary>SIGTERM to the whole group: the polite first step of stopping it. A no-op once the leader is reaped.</summary>
+    /// <summary>SIGTERM to the whole session: the polite first step of stopping it. A no-op once the leader is reaped.</summary>
     public void Terminate() => Signal(Libc.SigTerm);
 
-    /// <summary>SIGKILL to the whole group. A no-op once the leader is reaped: its pid may then belong to someone else.</summary>
+    /// <summary>SIGKILL to the whole session. A no-op once the leader is reaped: its pid may then belong to someone else.</summary>
     public void Kill() => Signal(Libc.SigKill);
 
+    /// <summary>The signal to the group, and to the rest of the session (what job control moved to other groups).</summary>
     private void Signal(int signal)
     {
         lock (_gate)
         {
             _killed = true;
-            if (!_reaped) Libc.kill(-Pid, signal);
+            if (_reaped) return;
+            Libc.kill(-Pid, signal);
+            try { Sessions.Signal(new HashSet<int> { Pid }, signal); }
+            catch (Exception) { /* best effort: the group has it */ }
         }
     }
 
     /// <summary>
     /// Called once the leader has exited. The group is killed while the leader is still a zombie, so
-    /// its id cannot have been reused yet; then the leader is reaped.
+    /// its id cannot have been reused yet, and the exit status is read without reaping it: the
+    /// <see cref="SessionSweeper"/> reaps it after killing what is left of the session.
     /// </summary>
     /// <returns>Whether the child was killed (cancelled): its output need not be waited for.</returns>
-    public unsafe bool Reap()
+    public unsafe bool Exit()
     {
-        int status = 0, result;
+        int result;
         bool killed;
+        var info = stackalloc byte[Libc.SigInfoSize];
         lock (_gate)
         {
             Libc.kill(-Pid, Libc.SigKill);
-            do result = Libc.waitpid(Pid, &status, 0);
+            do result = Libc.waitid(Libc.PPid, Pid, info, Libc.WExited | Libc.WNoWait);
             while (result < 0 && Marshal.GetLastPInvokeError() == Libc.EIntr);
-            _reaped = true;
+            if (result < 0) _reaped = true; // nothing left to reap
             killed = _killed;
         }
         // ECHILD: someone reaped it first (a parent that ignores SIGCHLD makes the runtime reap every
         // child); the status is lost, so the task is reported as failed rather than guessed successful.
-        _exited.TrySetResult(result == Pid ? Libc.ExitCode(status) : LostStatus);
+        _exited.TrySetResult(result == 0 ? Libc.ExitCode(info) : LostStatus);
         return killed;
+    }
+
+    /// <summary>Reaps the leader's zombie (after the sweep). Its pid may then belong to someone else: no more signals.</summary>
+    public unsafe void Reap()
+    {
+        lock (_gate)
+        {
+            if (_reaped) return;
+            int status, result;
+            do result = Libc.waitpid(Pid, &status, 0);
+            while (result < 0 && Marshal.GetLastPInvokeError() == Libc.EIntr);
+            _reaped = true;
+        }
     }
 
     /// <summary>The exit code reported when the child's status was taken by someone else.</summary>

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Pipeline.Engine.Processes.Posix;
+
+/// <summary>
+/// After a task's leader exits, what it left in its session outside its process group is killed
+/// (<see cref="Sessions"/>), and only then is the leader reaped: until then its zombie keeps the
+/// session id from being given to another process. A scan of /proc costs about a millisecond, more
+/// than a short task itself, so scans are batched on a thread of their own and spaced out (at most a
+/// tenth of that thread's time goes to them): thousands of short tasks pay a few scans a second,
+/// and no task waits for one, since its exit code was read without reaping (waitid with WNOWAIT).
+/// A run waits for <see cref="WhenIdle"/> before it reports its end, so nothing outlives it.
+/// </summary>
+internal static class SessionSweeper
+{
+    private static readonly object Gate = new();
+    private static List<WatchedChild> _pending = [];
+    private static TaskCompletionSource _idle = Completed();
+    private static bool _started, _busy;
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        done.SetResult();
+        return done;
+    }
+
+    /// <summary>Hands over a child whose leader has exited (a zombie, not yet reaped).</summary>
+    public static void Enqueue(WatchedChild child)
+    {
+        lock (Gate)
+        {
+            if (_idle.Task.IsCompleted) _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pending.Add(child);
+            if (!_started)
+            {
+                _started = true;
+                new Thread(Loop) { IsBackground = true, Name = "pipeline session sweeper" }.Start();
+            }
+            Monitor.Pulse(Gate);
+        }
+    }
+
+    /// <summary>Completes once every child handed over so far has been swept and reaped.</summary>
+    public static Task WhenIdle()
+    {
+        lock (Gate) return _pending.Count == 0 && !_busy ? Task.CompletedTask : _idle.Task;
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            List<WatchedChild> batch;
+            lock (Gate)
+            {
+                while (_pending.Count == 0) Monitor.Wait(Gate);
+                batch = _pending;
+                _pending = [];
+                _busy = true;
+            }
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var sessions = batch.Select(c => c.Pid).ToHashSet();
+                // Again while any was found: one may have forked before its SIGKILL landed.
+                for (var round = 0; round < 5 && Sessions.Signal(sessions, Libc.SigKill) > 0; round++) { }
+            }
+            catch (Exception) { /* best effort: the leaders are reaped whatever happens */ }
+            foreach (var child in batch) child.Reap();
+            lock (Gate)
+            {
+                _busy = false;
+                if (_pending.Count == 0) _idle.TrySetResult();
+            }
+            Thread.Sleep(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(5).Ticks, clock.Elapsed.Ticks * 9)));
+        }
+    }
+}
