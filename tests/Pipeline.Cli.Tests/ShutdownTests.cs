@@ -156,6 +156,25 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public void Tasks_die_with_a_runner_killed_by_SIGKILL()
+    {
+        // Tasks run in sessions of their own, so nothing stopped them when the runner was killed outright.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "orphans.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "orphans", "tasks": [
+              { "id": "a", "type": "shell", "command": "echo $$ > a; sleep 300 & echo $! > a-child; wait" },
+              { "id": "b", "type": "shell", "shell": "bash", "command": "set -m; sleep 300 >/dev/null 2>&1 & echo $! > b-job; echo $$ > b; sleep 300" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "1s");
+        var pids = new[] { "a", "a-child", "b-job", "b" }.Select(f => WorkflowProcess.WaitForPid(Path.Combine(dir, f))).ToList();
+        process.Kill(); // SIGKILL: no handler runs
+        Assert.True(process.WaitForExit(30_000));
+        foreach (var pid in pids) Assert.True(GoneSoon(pid), $"process {pid} outlived the killed runner");
+    }
+
+    [Fact]
     public void A_bad_grace_period_is_exit_2()
     {
         var dir = WorkflowProcess.TempDir();

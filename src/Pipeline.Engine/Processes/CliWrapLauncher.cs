@@ -11,7 +11,7 @@ namespace Pipeline.Engine.Processes;
 /// </summary>
 internal static class CliWrapLauncher
 {
-    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, Action<int>? onStarted, CancellationToken cancellationToken)
     {
         var runningPid = 0;
         // CliWrap kills the process itself when its token fires, so the grace period comes first:
@@ -36,6 +36,7 @@ internal static class CliWrapLauncher
         var running = command.ExecuteAsync(forceful.Token);
         var pid = running.ProcessId;
         runningPid = pid;
+        onStarted?.Invoke(pid);
         using var killOnCancel = forceful.Token.Register(() => ProcessGroup.Kill(pid));
         var reaper = KillGroupWhenLeaderExits(pid);
         try

@@ -15,8 +15,10 @@ public static class ProcessRunner
     /// <summary>Characters of each stream kept in memory for the result; the log files get everything.</summary>
     public const int CaptureLimit = 1 << 20;
 
-    public static Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken, StopPolicy? stop = null) =>
-        RunAsync(spec, onLine, PosixLauncher.IsSupported ? PosixLauncher.RunAsync : CliWrapLauncher.RunAsync, cancellationToken, stop);
+    /// <param name="onStarted">Told the process id (also its session id) once the process runs, so it can be recorded.</param>
+    public static Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, CancellationToken cancellationToken, StopPolicy? stop = null,
+        Action<int>? onStarted = null) =>
+        RunAsync(spec, onLine, PosixLauncher.IsSupported ? PosixLauncher.RunAsync : CliWrapLauncher.RunAsync, cancellationToken, stop, onStarted);
 
     /// <summary>
     /// Completes once what exited tasks left in their sessions has been killed (see
@@ -24,9 +26,10 @@ public static class ProcessRunner
     /// </summary>
     public static Task SettleAsync() => PosixLauncher.IsSupported ? SessionSweeper.WhenIdle() : Task.CompletedTask;
 
-    internal delegate Task<int> Launcher(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken);
+    internal delegate Task<int> Launcher(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, Action<int>? onStarted, CancellationToken cancellationToken);
 
-    internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken, StopPolicy? stop = null)
+    internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken, StopPolicy? stop = null,
+        Action<int>? onStarted = null)
     {
         var stdout = new Capture();
         var stderr = new Capture();
@@ -34,7 +37,7 @@ public static class ProcessRunner
         {
             (stream == OutputStream.Stdout ? stdout : stderr).Add(line);
             onLine(stream, line);
-        }, stop ?? StopPolicy.Immediate, cancellationToken).ConfigureAwait(false);
+        }, stop ?? StopPolicy.Immediate, onStarted, cancellationToken).ConfigureAwait(false);
         return new ProcessOutcome(exitCode, stdout.Text, stderr.Text);
     }
 

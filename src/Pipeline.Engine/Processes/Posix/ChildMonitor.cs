@@ -78,6 +78,7 @@ internal static unsafe class ChildMonitor
     private static void Abandon(SpawnedChild started)
     {
         Libc.kill(-started.Pid, Libc.SigKill);
+        Watchdog.Ended(started.Pid);
         int status;
         Libc.waitpid(started.Pid, &status, 0);
         Libc.close(started.Stdout);

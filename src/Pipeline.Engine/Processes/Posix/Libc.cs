@@ -49,6 +49,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
+    [LibraryImport(Library, SetLastError = true)] public static partial nint write(int fd, byte* buffer, nint count);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_create1(int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);

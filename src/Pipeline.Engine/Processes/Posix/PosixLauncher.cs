@@ -28,9 +28,13 @@ internal static class PosixLauncher
         _ = Task.Delay(stop.GracePeriod, stop.KillNow).ContinueWith(_ => child.Kill(), TaskScheduler.Default);
     }
 
-    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, Action<int>? onStarted, CancellationToken cancellationToken)
     {
-        var child = ChildMonitor.Watch(PosixSpawn.Start(spec), onLine);
+        Watchdog.Ensure();
+        var started = PosixSpawn.Start(spec);
+        Watchdog.Started(started.Pid, stop.GracePeriod);
+        onStarted?.Invoke(started.Pid);
+        var child = ChildMonitor.Watch(started, onLine);
         using (cancellationToken.Register(() => Stop(child, stop)))
         {
             try

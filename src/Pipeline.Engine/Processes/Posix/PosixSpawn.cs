@@ -17,7 +17,8 @@ internal static unsafe class PosixSpawn
 {
     private static readonly byte[] DevNull = "/dev/null\0"u8.ToArray();
 
-    public static SpawnedChild Start(ProcessSpec spec)
+    /// <param name="stdin">A descriptor to give the child as its stdin (the watchdog's pipe); by default /dev/null.</param>
+    public static SpawnedChild Start(ProcessSpec spec, int stdin = -1)
     {
         using var argv = new NativeStrings([spec.FileName, .. spec.Arguments]);
         using var envp = new NativeStrings(Environment(spec.Environment));
@@ -41,8 +42,10 @@ internal static unsafe class PosixSpawn
             Libc.posix_spawnattr_setsigdefault(attr, signals);
             Libc.sigemptyset(signals);
             Libc.posix_spawnattr_setsigmask(attr, signals);
-            fixed (byte* devNull = DevNull)
-                Libc.posix_spawn_file_actions_addopen(actions, 0, devNull, Libc.ORdOnly, 0);
+            if (stdin >= 0) Libc.posix_spawn_file_actions_adddup2(actions, stdin, 0);
+            else
+                fixed (byte* devNull = DevNull)
+                    Libc.posix_spawn_file_actions_addopen(actions, 0, devNull, Libc.ORdOnly, 0);
             Libc.posix_spawn_file_actions_adddup2(actions, stdout[1], 1);
             Libc.posix_spawn_file_actions_adddup2(actions, stderr[1], 2);
             Libc.posix_spawn_file_actions_addchdir_np(actions, directory[0]);
@@ -80,7 +83,7 @@ internal static unsafe class PosixSpawn
         return entries;
     }
 
-    private static void OpenPipe(int* fds)
+    internal static void OpenPipe(int* fds)
     {
         if (Libc.pipe2(fds, Libc.OCloExec) != 0)
             throw new Win32Exception(System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "cannot create a pipe for a task's output");

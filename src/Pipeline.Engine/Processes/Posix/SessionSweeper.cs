@@ -67,7 +67,11 @@ internal static class SessionSweeper
                 for (var round = 0; round < 5 && Sessions.Signal(sessions, Libc.SigKill) > 0; round++) { }
             }
             catch (Exception) { /* best effort: the leaders are reaped whatever happens */ }
-            foreach (var child in batch) child.Reap();
+            foreach (var child in batch)
+            {
+                Watchdog.Ended(child.Pid);
+                child.Reap();
+            }
             lock (Gate)
             {
                 _busy = false;
