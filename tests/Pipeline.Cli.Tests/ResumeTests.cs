@@ -170,4 +170,60 @@ public sealed class ResumeTests
         Assert.Equal(2, code);
         Assert.Contains("succeeded; there is nothing to resume", error);
     }
+
+    /// <summary>The watchdog a runner started (its child whose command line names it), or 0.</summary>
+    private static int WatchdogOf(int runner)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                if (parent == runner && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains("pipeline-watchdog")) return pid;
+            }
+            catch (IOException) { }
+        }
+        return 0;
+    }
+
+    [Fact]
+    public void Resume_stops_what_a_killed_run_left_running_before_running_the_task_again()
+    {
+        // The runner and its watchdog both SIGKILLed: the task's processes live on. Resume used to
+        // start the task again beside its old copy; now it stops the old one first.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "long.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "long", "tasks": [
+              { "id": "work", "type": "shell",
+                "command": "if [ -f again ]; then for p in $(cat pids); do s=$(cut -d')' -f2 /proc/$p/stat 2>/dev/null | cut -d' ' -f2); [ -n \"$s\" ] && [ \"$s\" != Z ] && echo $p >> overlap; done; exit 0; fi; trap '' TERM; echo $$ > pids; sleep 300 & echo $! >> pids; echo $$ > ready; wait" }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet");
+        WorkflowProcess.WaitForPid(Path.Combine(dir, "ready"));
+        var old = File.ReadAllLines(Path.Combine(dir, "pids")).Select(int.Parse).ToList();
+        var watchdog = WatchdogOf(process.Id);
+        Assert.True(watchdog > 0, "the runner has no watchdog");
+        System.Diagnostics.Process.GetProcessById(watchdog).Kill();
+        process.Kill();
+        Assert.True(process.WaitForExit(30_000));
+        try
+        {
+            Assert.All(old, pid => Assert.False(WorkflowProcess.IsGone(pid), $"process {pid} did not survive: the test tests nothing"));
+            File.WriteAllText(Path.Combine(dir, "again"), "");
+            var (code, output, error) = WorkflowProcess.Run(dir, "run", path, "--resume", "--quiet", "--grace-period", "1s");
+            Assert.True(code == 0, $"exit {code}: {output}{error}");
+            Assert.Contains("task 'work' of the interrupted run still runs (2 process(es)", error);
+            Assert.Contains("were killed", error); // the shell ignores SIGTERM: SIGKILL after the grace period
+            Assert.False(File.Exists(Path.Combine(dir, "overlap")), "the old copy still ran when the task ran again");
+            Assert.All(old, pid => Assert.True(WorkflowProcess.IsGone(pid)));
+        }
+        finally
+        {
+            foreach (var pid in old)
+                try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
+        }
+    }
 }

@@ -146,6 +146,18 @@ public abstract class StoreContract : IDisposable
     }
 
     [Fact]
+    public void A_running_task_keeps_its_process_and_start_time_for_resume()
+    {
+        using var store = Backend.Open();
+        var at = DateTimeOffset.UtcNow;
+        store.ExecutionStarted(new ExecutionRecord { Id = "e1", Workflow = "w", Trigger = "manual", Status = "running", StartedAt = at });
+        store.TaskStarted("e1", "slow", "slow", "dag", 1, at);
+        store.TaskProcess("e1", "slow", 4242, "boot:123");
+        var slow = store.Find("e1")!.Tasks.Single();
+        Assert.Equal(("running", 4242, "boot:123"), (slow.Status, slow.ProcessId, slow.ProcessStart));
+    }
+
+    [Fact]
     public async Task History_filters_by_workflow_status_and_time_newest_first_with_a_limit()
     {
         using var store = Backend.Open();

@@ -199,6 +199,7 @@ public static class RunCommand
             definition = resume.Definition;
             error.WriteLine($"workflow: resuming {resume.ExecutionId}: {resume.Done.Count(d => d.Value.State == TaskState.Succeeded)} task(s) done before are not run again"
                 + (resume.Rerun > 0 ? $", {resume.Rerun} that were running are run again" : ""));
+            if (!request.DryRun) await Resumption.StopLeftoversAsync(resume, gracePeriod, error);
         }
         else definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
         if (definition is null) return ExitCodes.InvalidInput;

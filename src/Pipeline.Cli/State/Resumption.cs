@@ -1,13 +1,18 @@
 using System.Text.Json;
 using Pipeline.Cli.Running;
 using Pipeline.Core.Model;
+using Pipeline.Engine.Processes;
 using Pipeline.Engine.Running;
 using Pipeline.State;
 
 namespace Pipeline.Cli;
 
 /// <summary>An execution to continue: its id, its definition, and what it already did.</summary>
-internal sealed record ResumePlan(string ExecutionId, WorkflowDefinition Definition, IReadOnlyDictionary<string, TaskResult> Done, int Rerun);
+internal sealed record ResumePlan(string ExecutionId, WorkflowDefinition Definition, IReadOnlyDictionary<string, TaskResult> Done, int Rerun)
+{
+    /// <summary>Task instances the interrupted run recorded as running, with the process each one ran.</summary>
+    public IReadOnlyList<TaskRunRecord> WereRunning { get; init; } = [];
+}
 
 /// <summary>
 /// <c>workflow resume &lt;id&gt;</c> and <c>workflow run --resume</c>: continue an execution that was
@@ -106,7 +111,30 @@ internal static class Resumption
                 };
             else if (t.Status == "running") rerun++;
         }
-        return new ResumePlan(execution.Id, definition, done, rerun);
+        return new ResumePlan(execution.Id, definition, done, rerun)
+        {
+            WereRunning = detail.Tasks.Where(t => t.Status == "running" && t.ProcessId is not null).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// Stops what the interrupted run's tasks left running (its runner was killed before it could,
+    /// and no watchdog did), so a task run again never overlaps its old copy: SIGTERM, the grace
+    /// period, SIGKILL, as for a cancelled run.
+    /// </summary>
+    public static async Task StopLeftoversAsync(ResumePlan plan, TimeSpan grace, TextWriter error)
+    {
+        var all = new List<LeftoverProcess>();
+        foreach (var task in plan.WereRunning)
+        {
+            var left = LeftoverProcesses.Find(task.ProcessId!.Value, task.ProcessStart);
+            if (left.Count == 0) continue;
+            error.WriteLine($"workflow: task '{task.InstanceId}' of the interrupted run still runs ({left.Count} process(es) in session {task.ProcessId}); stopping them before it runs again");
+            all.AddRange(left);
+        }
+        if (all.Count == 0) return;
+        var killed = await LeftoverProcesses.StopAsync(all, grace);
+        if (killed > 0) error.WriteLine($"workflow: {killed} process(es) ignored SIGTERM for {DurationText.Format(grace)} and were killed");
     }
 
     /// <summary>

@@ -15,6 +15,13 @@ public sealed record RunStarted(string ExecutionId, DateTimeOffset At, Execution
 public sealed record TaskStarted(string ExecutionId, DateTimeOffset At, string InstanceId, string TaskId, string DisplayName, string Role, int Attempt)
     : RunEvent(ExecutionId, At);
 
+/// <summary>
+/// A task's attempt started a process: its id (on Linux also its session's) and its start time as
+/// <see cref="Processes.ProcessIdentity"/> reads it, recorded so that resume can stop what a killed runner left running.
+/// </summary>
+public sealed record TaskProcessStarted(string ExecutionId, DateTimeOffset At, string InstanceId, int ProcessId, string? ProcessStart)
+    : RunEvent(ExecutionId, At);
+
 public enum OutputStream { Stdout, Stderr }
 
 /// <summary>A line a task printed. <see cref="Live"/> is true when the task asked for live output.</summary>

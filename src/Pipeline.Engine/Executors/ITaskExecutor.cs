@@ -61,6 +61,9 @@ public sealed class TaskInvocation
     /// <summary>How to stop the task's processes when it is cancelled: SIGTERM, a grace period, SIGKILL.</summary>
     public Processes.StopPolicy Stop { get; init; } = Processes.StopPolicy.Immediate;
 
+    /// <summary>Tells the engine the id of a process the task started (recorded, so resume can stop it if the runner dies).</summary>
+    public Action<int>? ProcessStarted { get; init; }
+
     /// <summary>Publishes a line the task printed (masked and turned into an event by the engine).</summary>
     public required Action<OutputStream, string> Output { get; init; }
 

@@ -24,7 +24,7 @@ internal static class ProcessExecution
         environment[OutputFile.Variable] = outputPath;
 
         var spec = new ProcessSpec(resolved, arguments, invocation.WorkingDirectory, environment);
-        var outcome = await ProcessRunner.RunAsync(spec, invocation.Output, cancellationToken, invocation.Stop).ConfigureAwait(false);
+        var outcome = await ProcessRunner.RunAsync(spec, invocation.Output, cancellationToken, invocation.Stop, invocation.ProcessStarted).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var outputs = OutputFile.Read(outputPath, out var errors);

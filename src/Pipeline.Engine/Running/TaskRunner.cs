@@ -163,6 +163,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 ScratchFile = run.ScratchFile,
                 Stop = new Processes.StopPolicy(run.Options.GracePeriod, run.Options.CleanupToken),
                 Output = (stream, line) => run.Output(instance.InstanceId, stream, line, live),
+                ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, Processes.ProcessIdentity.StartOf(pid))),
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
             };

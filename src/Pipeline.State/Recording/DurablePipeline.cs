@@ -49,14 +49,15 @@ public sealed class DurablePipeline : IRunObserver
             while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
             if (_recorder.Error is null)
             {
-                // A task that started and finished within one batch needs only its finished row.
+                // A task that started and finished within one batch needs only its finished row (not its start, nor its process).
                 var finished = batch.OfType<TaskFinished>().Select(f => f.Result.InstanceId).ToHashSet(StringComparer.Ordinal);
                 try
                 {
                     _store.InOneTransaction(() =>
                     {
                         foreach (var e in batch)
-                            if (e is not TaskStarted s || !finished.Contains(s.InstanceId)) _recorder.OnEvent(e);
+                            if (e switch { TaskStarted s => !finished.Contains(s.InstanceId), TaskProcessStarted p => !finished.Contains(p.InstanceId), _ => true })
+                                _recorder.OnEvent(e);
                     });
                 }
                 catch (StateStoreException ex) { _recorder.Fail(ex.Message); }

@@ -66,6 +66,9 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                 case TaskStarted t:
                     store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
                     break;
+                case TaskProcessStarted p:
+                    store.TaskProcess(p.ExecutionId, p.InstanceId, p.ProcessId, p.ProcessStart);
+                    break;
                 case TaskOutput o:
                     _printed.Add((o.InstanceId, o.Stream));
                     break;

@@ -51,6 +51,10 @@ public sealed record TaskRunRecord
     public string? StdoutLog { get; init; }
     public string? StderrLog { get; init; }
 
+    /// <summary>The last process the instance ran (also its session id on Linux), and its start time as the engine read it.</summary>
+    public int? ProcessId { get; init; }
+    public string? ProcessStart { get; init; }
+
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }
 

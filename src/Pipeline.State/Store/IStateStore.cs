@@ -12,6 +12,9 @@ public interface IStateStore : IDisposable
     void ExecutionStarted(ExecutionRecord execution);
     void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at);
     void TaskFinished(TaskRunRecord task, IReadOnlyList<AttemptRow> attempts);
+
+    /// <summary>Records the process a task instance runs now (its id is also its session's), and when it started.</summary>
+    void TaskProcess(string executionId, string instanceId, int processId, string? processStart);
     void ExecutionFinished(string executionId, string status, DateTimeOffset finishedAt, string? error);
 
     /// <summary>Deletes the executions (with their tasks and attempts) that finished before <paramref name="before"/>; running ones are kept.</summary>

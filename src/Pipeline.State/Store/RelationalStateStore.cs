@@ -103,6 +103,10 @@ public abstract partial class RelationalStateStore : IStateStore
         """,
         ("execution", executionId), ("instance", instanceId), ("task", taskId), ("role", role), ("started", Time(at)), ("attempt", attempt));
 
+    public void TaskProcess(string executionId, string instanceId, int processId, string? processStart) => Execute(
+        "UPDATE task_runs SET process_id = @pid, process_start = @start WHERE execution_id = @execution AND instance_id = @instance",
+        ("execution", executionId), ("instance", instanceId), ("pid", processId), ("start", processStart));
+
     public void TaskFinished(TaskRunRecord t, IReadOnlyList<AttemptRow> attempts) => InOneTransaction(() =>
     {
         Execute(
@@ -207,12 +211,13 @@ public abstract partial class RelationalStateStore : IStateStore
         if (matches.Count != 1) return null;
         var id = matches[0].Id;
         var tasks = Read(
-            "SELECT execution_id, instance_id, task_id, role, status, started_at, finished_at, attempts, exit_code, error, reason, outputs, output_excerpt, stdout_log, stderr_log FROM task_runs WHERE execution_id = @id ORDER BY COALESCE(started_at, '9'), instance_id",
+            "SELECT execution_id, instance_id, task_id, role, status, started_at, finished_at, attempts, exit_code, error, reason, outputs, output_excerpt, stdout_log, stderr_log, process_id, process_start FROM task_runs WHERE execution_id = @id ORDER BY COALESCE(started_at, '9'), instance_id",
             r => new TaskRunRecord
             {
                 ExecutionId = r.GetString(0), InstanceId = r.GetString(1), TaskId = r.GetString(2), Role = r.GetString(3), Status = r.GetString(4),
                 StartedAt = TimeOrNull(r, 5), FinishedAt = TimeOrNull(r, 6), Attempts = r.GetInt32(7), ExitCode = r.IsDBNull(8) ? null : r.GetInt32(8),
                 Error = Text(r, 9), Reason = Text(r, 10), Outputs = Text(r, 11), OutputExcerpt = Text(r, 12), StdoutLog = Text(r, 13), StderrLog = Text(r, 14),
+                ProcessId = r.IsDBNull(15) ? null : r.GetInt32(15), ProcessStart = Text(r, 16),
             }, ("id", id));
         var attempts = Read(
             "SELECT execution_id, instance_id, number, status, started_at, finished_at, exit_code, error FROM attempts WHERE execution_id = @id ORDER BY instance_id, number",

@@ -90,6 +90,12 @@ internal static class Schema
             PRIMARY KEY (execution_id, channel, event)
         );
         """,
+        // 4: the process (and session) that runs each task instance, with its start time so a
+        // reused pid is not mistaken for it: resume stops what a killed runner left running.
+        """
+        ALTER TABLE task_runs ADD COLUMN process_id INTEGER;
+        ALTER TABLE task_runs ADD COLUMN process_start TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;
