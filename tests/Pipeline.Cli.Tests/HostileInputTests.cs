@@ -95,4 +95,36 @@ public sealed class HostileInputTests
         var run = WorkflowProcess.Run(dir, "run", "ring.workflow.json");
         Assert.Equal(2, run.ExitCode);
     }
+
+    [Theory]
+    [InlineData("--verbose")]
+    [InlineData("--quiet")]
+    public void A_task_printing_150_MB_runs_in_bounded_memory(string mode)
+    {
+        // Output lines used to queue in memory behind a slower display: 575 MB for 200 MB with --verbose.
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "spew.workflow.json"), """
+            { "name": "spew", "tasks": [ { "id": "spew", "type": "shell", "command": "head -c 150000000 /dev/zero | tr '\\0' x | fold -w 100" } ] }
+            """);
+        // exec keeps the pid; the output goes to /dev/null so the test does not hold it either
+        var psi = new ProcessStartInfo("sh", ["-c", $"exec \"$0\" \"$1\" run spew.workflow.json {mode} > /dev/null 2>&1", WorkflowProcess.Host, WorkflowProcess.Dll])
+        {
+            WorkingDirectory = dir,
+        };
+        using var process = Process.Start(psi)!;
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            try
+            {
+                foreach (var line in File.ReadAllLines($"/proc/{process.Id}/status"))
+                    if (line.StartsWith("VmHWM:")) peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]));
+            }
+            catch (IOException) { }
+            Thread.Sleep(20);
+        }
+        Assert.Equal(0, process.ExitCode);
+        Assert.True(peak > 0, "no memory reading was taken");
+        Assert.True(peak < 220_000, $"peak resident memory {peak / 1024} MB for 150 MB of output");
+    }
 }

@@ -9,11 +9,23 @@ namespace Pipeline.State;
 /// transaction and one sync to the disk per batch), and only then hands them on to the display and
 /// the report. So nothing is shown before it is stored, while tasks go on running; a burst of short
 /// tasks costs one sync, not one per event. <see cref="CompleteAsync"/> waits for the queue to empty.
+/// The queue is bounded: when the display or the disk falls behind a task that prints hundreds of
+/// megabytes, the engine waits for room (and the task for its pipe to be read, as with a slow
+/// terminal) rather than holding the output in memory.
 /// </summary>
 public sealed class DurablePipeline : IRunObserver
 {
     private const int MaxBatch = 512;
-    private readonly Channel<RunEvent> _events = Channel.CreateUnbounded<RunEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    /// <summary>Events waiting to be stored and shown: a few megabytes of output lines at most.</summary>
+    internal const int Capacity = 8192;
+
+    private readonly Channel<RunEvent> _events = Channel.CreateBounded<RunEvent>(new BoundedChannelOptions(Capacity)
+    {
+        SingleReader = true,
+        SingleWriter = false,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly IStateStore _store;
     private readonly StateRecorder _recorder;
     private readonly IReadOnlyList<IRunObserver> _downstream;
@@ -24,13 +36,20 @@ public sealed class DurablePipeline : IRunObserver
         _store = store;
         _recorder = recorder;
         _downstream = downstream;
-        _pump = Task.Run(PumpAsync);
+        // A thread of its own: publishers may block on a full queue, and the pump must not need a
+        // thread-pool thread to drain it.
+        _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
     public Exception? ObserverError { get; private set; }
 
-    public void OnEvent(RunEvent e) => _events.Writer.TryWrite(e);
+    public void OnEvent(RunEvent e)
+    {
+        if (_events.Writer.TryWrite(e)) return;
+        try { _events.Writer.WriteAsync(e).AsTask().GetAwaiter().GetResult(); } // full: wait for room
+        catch (ChannelClosedException) { /* completed: nothing more is recorded */ }
+    }
 
     /// <summary>No more events: waits until every queued event is stored and shown.</summary>
     public Task CompleteAsync()
@@ -39,11 +58,11 @@ public sealed class DurablePipeline : IRunObserver
         return _pump;
     }
 
-    private async Task PumpAsync()
+    private void Pump()
     {
         var batch = new List<RunEvent>(MaxBatch);
         var reader = _events.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
