@@ -173,4 +173,18 @@ public sealed class TaskfileCommandTests
         var report = Path.Combine(Assert.Single(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs"))), "report.json");
         Assert.Equal("cancelled", JsonDocument.Parse(File.ReadAllText(report)).RootElement.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public void The_sample_Taskfile_prints_a_hostile_argument_and_does_not_run_it()
+    {
+        // It pasted {{.CLI_ARGS}} inside double quotes, so `-- '$(touch pwned)'` ran touch.
+        var dir = WorkflowProcess.TempDir();
+        File.Copy(Path.Combine(WorkflowProcess.RepoRoot, "samples", "taskfile", "Taskfile.yml"), Path.Combine(dir, "Taskfile.yml"));
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "run", "-t", "Taskfile.yml", "test", "APP=$(touch pwned-app)", "--", "$(touch pwned)", "`touch pwned2`");
+        Assert.True(code == 0, $"exit {code}: {stdout}{stderr}");
+        Assert.Contains("testing $(touch pwned) `touch pwned2`", stdout);
+        Assert.Contains("restoring $(touch pwned-app)", stdout);
+        Assert.Empty(Directory.GetFiles(dir, "pwned*"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "out"), "pwned*"));
+    }
 }

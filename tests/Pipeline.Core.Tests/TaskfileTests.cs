@@ -17,7 +17,7 @@ public class TaskfileTests
         Assert.Equal(TaskfileVarKind.Sh, doc.Vars[1].Kind);
         Assert.True(doc.Includes[0].Optional);
         var build = doc.Tasks.Single(t => t.Name.Value == "build");
-        Assert.Equal((29, 3), (build.Name.Span.Line, build.Name.Span.Column));
+        Assert.Equal((31, 3), (build.Name.Span.Line, build.Name.Span.Column));
         Assert.Equal(new[] { "b" }, build.Aliases.Select(a => a.Value));
         Assert.Equal(4, build.Cmds.Count);
         Assert.True(build.Cmds[1].Silent);
@@ -78,6 +78,45 @@ public class TaskfileTests
         var cycle = Single(diagnostics, "WF2004");
         Assert.Contains("a -> b -> c -> a", cycle.Message);
         AssertAt(cycle, 4, 12);
+    }
+
+    [Theory]
+    [InlineData("echo \"v={{.VERSION}}\"", "inside double quotes")]
+    [InlineData("echo '{{.VERSION}}'", "inside single quotes")]
+    [InlineData("rm -rf {{.VERSION}}/out", "unquoted")]
+    [InlineData("echo {{.VERSION | upper}}", "unquoted")]
+    [InlineData("echo \"{{.CLI_ARGS}}\"", "inside quotes")]
+    [InlineData("go test {{.CLI_ARGS | upper}}", "undoes its shell quoting")]
+    [InlineData("echo {{.OVERRIDABLE}}", "unquoted")]
+    public void A_command_line_variable_pasted_into_a_command_without_q_is_a_warning(string command, string message)
+    {
+        var diagnostics = ValidateYaml($"version: '3'\nvars:\n  VERSION: 1\ntasks:\n  build:\n    vars:\n      OVERRIDABLE: '{{{{.OVERRIDABLE | default \"x\"}}}}'\n    cmds:\n      - {command}\n");
+        var warning = Single(diagnostics, "WF3013");
+        AssertAt(warning, 9, 9 + command.IndexOf('.')); // "      - " then the command: the underline starts at the variable
+        Assert.Equal(Severity.Warning, warning.Severity);
+        Assert.Contains(message, warning.Message);
+        Assert.Contains("| q", warning.Hint);
+    }
+
+    [Theory]
+    [InlineData("echo {{.VERSION | q}}")]
+    [InlineData("echo {{.VERSION | shellQuote}}")]
+    [InlineData("go test {{.CLI_ARGS}}")]
+    [InlineData("go test {{.CLI_ARGS | q}}")]
+    [InlineData("echo {{.OWN}} {{.TASK}} {{.ROOT_DIR}}")]
+    [InlineData("{{if .VERSION}}echo yes{{end}}")]
+    [InlineData("echo \"{{\"{{\"}}\"")]
+    public void Quoted_own_and_special_variables_are_not_warned_about(string command)
+    {
+        var diagnostics = ValidateYaml($"version: '3'\nvars:\n  VERSION: 1\ntasks:\n  build:\n    vars:\n      OWN: fixed\n    cmds:\n      - {command}\n");
+        Assert.DoesNotContain(diagnostics, d => d.Code == "WF3013");
+    }
+
+    [Fact]
+    public void Status_and_preconditions_are_shell_commands_too()
+    {
+        var diagnostics = ValidateYaml("version: '3'\ntasks:\n  build:\n    status: ['test -f {{.F}}']\n    preconditions:\n      - sh: test -n \"{{.G}}\"\n    cmds: [true]\n");
+        Assert.Equal(2, diagnostics.Count(d => d.Code == "WF3013"));
     }
 
     [Fact]

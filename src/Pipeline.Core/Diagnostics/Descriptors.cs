@@ -115,6 +115,8 @@ public static class Descriptors
         "echo {{.VERSON}} with no VERSON var");
     public static readonly DiagnosticDescriptor TemplateSyntax = new("WF3012", "Taskfile template syntax error", DiagnosticCategory.Expression, Severity.Error,
         "echo {{.VERSION");
+    public static readonly DiagnosticDescriptor UnquotedShellVariable = new("WF3013", "Command-line variable pasted into a shell command unquoted", DiagnosticCategory.Expression, Severity.Warning,
+        "echo \"testing {{.CLI_ARGS}}\" or rm -rf {{.DIR}} (write {{.DIR | q}})");
 
     // WF4xxx: environment and external checks (CLI and MSBuild task only; never the source generator)
     public static readonly DiagnosticDescriptor ScriptNotFound = new("WF4001", "Script file not found", DiagnosticCategory.Environment, Severity.Error,

@@ -51,7 +51,7 @@ internal static class GoTemplate
     private static bool StartsWithWord(string s, string word) =>
         s.StartsWith(word, StringComparison.Ordinal) && (s.Length == word.Length || !char.IsLetterOrDigit(s[word.Length]));
 
-    private static int FindClose(string text, int from)
+    internal static int FindClose(string text, int from)
     {
         char quote = '\0';
         for (var i = from; i < text.Length - 1; i++)

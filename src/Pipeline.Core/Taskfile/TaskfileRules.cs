@@ -51,6 +51,11 @@ public static class TaskfileRules
             if (passedIn.TryGetValue(t.Name.Value, out var fromCallers)) known.UnionWith(fromCallers);
             known.UnionWith(t.Cmds.Select(c => c.For?.As?.Value).Concat(t.Deps.Select(d => d.For?.As?.Value)).Where(n => n is not null).Select(n => n!));
             foreach (var field in TemplatedFields(t)) CheckTemplate(field, known, bag, t.Name.Value);
+
+            // A task's own vars win over NAME=value, unless they read the same name ({{.X | default "d"}}).
+            var fixedVariables = t.Vars.Where(x => x.Value is null || x.Value.Value.IndexOf("." + x.Name.Value, StringComparison.Ordinal) < 0)
+                .Select(x => x.Name.Value).ToList();
+            foreach (var command in ShellCommands(t)) ShellPasteRule.Check(command, fixedVariables, bag);
         }
         var rootKnown = new HashSet<string>(globalNames, StringComparer.Ordinal);
         foreach (var field in doc.Vars.Concat(doc.Env).Where(x => x.Value is not null).Select(x => x.Value!).Concat(doc.Dotenv))
@@ -102,6 +107,14 @@ public static class TaskfileRules
             }
         }
         return result;
+    }
+
+    /// <summary>The strings of a task that a shell runs: commands, defers, status checks and preconditions.</summary>
+    private static IEnumerable<LocatedString> ShellCommands(TaskfileTask t)
+    {
+        foreach (var c in t.Cmds) if (c.Script is not null) yield return c.Script;
+        foreach (var s in t.Status) yield return s;
+        foreach (var p in t.Preconditions) yield return p.Sh;
     }
 
     private static IEnumerable<LocatedString> TemplatedFields(TaskfileTask t)
