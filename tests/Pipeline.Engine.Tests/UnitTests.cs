@@ -22,6 +22,61 @@ public sealed class ShellScriptTests
         Assert.Equal(script, Build(command).Script);
     }
 
+    private static ShellScript.Result BuildWith(string command, string value, string shell = "bash") =>
+        ShellScript.Build(InterpolatedString.Parse(command), shell, _ => value);
+
+    [Theory]
+    [InlineData("echo $(( ${env.N} + 1 ))", "echo $(( ${WORKFLOW_EXPR_1} + 1 ))")]
+    [InlineData("echo \"$(( ${env.N} * 2 ))\"", "echo \"$(( ${WORKFLOW_EXPR_1} * 2 ))\"")]
+    [InlineData("(( ${env.N} > 3 )) && echo big", "(( ${WORKFLOW_EXPR_1} > 3 )) && echo big")]
+    [InlineData("let x=${env.N}+1", "let x=${WORKFLOW_EXPR_1}+1")]
+    [InlineData("[[ ${env.N} -eq 3 ]]", "[[ ${WORKFLOW_EXPR_1} -eq 3 ]]")]
+    [InlineData("[[ 3 -lt ${env.N} ]]", "[[ 3 -lt ${WORKFLOW_EXPR_1} ]]")]
+    [InlineData("echo ${a[${env.N}]}", "echo ${a[${WORKFLOW_EXPR_1}]}")]
+    [InlineData("a[${env.N}]=1", "a[${WORKFLOW_EXPR_1}]=1")]
+    public void In_arithmetic_an_integer_goes_in_and_anything_else_fails_the_task(string command, string script)
+    {
+        Assert.Equal(script, BuildWith(command, "42").Script);
+        Assert.Equal(script, BuildWith(command, "-7").Script);
+        var refused = Assert.Throws<ExpressionException>(() => BuildWith(command, "a[$(touch pwned)]"));
+        Assert.Contains("arithmetic", refused.Message);
+        Assert.DoesNotContain("touch", refused.Message); // the value is not repeated (it may be a secret)
+    }
+
+    [Theory]
+    [InlineData("[[ ${env.S} == abc ]]", "[[ \"${WORKFLOW_EXPR_1}\" == abc ]]")]
+    [InlineData("[ ${env.S} -eq 3 ]", "[ \"${WORKFLOW_EXPR_1}\" -eq 3 ]")] // test(1) does no arithmetic evaluation
+    [InlineData("echo $((1+2)) ${env.S}", "echo $((1+2)) \"${WORKFLOW_EXPR_1}\"")]
+    [InlineData("echo ${a[0]} ${env.S}", "echo ${a[0]} \"${WORKFLOW_EXPR_1}\"")]
+    public void Outside_arithmetic_any_value_goes_in(string command, string script) =>
+        Assert.Equal(script, BuildWith(command, "a[$(touch pwned)]").Script);
+
+    [Fact]
+    public void An_expression_in_eval_is_refused()
+    {
+        var refused = Assert.Throws<ExpressionException>(() => BuildWith("eval \"echo ${env.X}\"", "hi"));
+        Assert.Contains("eval", refused.Message);
+        Assert.Equal("X=1 echo \"${WORKFLOW_EXPR_1}\"", BuildWith("X=1 echo ${env.X}", "hi").Script);
+    }
+
+    [Fact]
+    public void A_quoted_heredoc_gets_the_value_itself_and_refuses_one_that_would_end_it()
+    {
+        var script = BuildWith("cat <<'EOF'\nvalue: ${env.X} $HOME\nEOF\necho ${env.X}", "it's \"$(x)\"").Script;
+        Assert.Equal("cat <<'EOF'\nvalue: it's \"$(x)\" $HOME\nEOF\necho \"${WORKFLOW_EXPR_1}\"", script);
+        Assert.Throws<ExpressionException>(() => BuildWith("cat <<'EOF'\n${env.X}\nEOF", "a\nEOF\ntouch pwned"));
+        Assert.Throws<ExpressionException>(() => BuildWith("cat <<-\"END\"\n\t${env.X}\n\tEND", "x\n\t\tEND"));
+    }
+
+    [Theory]
+    [InlineData("cat <<EOF\n'${env.X}'\nEOF", "cat <<EOF\n'${WORKFLOW_EXPR_1}'\nEOF")]
+    [InlineData("cat <<EOF >out\n\"${env.X}\" ok\nEOF\necho '${env.X}'", "cat <<EOF >out\n\"${WORKFLOW_EXPR_1}\" ok\nEOF\necho ''\"${WORKFLOW_EXPR_2}\"''")]
+    [InlineData("cat <<A <<B\n${env.X}\nA\n${env.X}\nB\necho ${env.X}", "cat <<A <<B\n${WORKFLOW_EXPR_1}\nA\n${WORKFLOW_EXPR_2}\nB\necho \"${WORKFLOW_EXPR_3}\"")]
+    [InlineData("echo $'it\\'s ${env.X}'", "echo $'it\\'s '\"${WORKFLOW_EXPR_1}\"$''")]
+    [InlineData("echo \"$'\" ${env.X}", "echo \"$'\" \"${WORKFLOW_EXPR_1}\"")]
+    public void Heredocs_and_ansi_c_strings_get_references_that_fit(string command, string script) =>
+        Assert.Equal(script, BuildWith(command, "v").Script);
+
     [Fact]
     public void Values_go_to_variables_in_order_and_never_into_the_text()
     {

@@ -117,6 +117,8 @@ public static class Descriptors
         "echo {{.VERSION");
     public static readonly DiagnosticDescriptor UnquotedShellVariable = new("WF3013", "Command-line variable pasted into a shell command unquoted", DiagnosticCategory.Expression, Severity.Warning,
         "echo \"testing {{.CLI_ARGS}}\" or rm -rf {{.DIR}} (write {{.DIR | q}})");
+    public static readonly DiagnosticDescriptor ExpressionInEval = new("WF3014", "Expression passed to eval", DiagnosticCategory.Expression, Severity.Error,
+        "eval \"deploy ${env.TARGET}\"");
 
     // WF4xxx: environment and external checks (CLI and MSBuild task only; never the source generator)
     public static readonly DiagnosticDescriptor ScriptNotFound = new("WF4001", "Script file not found", DiagnosticCategory.Environment, Severity.Error,

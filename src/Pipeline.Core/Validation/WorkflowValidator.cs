@@ -24,6 +24,7 @@ public static class WorkflowValidator
             ReferenceRules.Check(context);
             CycleRules.Check(context);
             ExpressionRules.Check(context);
+            ShellRules.Check(context);
             ShapeRules.Check(context);
         }
         if (read.Taskfile is { } taskfile) Taskfile.TaskfileRules.Check(taskfile, bag);
