@@ -139,6 +139,8 @@ public sealed class OutputFileTests
 
 public sealed class SecretMaskerTests
 {
+    private const string Canary = "c4n@ry/S3cr\\et \"q\"+é";
+
     [Fact]
     public void Masks_the_value_and_its_base64_and_url_forms_longest_first()
     {
@@ -146,5 +148,63 @@ public sealed class SecretMaskerTests
         Assert.Equal("*** and ***", masker.Apply("p@ss word and p@ss"));
         Assert.Equal("Basic ***", masker.Apply("Basic " + Convert.ToBase64String("p@ss word"u8.ToArray())));
         Assert.Equal("?pw=***", masker.Apply("?pw=" + Uri.EscapeDataString("p@ss word")));
+    }
+
+    public static TheoryData<string, string> Disguises() => new()
+    {
+        { "base64 with a trailing newline (echo | base64)", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Canary + "\n")) },
+        { "base64 after a prefix (user:secret, Basic auth)", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("user:" + Canary)) },
+        { "base64 after a two-byte prefix", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ab" + Canary + "tail")) },
+        { "url-safe base64", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Canary)).Replace('+', '-').Replace('/', '_').TrimEnd('=') },
+        { "EscapeDataString", Uri.EscapeDataString(Canary) },
+        { "lower-case hex", System.Text.RegularExpressions.Regex.Replace(Uri.EscapeDataString(Canary), "%[0-9A-F]{2}", m => m.Value.ToLowerInvariant()) },
+        { "python quote (keeps /)", "c4n%40ry/S3cr%5Cet%20%22q%22%2B%C3%A9" },
+        { "python quote_plus", "c4n%40ry%2FS3cr%5Cet+%22q%22%2B%C3%A9" },
+        { "JSON (System.Text.Json)", System.Text.Json.JsonSerializer.Serialize(Canary)[1..^1] },
+        { "JSON (minimal escaping)", "c4n@ry/S3cr\\\\et \\\"q\\\"+é" },
+    };
+
+    [Theory, MemberData(nameof(Disguises))]
+    public void Masks_every_disguise(string form, string text)
+    {
+        var masked = new SecretMasker([Canary]).Apply("before " + text + " after");
+        Assert.True(masked.Contains("***"), $"{form}: {masked}");
+        // No six characters in a row of any form of the secret survive.
+        foreach (var secretForm in SecretForms.Of(Canary))
+            for (var i = 0; i + 6 <= secretForm.Length; i++)
+                Assert.False(masked.Contains(secretForm.Substring(i, 6)), $"{form}: '{secretForm.Substring(i, 6)}' survives in {masked}");
+    }
+
+    [Fact]
+    public void Each_line_of_a_multi_line_secret_is_masked()
+    {
+        var key = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----";
+        var masker = new SecretMasker([key]);
+        Assert.Equal("***", masker.Apply(key));
+        Assert.Equal("line: ***", masker.Apply("line: AQEFAASCBKcwggSjAgEAAoIB"));
+    }
+
+    [Fact]
+    public void Base64_wrapped_at_76_columns_is_masked_across_the_line_break()
+    {
+        var secret = "a-long-secret-value-that-crosses-the-wrap-" + new string('x', 40);
+        var stream = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(new string('p', 40) + secret + "\n"));
+        var wrapped = string.Join("\n", Enumerable.Range(0, (stream.Length + 75) / 76).Select(i => stream.Substring(i * 76, Math.Min(76, stream.Length - i * 76))));
+        var masked = new SecretMasker([secret]).Apply(wrapped);
+        var fragment = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret))[..^4];
+        foreach (var line in masked.Split('\n'))
+            for (var i = 0; i + 8 <= fragment.Length; i++)
+                Assert.DoesNotContain(fragment.Substring(i, 8), line); // no 8 characters of its Base64 survive on any line
+    }
+
+    [Fact]
+    public void Secrets_shorter_than_the_minimum_are_not_masked_and_are_named_a_problem()
+    {
+        var masker = new SecretMasker(["ab", "xyz"]);
+        Assert.True(masker.IsEmpty);
+        Assert.Equal("cab taxyz", masker.Apply("cab taxyz"));
+        Assert.NotNull(SecretMasker.Problem("xyz"));
+        Assert.Null(SecretMasker.Problem("abcd"));
+        Assert.Null(SecretMasker.Problem(""));
     }
 }
