@@ -218,7 +218,7 @@ public static class RunCommand
         var unsupported = WorkflowEngine.CheckSupported(plan);
         foreach (var d in unsupported) TextReporter.WriteDiagnostic(error, d, null);
         if (unsupported.Count > 0) return ExitCodes.InvalidInput;
-        var secrets = SecretResolver.Resolve(definition, error);
+        var secrets = SecretResolver.Resolve(definition, error, overrides);
         if (secrets is null) return ExitCodes.InvalidInput;
 
         using var cancel = new CancellationTokenSource();
@@ -227,7 +227,13 @@ public static class RunCommand
         using var report = new RunReportWriter(request.StateDir);
         using var created = existing is null && !storeFailed ? StateStores.OpenOrWarn(request.StateDir, error) : null;
         var store = existing ?? created;
-        var context = new RunContext { ContentHash = StateStores.HashOf(definition.Path), Parameters = overrides, LogPath = report.LogPath };
+        // Parameters under a secret's name are stored (and shown by workflow status) as ***.
+        var context = new RunContext
+        {
+            ContentHash = StateStores.HashOf(definition.Path),
+            Parameters = Pipeline.Engine.Secrets.SecretNames.MaskParameters(overrides, SecretResolver.DeclaredNames(definition)),
+            LogPath = report.LogPath,
+        };
         var recording = new RunRecording(store, context);
         var executionId = resume?.ExecutionId ?? WorkflowEngine.NewExecutionId();
         if (store is not null && resume is null
@@ -236,7 +242,8 @@ public static class RunCommand
         var options = new RunOptions
         {
             MaxParallel = request.MaxParallel,
-            Secrets = secrets,
+            Secrets = SecretResolver.Split(secrets).Secrets,
+            MaskedValues = SecretResolver.Split(secrets).Masked,
             Environment = overrides,
             FailFast = request.FailFast,
             CleanupToken = cleanup.Token,

@@ -91,11 +91,26 @@ public static class TaskfileRun
         // Recorded like a workflow run (history, status, metrics); not resumable: go-task's own
         // up-to-date checks (sources, status) are how a Taskfile skips work already done.
         using var store = request.DryRun ? null : StateStores.OpenOrWarn(request.StateDir, error);
-        var recording = new RunRecording(store, new RunContext { ContentHash = StateStores.HashOf(request.Taskfile), Parameters = variables, LogPath = report.LogPath });
+        // NAME=value under a name declared secret: true (or one that looks secret) is masked in output and stored as ***.
+        var secretNames = project.SecretNames();
+        var secretVariables = variables.Where(v => secretNames.Contains(v.Key) || Pipeline.Engine.Secrets.SecretNames.LooksSecret(v.Key)).ToList();
+        foreach (var (name, value) in secretVariables.Where(v => secretNames.Contains(v.Key)))
+            if (Pipeline.Engine.Secrets.SecretMasker.Problem(value) is { } problem)
+            {
+                error.WriteLine($"task: secret variable \"{name}\" cannot be masked: {problem} (WF4012)");
+                return ExitCodes.InvalidInput;
+            }
+        var recording = new RunRecording(store, new RunContext
+        {
+            ContentHash = StateStores.HashOf(request.Taskfile),
+            Parameters = Pipeline.Engine.Secrets.SecretNames.MaskParameters(variables, secretNames),
+            LogPath = report.LogPath,
+        });
         var mode = request.Output ?? read.Taskfile.Output?.Value ?? "interleaved";
         var options = new TaskfileRunOptions
         {
             Variables = variables,
+            Secrets = secretVariables.Select(v => v.Value).Where(v => Pipeline.Engine.Secrets.SecretMasker.Problem(v) is null).ToList(),
             CliArgs = request.CliArgs,
             Force = request.Force,
             DryRun = request.DryRun,

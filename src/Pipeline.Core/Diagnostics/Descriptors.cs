@@ -144,6 +144,8 @@ public static class Descriptors
 
     public static readonly DiagnosticDescriptor ScriptNotExecutable = new("WF4011", "Script not executable", DiagnosticCategory.Environment, Severity.Warning,
         "\"command\": \"./deploy.sh\" where deploy.sh lacks the x bit");
+    public static readonly DiagnosticDescriptor SecretTooShort = new("WF4012", "Secret too short to mask", DiagnosticCategory.Environment, Severity.Error,
+        "a secret whose value is \"ab\" (at least 4 characters)");
 
     // WF5xxx: generated C# (the source generator only)
     public static readonly DiagnosticDescriptor NameCollision = new("WF5001", "Generated name renamed", DiagnosticCategory.Generation, Severity.Warning,

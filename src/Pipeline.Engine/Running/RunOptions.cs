@@ -13,6 +13,9 @@ public sealed record RunOptions
     /// <summary>Values of the workflow's declared secrets, by name. They are masked in everything the engine publishes.</summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>More values to mask that are not <c>secrets.*</c> (parameters under a secret's name).</summary>
+    public IReadOnlyList<string> MaskedValues { get; init; } = [];
+
     /// <summary>Variables that override the workflow's environment (from <c>--env NAME=VALUE</c>).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 

@@ -27,7 +27,7 @@ internal sealed class RunState : IDisposable
         Options = options;
         ExecutionId = executionId;
         StartedAt = DateTimeOffset.UtcNow;
-        Masker = new SecretMasker(options.Secrets.Values);
+        Masker = new SecretMasker(options.Secrets.Values.Concat(options.MaskedValues));
         Slots = new SlotPool(maxParallel, slotReleased);
         WorkflowDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.Workflow.Path)) ?? Directory.GetCurrentDirectory();
         _tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);

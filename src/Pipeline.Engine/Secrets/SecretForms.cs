@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 
 namespace Pipeline.Engine.Secrets;
 
@@ -75,14 +73,40 @@ internal static class SecretForms
                     }
     }
 
-    /// <summary>Inside a JSON string: as System.Text.Json writes it by default (which escapes &lt;&gt;&amp;'+ and non-ASCII), minimally, and with '/' as \/.</summary>
+    /// <summary>
+    /// Inside a JSON string, as serializers write it: non-ASCII kept or escaped (\u00e9 from Python,
+    /// \u00E9 from .NET), HTML-sensitive characters kept or escaped (.NET escapes &lt;&gt;&amp;'+`, Go &lt;&gt;&amp;),
+    /// a quote as \" or \u0022, a slash kept or as \/.
+    /// </summary>
     private static IEnumerable<string> JsonEscaped(string secret)
     {
-        var strict = JsonSerializer.Serialize(secret);
-        yield return strict[1..^1];
-        var relaxed = JsonSerializer.Serialize(secret, new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping })[1..^1];
-        yield return relaxed;
-        yield return relaxed.Replace("/", "\\/");
-        yield return strict[1..^1].Replace("\\u0022", "\\\"").Replace("\\u0027", "'");
+        foreach (var nonAscii in new[] { false, true })
+            foreach (var lower in new[] { false, true })
+                foreach (var html in new[] { "", "<>&", "<>&'+`" }) // none, Go's, .NET's
+                    foreach (var quoteAsCode in new[] { false, true })
+                        foreach (var slash in new[] { false, true })
+                        {
+                            var text = new StringBuilder(secret.Length + 8);
+                            foreach (var c in secret)
+                            {
+                                string Code() => "\\u" + ((int)c).ToString(lower ? "x4" : "X4");
+                                text.Append(c switch
+                                {
+                                    '"' => quoteAsCode ? Code() : "\\\"",
+                                    '\\' => "\\\\",
+                                    '/' => slash ? "\\/" : "/",
+                                    '\n' => "\\n",
+                                    '\r' => "\\r",
+                                    '\t' => "\\t",
+                                    '\b' => "\\b",
+                                    '\f' => "\\f",
+                                    < ' ' => Code(),
+                                    > '~' when nonAscii => Code(),
+                                    _ when html.IndexOf(c) >= 0 => Code(),
+                                    _ => c.ToString(),
+                                });
+                            }
+                            yield return text.ToString();
+                        }
     }
 }

@@ -206,7 +206,9 @@ internal sealed class TaskfileCompiler
         public void Add(string name, string? value)
         {
             Names.Add(name);
-            if (value is not null) Values.Add(value);
+            if (value is null) return;
+            SecretTooShortException.Check(name, value);
+            Values.Add(value);
         }
     }
 }

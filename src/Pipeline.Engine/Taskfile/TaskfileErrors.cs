@@ -40,6 +40,16 @@ public sealed class TaskCancelledByUserException(string task) : TaskfileExceptio
 /// <summary>A template that does not parse or evaluate, named with the task and field it sits in.</summary>
 public sealed class TaskfileTemplateException(string where, string message) : TaskfileException($"task: {where}: {message}", Invalid);
 
+/// <summary>A variable declared <c>secret: true</c> (or passed on the command line under a secret's name) is too short to be masked (WF4012).</summary>
+public sealed class SecretTooShortException(string name, string problem)
+    : TaskfileException($"task: secret variable \"{name}\" cannot be masked: {problem} (WF4012)", Invalid)
+{
+    public static void Check(string name, string value)
+    {
+        if (Secrets.SecretMasker.Problem(value) is { } problem) throw new SecretTooShortException(name, problem);
+    }
+}
+
 /// <summary>The Taskfile (or an included one) has errors; the diagnostics say where.</summary>
 public sealed class TaskfileInvalidException(IReadOnlyList<Diagnostic> diagnostics)
     : TaskfileException("task: the Taskfile has errors", Invalid)

@@ -119,6 +119,27 @@ public sealed class TaskfileProject
     /// </summary>
     /// <exception cref="TaskNotFoundException">No task has that name, alias or pattern.</exception>
     /// <exception cref="AmbiguousTaskException">An alias names several tasks.</exception>
+    /// <summary>Names declared <c>secret: true</c> anywhere: the Taskfiles' vars and env, includes' vars, tasks' vars and env.</summary>
+    public HashSet<string> SecretNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Add(IEnumerable<Core.Taskfile.TaskfileVar> vars) { foreach (var v in vars) if (v.Secret) names.Add(v.Name.Value); }
+        Add(Root.Document.Vars);
+        Add(Root.Document.Env);
+        foreach (var entry in _ordered)
+        {
+            foreach (var scope in entry.Scope.Chain())
+            {
+                Add(scope.Document.Vars);
+                Add(scope.Document.Env);
+                Add(scope.IncludeVars);
+            }
+            Add(entry.Task.Vars);
+            Add(entry.Task.Env);
+        }
+        return names;
+    }
+
     public TaskfileEntry Resolve(string reference, TaskfileScope? from, out IReadOnlyList<string> match, out string? alias)
     {
         match = [];

@@ -8,6 +8,9 @@ public sealed record TaskfileRunOptions
     /// <summary><c>NAME=value</c> given on the command line: they override the Taskfile's global vars (not task vars).</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Values masked from the start: command-line variables under a secret's name (the Taskfile's own secrets join as they are computed).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
     /// <summary>The words after <c>--</c>, available as <c>{{.CLI_ARGS}}</c> (shell-quoted) and <c>.CLI_ARGS_LIST</c>.</summary>
     public IReadOnlyList<string> CliArgs { get; init; } = [];
 

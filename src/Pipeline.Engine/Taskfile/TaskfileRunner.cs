@@ -44,6 +44,7 @@ public sealed partial class TaskfileRunner
         _checksums = new ChecksumChecker(temp);
         _timestamps = new TimestampChecker(temp);
         if (options.MaxParallel is { } max) _slots = new SemaphoreSlim(Math.Max(1, max));
+        if (options.Secrets.Count > 0) AddSecrets(options.Secrets);
     }
 
     /// <summary>Runs the named tasks (one after the other, or in parallel with <see cref="TaskfileRunOptions.Parallel"/>).</summary>
@@ -217,7 +218,11 @@ public sealed partial class TaskfileRunner
             var value = await _compiler.ValueAsync(v, scope, caller.Directory, caller.Entry, ct);
             result[v.Name.Value] = value;
             scope[v.Name.Value] = value;
-            if (v.Secret && value is not null) AddSecrets([GoValues.Format(value)]);
+            if (v.Secret && value is not null)
+            {
+                SecretTooShortException.Check(v.Name.Value, GoValues.Format(value));
+                AddSecrets([GoValues.Format(value)]);
+            }
         }
         return result;
     }
