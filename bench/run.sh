@@ -37,6 +37,8 @@ echo "## Kill and resume (a 50-task workflow, SIGKILL at a random moment, then -
 echo
 /usr/bin/python3 bench/resume_bench.py dotnet "$workflow_dll"
 echo
+/usr/bin/python3 bench/hardening_probe.py dotnet "$workflow_dll"
+echo
 echo "## Build project start-up"
 echo
 /usr/bin/python3 bench/startup_bench.py
