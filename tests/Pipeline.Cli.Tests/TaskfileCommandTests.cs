@@ -187,4 +187,54 @@ public sealed class TaskfileCommandTests
         Assert.Empty(Directory.GetFiles(dir, "pwned*"));
         Assert.Empty(Directory.GetFiles(Path.Combine(dir, "out"), "pwned*"));
     }
+
+    [Fact]
+    public void Calls_into_included_taskfiles_are_checked_where_they_are_written()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), """
+            version: '3'
+            includes:
+              docs:
+                taskfile: ./docs
+                optional: true
+            tasks:
+              release:
+                deps: [docs:build]
+                cmds:
+                  - task: docs:publsh
+            """);
+        // The optional include is missing: both calls would fail at run time.
+        var (code, stdout, _) = WorkflowProcess.Run(dir, "validate", "Taskfile.yml");
+        Assert.Equal(2, code);
+        Assert.Contains("Taskfile.yml(8,12): error WF2010: task \"release\" calls \"docs:build\", but the optional include \"docs\" (./docs) is not there", stdout);
+        Assert.Contains("Taskfile.yml(10,15): error WF2010", stdout);
+
+        Directory.CreateDirectory(Path.Combine(dir, "docs"));
+        File.WriteAllText(Path.Combine(dir, "docs", "Taskfile.yml"), "version: '3'\ntasks:\n  build: echo build\n  publish: echo publish\n");
+        (code, stdout, _) = WorkflowProcess.Run(dir, "validate", "Taskfile.yml");
+        Assert.Equal(2, code);
+        Assert.Contains("Taskfile.yml(10,15): error WF2010: task \"release\" calls \"docs:publsh\", but ./docs has no task \"publsh\"", stdout);
+        Assert.Contains("did you mean \"docs:publish\"?", stdout);
+        Assert.DoesNotContain("docs:build", stdout);
+
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), File.ReadAllText(Path.Combine(dir, "Taskfile.yml")).Replace("publsh", "publish"));
+        (code, stdout, _) = WorkflowProcess.Run(dir, "validate", "Taskfile.yml");
+        Assert.True(code == 0, stdout);
+    }
+
+    [Fact]
+    public void The_sample_taskfile_runs_every_task_it_lists_including_its_calls_into_docs()
+    {
+        var dir = WorkflowProcess.TempDir();
+        foreach (var file in Directory.GetFiles(Path.Combine(WorkflowProcess.RepoRoot, "samples", "taskfile"), "Taskfile.yml", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dir, Path.GetRelativePath(Path.Combine(WorkflowProcess.RepoRoot, "samples", "taskfile"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "run", "-t", "Taskfile.yml", "release-prod");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("publishing docs of prod", stdout);
+    }
 }

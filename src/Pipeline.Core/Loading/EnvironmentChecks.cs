@@ -75,6 +75,7 @@ public static class EnvironmentChecks
                     bag.Report(Descriptors.IncludeNotFound, inc.Taskfile.Span, $"included Taskfile \"{inc.Taskfile.Value}\" ({inc.Namespace.Value}) not found",
                         "fix the path, or mark the include optional: true");
             }
+            Taskfile.IncludedCallRule.Check(taskfile, baseDir, bag);
             foreach (var dotenv in taskfile.Dotenv.Where(IsLiteral))
                 if (!File.Exists(Resolve(baseDir, dotenv.Value)))
                     bag.Report(Descriptors.DotenvNotFound, dotenv.Span, $"dotenv file \"{dotenv.Value}\" not found; go-task skips it", "create it if the tasks need its variables");
