@@ -34,6 +34,23 @@ public class ValidatorTests
     }
 
     [Fact]
+    public void A_task_of_an_unknown_type_still_has_its_other_errors_reported()
+    {
+        var diagnostics = Validate(Workflow("""
+                { "id": "x", "type": "shell", "command": "true" },
+                { "id": "y", "type": "teleport", "depends_on": ["nope", "x"], "on_failure": ["ghost"] },
+                { "id": "z", "type": "shell", "depends_on": ["missing"] },
+                { "id": "w", "type": "shell", "command": "true", "depends_on": ["y"] }
+            """));
+        Single(diagnostics, "WF1016");
+        Assert.Equal(2, diagnostics.Count(d => d.Code == "WF2001")); // y -> nope, and z (no command) -> missing
+        Assert.Contains(diagnostics, d => d.Code == "WF2001" && d.Message.Contains("'nope'"));
+        Assert.Contains(diagnostics, d => d.Code == "WF2001" && d.Message.Contains("'missing'"));
+        Assert.Contains(diagnostics, d => d.Code == "WF2002" && d.Message.Contains("'ghost'"));
+        Assert.DoesNotContain(diagnostics, d => d.Message.Contains("unknown task 'y'") || d.Message.Contains("unknown task 'x'"));
+    }
+
+    [Fact]
     public void A_cycle_is_reported_once_with_its_path_at_its_first_edge()
     {
         var read = ReadJson(Workflow("""

@@ -13,8 +13,9 @@ namespace Pipeline.Core.Reading;
 public sealed class ReadResult
 {
     public ReadResult(SourceDocument? document, WorkflowDefinition? workflow, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyCollection<string>? brokenTaskIds = null,
-        Taskfile.TaskfileDocument? taskfile = null)
+        Taskfile.TaskfileDocument? taskfile = null, IReadOnlyList<BrokenTaskReferences>? brokenTaskReferences = null)
     {
+        BrokenTaskReferences = brokenTaskReferences ?? new List<BrokenTaskReferences>();
         Taskfile = taskfile;
         Document = document;
         Workflow = workflow;
@@ -27,6 +28,15 @@ public sealed class ReadResult
     public IReadOnlyList<Diagnostic> Diagnostics { get; }
     public IReadOnlyCollection<string> BrokenTaskIds { get; }
 
+    /// <summary>
+    /// What the broken tasks refer to: checked like any task's references, so that one error (an
+    /// unknown type) does not hide the others, as a compiler reports every independent error.
+    /// </summary>
+    public IReadOnlyList<BrokenTaskReferences> BrokenTaskReferences { get; }
+
     /// <summary>The go-task construct when the file was a Taskfile (its own rules run on it).</summary>
     public Taskfile.TaskfileDocument? Taskfile { get; }
 }
+
+/// <summary>The task references of a task that could not be built (unknown type, missing fields).</summary>
+public sealed record BrokenTaskReferences(string Id, IReadOnlyList<TaskRef> DependsOn, IReadOnlyList<TaskRef> OnSuccess, IReadOnlyList<TaskRef> OnFailure);

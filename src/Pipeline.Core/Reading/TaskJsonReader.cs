@@ -50,6 +50,15 @@ internal sealed class TaskJsonReader
 
     public HashSet<string> BrokenIds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What the broken tasks refer to, so the validator still checks those references.</summary>
+    public List<BrokenTaskReferences> BrokenReferences { get; } = new();
+
+    private void Broken(LocatedString id, ObjectFields f)
+    {
+        BrokenIds.Add(id.Value);
+        BrokenReferences.Add(new BrokenTaskReferences(id.Value, f.Refs("depends_on"), f.Refs("on_success"), f.Refs("on_failure")));
+    }
+
     /// <summary>Reads one task (and its inline children); returns a reference to it, or null if it has no usable id.</summary>
     public TaskRef? ReadTask(JsonNode node, string? owner, string? generatedId)
     {
@@ -102,7 +111,7 @@ internal sealed class TaskJsonReader
 
         if (type is null)
         {
-            if (id is not null) BrokenIds.Add(id.Value);
+            if (id is not null) Broken(id, f);
             return id is null ? null : new TaskRef(id.Value, id.Span);
         }
 
@@ -111,7 +120,7 @@ internal sealed class TaskJsonReader
         var task = ReadTyped(type.Value, f, idValue, label, obj);
         if (task is null)
         {
-            BrokenIds.Add(idValue.Value);
+            Broken(idValue, f);
         }
         else
         {

@@ -78,7 +78,7 @@ public static class WorkflowJsonReader
         if (workflow.MaxParallel is { } mp && mp.Value < 1)
             bag.Report(Descriptors.InvalidValue, mp.Span, $"\"max_parallel\" must be at least 1, not {mp.Value}", "remove it to use the number of processors");
         f.ReportUnknown(WorkflowFields, field => TaskJsonReader.AllTaskFields.Contains(field) ? $"\"{field}\" is a task field; move it into a task" : null);
-        return new ReadResult(document, workflow, bag.Items, tasks.BrokenIds);
+        return new ReadResult(document, workflow, bag.Items, tasks.BrokenIds, brokenTaskReferences: tasks.BrokenReferences);
     }
 
     /// <summary>The seed writes "version": "1.0.0"; people also write 1 or 1.2.</summary>

@@ -21,14 +21,16 @@ internal static class IncludedCallRule
 
     public static void Check(TaskfileDocument doc, string baseDirectory, DiagnosticBag bag)
     {
-        var cache = new Dictionary<string, TaskfileDocument?>(StringComparer.Ordinal);
+        if (doc.Includes.Count == 0) return;
+        var cache = new Dictionary<string, (TaskfileDocument Doc, TaskNames Names)?>(StringComparer.Ordinal);
+        var names = new TaskNames(doc); // once: a Taskfile with thousands of calls stays linear
         foreach (var task in doc.Tasks)
         {
             var calls = task.Deps.Select(d => d.Task).Concat(task.Cmds.Where(c => c.Call is not null).Select(c => c.Call!.Task));
             foreach (var call in calls)
             {
                 if (call.Value.IndexOf("{{", StringComparison.Ordinal) >= 0) continue;
-                var problem = Problem(doc, baseDirectory, call.Value.TrimStart(':'), cache, 0);
+                var problem = Problem(doc, names, baseDirectory, call.Value.TrimStart(':'), cache, 0);
                 if (problem is not null)
                     bag.Report(Descriptors.UnknownCalledTask, call.Span, $"task \"{task.Name.Value}\" calls \"{call.Value}\", {problem.Value.Message}", problem.Value.Hint);
             }
@@ -36,10 +38,9 @@ internal static class IncludedCallRule
     }
 
     /// <returns>Why the reference cannot run, or null when it resolves (or is not into an include).</returns>
-    private static (string Message, string Hint)? Problem(TaskfileDocument doc, string baseDirectory, string reference,
-        Dictionary<string, TaskfileDocument?> cache, int depth)
+    private static (string Message, string Hint)? Problem(TaskfileDocument doc, TaskNames names, string baseDirectory, string reference,
+        Dictionary<string, (TaskfileDocument Doc, TaskNames Names)?> cache, int depth)
     {
-        var names = new TaskNames(doc);
         if (names.Resolve(reference, out var external) is not null || !external || depth > MaxDepth) return null;
         var colon = reference.IndexOf(':');
         var ns = colon < 0 ? reference : reference.Substring(0, colon);
@@ -53,15 +54,16 @@ internal static class IncludedCallRule
                 ? ($"but the optional include \"{ns}\" ({include.Taskfile.Value}) is not there, so the call fails at run time",
                    $"add {include.Taskfile.Value} with a task \"{rest}\", or remove the call")
                 : null; // a required include that is missing is WF4005
-        if (!cache.TryGetValue(path, out var included))
+        if (!cache.TryGetValue(path, out var loaded))
         {
             var read = WorkflowLoader.Load(path, WorkflowFileKind.Taskfile);
-            cache[path] = included = read.Diagnostics.Any(d => d.Severity == Severity.Error) ? null : read.Taskfile;
+            cache[path] = loaded = read.Diagnostics.Any(d => d.Severity == Severity.Error) || read.Taskfile is null
+                ? null : (read.Taskfile, new TaskNames(read.Taskfile));
         }
-        if (included is null) return null; // its own errors are reported when it is validated
-        var local = new TaskNames(included);
+        if (loaded is not { } found) return null; // its own errors are reported when it is validated
+        var (included, local) = found;
         if (local.Resolve(rest, out var deeper) is not null) return null;
-        if (deeper) return Problem(included, Path.GetDirectoryName(path) ?? baseDirectory, rest, cache, depth + 1);
+        if (deeper) return Problem(included, local, Path.GetDirectoryName(path) ?? baseDirectory, rest, cache, depth + 1);
         var suggestion = Suggest.Closest(rest, local.All);
         return ($"but {include.Taskfile.Value} has no task \"{rest}\"",
             suggestion is not null ? $"did you mean \"{ns}:{suggestion}\"?" : $"its tasks are: {string.Join(", ", local.All.Take(12))}");

@@ -56,6 +56,18 @@ internal static class ReferenceRules
             }
         }
 
+        // A task that could not be built (an unknown type, say) still has its references checked.
+        foreach (var broken in ctx.BrokenReferences)
+        {
+            foreach (var dep in broken.DependsOn)
+                if (dep.Id != broken.Id && !ctx.KnownIds.Contains(dep.Id))
+                    bag.Report(Descriptors.UnknownDependency, dep.Span, $"task '{broken.Id}' depends on unknown task '{dep.Id}'", ctx.UnknownHint(dep.Id));
+            foreach (var (role, refs) in new[] { ("on_success", broken.OnSuccess), ("on_failure", broken.OnFailure) })
+                foreach (var r in refs)
+                    if (r.Id != broken.Id && !ctx.KnownIds.Contains(r.Id))
+                        bag.Report(Descriptors.UnknownCallback, r.Span, $"task '{broken.Id}' has unknown task '{r.Id}' in {role}", ctx.UnknownHint(r.Id));
+        }
+
         foreach (var r in ctx.Workflow.Rollback)
             if (!ctx.KnownIds.Contains(r.Id))
                 bag.Report(Descriptors.UnknownChildTask, r.Span, $"the workflow's rollback lists unknown task '{r.Id}'", ctx.UnknownHint(r.Id));

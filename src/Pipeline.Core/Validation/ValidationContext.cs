@@ -10,8 +10,10 @@ namespace Pipeline.Core.Validation;
 /// <summary>What every rule needs: the workflow, the ids that exist, and where to report.</summary>
 internal sealed class ValidationContext
 {
-    public ValidationContext(WorkflowDefinition workflow, IReadOnlyCollection<string> brokenIds, DiagnosticBag diagnostics)
+    public ValidationContext(WorkflowDefinition workflow, IReadOnlyCollection<string> brokenIds, DiagnosticBag diagnostics,
+        IReadOnlyList<Reading.BrokenTaskReferences>? brokenReferences = null)
     {
+        BrokenReferences = brokenReferences ?? Array.Empty<Reading.BrokenTaskReferences>();
         Workflow = workflow;
         Diagnostics = diagnostics;
         TasksById = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
@@ -21,6 +23,9 @@ internal sealed class ValidationContext
     }
 
     public WorkflowDefinition Workflow { get; }
+
+    /// <summary>References of tasks the reader could not build (see <see cref="Reading.ReadResult.BrokenTaskReferences"/>).</summary>
+    public IReadOnlyList<Reading.BrokenTaskReferences> BrokenReferences { get; }
     public DiagnosticBag Diagnostics { get; }
     public Dictionary<string, TaskDefinition> TasksById { get; }
 

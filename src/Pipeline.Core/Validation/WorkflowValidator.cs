@@ -19,7 +19,7 @@ public static class WorkflowValidator
         bag.AddRange(read.Diagnostics);
         if (read.Workflow is { } workflow)
         {
-            var context = new ValidationContext(workflow, read.BrokenTaskIds, bag);
+            var context = new ValidationContext(workflow, read.BrokenTaskIds, bag, read.BrokenTaskReferences);
             ValueRules.Check(context);
             ReferenceRules.Check(context);
             CycleRules.Check(context);
