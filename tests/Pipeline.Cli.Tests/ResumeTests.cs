@@ -58,13 +58,20 @@ public sealed class ResumeTests
             var dir = WorkflowProcess.TempDir();
             var workflow = Dag(dir);
             var process = WorkflowProcess.StartWithEnvironment(dir, environment, new StringBuilder(), new StringBuilder(), "run", workflow, "--quiet");
-            Thread.Sleep(200 + random.Next(1200));
+            // Kill after a random number of tasks have started (not after a fixed time, which on a
+            // busy machine comes before the run has begun): an observable state, with a deadline.
+            var started = 1 + random.Next(45);
+            var ranFile = Path.Combine(dir, "ran.txt");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!process.HasExited && clock.Elapsed < TimeSpan.FromSeconds(120)
+                && (!File.Exists(ranFile) || File.ReadAllLines(ranFile).Length < started)) Thread.Sleep(10);
             process.Kill(); // SIGKILL: no clean-up of any kind
             process.WaitForExit();
 
-            var (_, history, _) = WorkflowProcess.RunWithEnvironment(dir, environment, "history", "dag", "--limit", "1", "--format", "json");
+            var (historyCode, history, _) = WorkflowProcess.RunWithEnvironment(dir, environment, "history", "dag", "--limit", "1", "--format", "json");
+            if (historyCode != 0 || history.Trim().Length == 0) continue; // killed before the run was recorded: nothing to resume
             var rows = JsonDocument.Parse(history).RootElement;
-            if (rows.GetArrayLength() == 0) continue; // killed before the run was recorded: nothing to resume
+            if (rows.GetArrayLength() == 0) continue;
             var id = rows[0].GetProperty("id").GetString()!;
             var before = Statuses(dir, id, environment).Where(s => s.Value == "succeeded").Select(s => s.Key).ToHashSet();
 
