@@ -4,9 +4,10 @@ namespace Pipeline.Engine.Planning;
 
 /// <summary>
 /// A workflow narrowed to some of its tasks and everything they depend on, for "run this task"
-/// (<c>dotnet run --project build -- deploy:build</c>). Tasks that run only when invoked (callbacks,
-/// branches, group members, loop templates, rollback) are kept: they stay idle unless a kept task
-/// invokes them.
+/// (<c>dotnet run --project build -- deploy:build</c>). A task that runs only when invoked (a
+/// callback, branch, group member or loop template) belongs to the subset only with its invoker:
+/// kept on its own it would have no invoker left and run as a root of the DAG. The workflow's
+/// <c>rollback</c> undoes a whole run, so a subset has none.
 /// </summary>
 public static class WorkflowSubset
 {
@@ -31,10 +32,14 @@ public static class WorkflowSubset
             if (!keep.Add(id)) continue;
             foreach (var dep in byId[id].DependsOn)
                 if (byId.ContainsKey(dep.Id)) pending.Push(dep.Id);
+            // What a kept task invokes (and what that invokes, and what those depend on) comes with it.
+            foreach (var (_, r) in byId[id].InvokedTasks())
+                if (byId.ContainsKey(r.Id)) pending.Push(r.Id);
         }
         return workflow with
         {
-            Tasks = workflow.Tasks.Where(t => keep.Contains(t.Id.Value) || invoked.Contains(t.Id.Value)).ToList(),
+            Tasks = workflow.Tasks.Where(t => keep.Contains(t.Id.Value)).ToList(),
+            Rollback = [],
         };
     }
 }
