@@ -233,4 +233,37 @@ public sealed class ResumeTests
                 try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { }
         }
     }
+
+    [Fact]
+    public void A_resumed_task_reads_the_outputs_of_the_tasks_that_succeeded_before_the_interruption()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "pass.workflow.json");
+        File.WriteAllText(path, """
+            { "name": "pass", "tasks": [
+              { "id": "up", "type": "shell", "command": "echo version=4.2.$$ >> \"$WORKFLOW_OUTPUT\"; echo $$ > up-pid" },
+              { "id": "down", "type": "shell", "command": "test -f go || { echo $$ > pid; sleep 1000; }; echo \"got ${tasks.up.outputs.version}\" > got", "depends_on": ["up"] }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet");
+        WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        var upPid = File.ReadAllText(Path.Combine(dir, "up-pid")).Trim();
+        // The store is written on a thread of its own: wait until it holds up's success before the kill.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var (_, history, _) = WorkflowProcess.Run(dir, "history", "--format", "json");
+            if (history.Trim().Length > 0 && JsonDocument.Parse(history).RootElement.GetArrayLength() > 0
+                && Statuses(dir, JsonDocument.Parse(history).RootElement[0].GetProperty("id").GetString()!, null).GetValueOrDefault("up") == "succeeded") break;
+            Thread.Sleep(50);
+        }
+        process.Kill();
+        Assert.True(process.WaitForExit(30_000));
+        File.WriteAllText(Path.Combine(dir, "go"), "");
+
+        var (code, output, error) = WorkflowProcess.Run(dir, "run", path, "--resume", "--quiet");
+        Assert.True(code == 0, output + error);
+        Assert.Equal(upPid, File.ReadAllText(Path.Combine(dir, "up-pid")).Trim()); // up did not run again
+        Assert.Equal($"got 4.2.{upPid}", File.ReadAllText(Path.Combine(dir, "got")).Trim()); // and its output was restored
+    }
 }
