@@ -29,6 +29,11 @@ public sealed class HostTests
         var (_, help, _) = await Harness.Run(other, ["--help"], [other.Top]);
         Assert.Contains("Top *", help);
         Assert.Contains("The top of the diamond (after A, B)", help);
+
+        // The environment example names a parameter the build has (it used to name a made-up --api-key).
+        var (_, rulesHelp, _) = await Harness.Run(new RulesBuild(), ["--help"]);
+        Assert.Contains("Parameters (also read from the environment, e.g. --configuration from CONFIGURATION):", rulesHelp);
+        Assert.DoesNotContain("API_KEY", rulesHelp);
     }
 
     [Fact]

@@ -174,6 +174,20 @@ public sealed class HealthCommandTests
         Assert.Equal(2, root.GetProperty("tasks").GetArrayLength());
         Assert.Contains(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "flaky");
     }
+
+    [Fact]
+    public void A_task_failing_its_only_run_is_not_judged_rather_than_declared_healthy()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "once.workflow.json");
+        File.WriteAllText(path, """{ "name": "once", "tasks": [{ "id": "boom", "type": "shell", "command": "exit 1" }] }""");
+        WorkflowProcess.Run(dir, "run", path, "--quiet");
+        var (code, text, _) = WorkflowProcess.Run(dir, "health");
+        Assert.Equal(0, code);
+        Assert.Matches(@"once\s+boom\s+1\s+0%", text);
+        Assert.DoesNotContain("No problems found", text);
+        Assert.Contains("Not judged yet: every task has fewer than 3 runs", text);
+    }
 }
 
 /// <summary>The plan's estimates come from history once there is some.</summary>

@@ -41,7 +41,9 @@ internal static class HelpPrinter
         if (parameters.Count > 0)
         {
             o.WriteLine();
-            o.WriteLine("Parameters (also read from the environment: --api-key from API_KEY):");
+            // The example is one of this project's parameters, never a made-up one.
+            var example = parameters[0].Name;
+            o.WriteLine($"Parameters (also read from the environment, e.g. --{example} from {ParameterBinder.EnvironmentName(example)}):");
             var pw = Math.Max(width, parameters.Max(p => p.Name.Length + p.Type.Length + 6));
             foreach (var p in parameters)
             {

@@ -80,7 +80,15 @@ public static class HealthCommand
                     DurationText.Format(m.Average), DurationText.Format(m.P95), StateText.Time(m.LastRun), m.LastFailure is { } f ? StateText.Time(f) : "",
                 }));
             Console.Out.WriteLine();
-            if (findings.Count == 0) Console.Out.WriteLine("No problems found.");
+            // Findings need a few runs to mean anything: say which tasks were not judged, not "no problems".
+            var minimum = new HealthReport.Options().MinimumRuns;
+            var unjudged = metrics.Count(m => m.Runs < minimum);
+            if (findings.Count == 0)
+                Console.Out.WriteLine(unjudged == 0
+                    ? $"No problems found (tasks are judged after {minimum} runs)."
+                    : unjudged == metrics.Count
+                        ? $"Not judged yet: every task has fewer than {minimum} runs, the fewest a finding needs."
+                        : $"No problems found in the tasks with {minimum} or more runs; {unjudged} task(s) with fewer are not judged yet.");
             foreach (var f in findings)
             {
                 Console.Out.WriteLine($"{f.Kind}: {f.Workflow}/{f.TaskId} {f.Finding}");
