@@ -178,20 +178,6 @@ public sealed class ResumeTests
         Assert.Contains("succeeded; there is nothing to resume", error);
     }
 
-    private static bool ProcessRecorded(string database)
-    {
-        if (!File.Exists(database)) return false;
-        try
-        {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-            connection.Open();
-            using var query = connection.CreateCommand();
-            query.CommandText = "SELECT COUNT(*) FROM task_runs WHERE process_id IS NOT NULL";
-            return Convert.ToInt64(query.ExecuteScalar()) > 0;
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException) { return false; } // not created yet, or busy
-    }
-
     /// <summary>The watchdog a runner started (its child whose command line names it), or 0.</summary>
     private static int WatchdogOf(int runner)
     {
@@ -226,8 +212,7 @@ public sealed class ResumeTests
         WorkflowProcess.WaitForPid(Path.Combine(dir, "ready"));
         var old = File.ReadAllLines(Path.Combine(dir, "pids")).Select(int.Parse).ToList();
         // The store is written on a thread of its own: wait until it holds the task's process.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60) && !ProcessRecorded(Path.Combine(dir, ".workflow", "state.db"))) Thread.Sleep(50);
+        WorkflowProcess.WaitForRecordedProcesses(dir, 1);
         var watchdog = WatchdogOf(process.Id);
         Assert.True(watchdog > 0, "the runner has no watchdog");
         System.Diagnostics.Process.GetProcessById(watchdog).Kill();

@@ -169,6 +169,7 @@ public sealed class ShutdownTests
             """);
         var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "1s");
         var pids = new[] { "a", "a-child", "b-job", "b" }.Select(f => WorkflowProcess.WaitForPid(Path.Combine(dir, f))).ToList();
+        WorkflowProcess.WaitForRecordedProcesses(dir, 2); // both tasks known to the watchdog
         process.Kill(); // SIGKILL: no handler runs
         Assert.True(process.WaitForExit(30_000));
         foreach (var pid in pids) Assert.True(GoneSoon(pid), $"process {pid} outlived the killed runner");

@@ -65,6 +65,32 @@ internal static class WorkflowProcess
         return int.Parse(File.ReadAllText(pidFile).Trim());
     }
 
+    /// <summary>
+    /// Waits (up to 60 s) until the state store in <paramref name="dir"/> holds the processes of
+    /// <paramref name="count"/> task instances. The engine tells the watchdog about a process before
+    /// it publishes it, so from then on a runner killed outright takes that task with it.
+    /// </summary>
+    public static void WaitForRecordedProcesses(string dir, int count)
+    {
+        var database = Path.Combine(dir, ".workflow", "state.db");
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && RecordedProcesses(database) < count) Thread.Sleep(50);
+    }
+
+    private static long RecordedProcesses(string database)
+    {
+        if (!File.Exists(database)) return 0;
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT COUNT(*) FROM task_runs WHERE process_id IS NOT NULL";
+            return Convert.ToInt64(query.ExecuteScalar());
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; } // not created yet, or busy
+    }
+
     /// <summary>The process has exited (it is gone, or only a zombie is left).</summary>
     public static bool IsGone(int pid) => !Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
 
