@@ -33,6 +33,27 @@ public sealed class WorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bare_task_name_is_refused_with_the_workflow_task_name_to_use()
+    {
+        // `-- other` used to run the task 'other' of whichever workflow had one, silently.
+        var (exit, _, errors) = await Harness.Run(new WorkflowBuild(), ["other"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("'other' is not a target or a workflow; it is a task of workflow 'stamps'", errors);
+        Assert.Contains("stamps:other", errors);
+        Assert.Empty(Stamps());
+    }
+
+    [Fact]
+    public async Task The_dry_run_lists_every_task_a_workflow_node_would_run()
+    {
+        var (exit, dry, _) = await Harness.Run(new WorkflowBuild(), ["stamps:second", "--dry-run"]);
+        Assert.Equal(0, exit);
+        Assert.Contains(": first, second", dry);
+        Assert.DoesNotContain("other", dry);
+        Assert.Empty(Stamps());
+    }
+
+    [Fact]
     public async Task A_target_reads_what_a_workflow_task_published_and_only_after_depending_on_it()
     {
         var (exit, output, _) = await Harness.Run(new WorkflowBuild(), ["read-count"]);

@@ -8,7 +8,7 @@ namespace Pipeline.Build.Hosting;
 
 /// <summary>
 /// Runs a build class from its command line: binds parameters, resolves names (a target, a
-/// workflow, <c>workflow:task</c>, or a task id found in one workflow), then shows help, the plan or
+/// workflow, or <c>workflow:task</c>), then shows help, the plan or
 /// the dry run, or runs the graph with the engine and prints the summary.
 /// </summary>
 internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
@@ -128,7 +128,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             .Concat(graph.Workflows.Select(w => w.Name))
             .Concat(graph.Workflows.SelectMany(w => w.Tasks.Select(t => $"{w.Name}:{t.Id}")));
 
-    /// <summary>A target (case and dashes ignored), a workflow, <c>workflow:task</c>, or a task id that one workflow has.</summary>
+    /// <summary>A target (case and dashes ignored), a workflow, or <c>workflow:task</c>.</summary>
     private static object Resolve(BuildGraph graph, string name)
     {
         var key = ParameterBinder.Normalize(name);
@@ -138,10 +138,12 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
         if (colon > 0 && graph.Workflows.FirstOrDefault(w => ParameterBinder.Normalize(w.Name) == ParameterBinder.Normalize(name[..colon])) is { } owner)
             return owner.FindTask(name[(colon + 1)..]) ?? throw new UsageException($"workflow '{owner.Name}' has no task '{name[(colon + 1)..]}'",
                 "its tasks: " + string.Join(", ", owner.Tasks.Select(t => t.Id)));
+        // A bare name is never guessed to be some workflow's task: `-- deploy` must not run the deploy
+        // task of whichever workflow has one. Tasks are named workflow:task; the error names them.
         var tasks = graph.Workflows.SelectMany(w => w.Tasks).Where(t => t.Id == name).ToList();
-        if (tasks.Count == 1) return tasks[0];
-        if (tasks.Count > 1)
-            throw new UsageException($"'{name}' is a task of several workflows", "name one: " + string.Join(", ", tasks.Select(t => $"{t.Workflow.Name}:{t.Id}")));
+        if (tasks.Count > 0)
+            throw new UsageException($"'{name}' is not a target or a workflow; it is a task of {(tasks.Count == 1 ? $"workflow '{tasks[0].Workflow.Name}'" : "several workflows")}",
+                "run a task as workflow:task: " + string.Join(", ", tasks.Select(t => $"{t.Workflow.Name}:{t.Id}")));
         var names = Names(graph).ToList();
         var suggestion = names.OrderBy(n => Suggest.Distance(ParameterBinder.Normalize(n), key)).FirstOrDefault();
         throw new UsageException($"'{name}' is not a target, a workflow or a workflow task",

@@ -37,11 +37,19 @@ internal static class PlanPrinter
                 var node = nodes.First(n => n.Id == id);
                 var what = node.Target is not null
                     ? BuildDefinition.StaticSkip(node, settings) is { } skip ? $"skipped ({skip})" : $"target{(node.Definition!.DynamicConditions.Count > 0 ? ", if " + string.Join(" and ", node.Definition.DynamicConditions.Select(c => c.Text)) : "")}"
-                    : node.WholeWorkflow || node.Tasks.Count == 0 ? $"workflow {node.Workflow!.File}" : $"workflow {node.Workflow!.File}, tasks {string.Join(", ", node.Tasks)} and what they depend on";
+                    : $"workflow {node.Workflow!.File}{TasksOf(node, settings)}";
                 o.WriteLine($"    {id}: {what}");
             }
         }
         o.WriteLine("Nothing was run (--dry-run).");
+    }
+
+    /// <summary>Every task a workflow node would run: the whole workflow's, or the subset's (named tasks, their dependencies, what those invoke).</summary>
+    private static string TasksOf(BuildNode node, BuildSettings settings)
+    {
+        if (node.Workflow!.DefinitionIn(settings.ProjectDirectory) is not { } definition) return "";
+        if (!node.WholeWorkflow && node.Tasks.Count > 0) definition = Pipeline.Engine.Planning.WorkflowSubset.For(definition, node.Tasks);
+        return ": " + string.Join(", ", definition.Tasks.Select(t => t.Id.Value));
     }
 
     /// <summary>How <paramref name="node"/> came to wait for <paramref name="dependency"/>.</summary>
