@@ -239,11 +239,12 @@ public static class RunCommand
         if (store is not null && resume is null
             && await ConcurrencyGate.PassAsync(store, definition, executionId, context, error, cancel.Token) is { } gateExit)
             return gateExit;
+        var (declaredSecrets, maskedParameters) = SecretResolver.Split(secrets);
         var options = new RunOptions
         {
             MaxParallel = request.MaxParallel,
-            Secrets = SecretResolver.Split(secrets).Secrets,
-            MaskedValues = SecretResolver.Split(secrets).Masked,
+            Secrets = declaredSecrets,
+            MaskedValues = maskedParameters,
             Environment = overrides,
             FailFast = request.FailFast,
             CleanupToken = cleanup.Token,

@@ -93,13 +93,16 @@ public static class TaskfileRun
         using var store = request.DryRun ? null : StateStores.OpenOrWarn(request.StateDir, error);
         // NAME=value under a name declared secret: true (or one that looks secret) is masked in output and stored as ***.
         var secretNames = project.SecretNames();
-        var secretVariables = variables.Where(v => secretNames.Contains(v.Key) || Pipeline.Engine.Secrets.SecretNames.LooksSecret(v.Key)).ToList();
-        foreach (var (name, value) in secretVariables.Where(v => secretNames.Contains(v.Key)))
-            if (Pipeline.Engine.Secrets.SecretMasker.Problem(value) is { } problem)
-            {
-                error.WriteLine($"task: secret variable \"{name}\" cannot be masked: {problem} (WF4012)");
-                return ExitCodes.InvalidInput;
-            }
+        var secretVariables = variables.Where(v => Pipeline.Engine.Secrets.SecretNames.IsSecret(v.Key, secretNames)).ToList();
+        try
+        {
+            foreach (var (name, value) in secretVariables.Where(v => secretNames.Contains(v.Key))) SecretTooShortException.Check(name, value);
+        }
+        catch (SecretTooShortException e)
+        {
+            error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
         var recording = new RunRecording(store, new RunContext
         {
             ContentHash = StateStores.HashOf(request.Taskfile),

@@ -37,10 +37,11 @@ public static class SecretResolver
             }
             else values[s.Name.Value] = value;
         }
+        var declaredNames = DeclaredNames(workflow);
         foreach (var (name, value) in parameters ?? new Dictionary<string, string>())
         {
-            var declared = DeclaredNames(workflow).Contains(name);
-            if (!declared && !SecretNames.LooksSecret(name)) continue;
+            if (!SecretNames.IsSecret(name, declaredNames)) continue;
+            var declared = declaredNames.Contains(name);
             if (SecretMasker.Problem(value) is { } problem)
             {
                 // A declared secret must be maskable; a name that only looks secret (DEBUG_KEY=1) is stored masked and otherwise left alone.

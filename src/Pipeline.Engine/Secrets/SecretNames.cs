@@ -16,7 +16,10 @@ public static partial class SecretNames
 
     public static bool LooksSecret(string name) => Pattern().IsMatch(name);
 
+    /// <summary>A parameter holds a secret: its name is a declared secret's, or looks like one.</summary>
+    public static bool IsSecret(string name, ICollection<string> declaredSecrets) => declaredSecrets.Contains(name) || LooksSecret(name);
+
     /// <summary>The parameters as they may be stored and shown: values of secret names (declared, or by their look) replaced by ***.</summary>
     public static IReadOnlyDictionary<string, string> MaskParameters(IReadOnlyDictionary<string, string> parameters, ICollection<string> declaredSecrets) =>
-        parameters.ToDictionary(p => p.Key, p => declaredSecrets.Contains(p.Key) || LooksSecret(p.Key) ? SecretMasker.Mask : p.Value, StringComparer.Ordinal);
+        parameters.ToDictionary(p => p.Key, p => IsSecret(p.Key, declaredSecrets) ? SecretMasker.Mask : p.Value, StringComparer.Ordinal);
 }
