@@ -35,33 +35,29 @@ public static class ShellScript
     public static Result Build(InterpolatedString command, string shell, Func<ParsedExpression, string> evaluate)
     {
         if (shell is "pwsh" or "powershell" or "cmd") return BuildOther(command, shell, evaluate);
-        var texts = new List<string> { "" };
-        var holes = new List<ParsedExpression>();
+        var spots = ShellContexts.Analyze(command);
+        var script = new StringBuilder();
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hole = 0;
         foreach (var segment in command.Segments)
         {
-            if (segment is TextSegment text) texts[^1] += text.Text;
-            else
+            if (segment is TextSegment text)
             {
-                holes.Add(((ExpressionSegment)segment).Expression);
-                texts.Add("");
+                script.Append(text.Text);
+                continue;
             }
-        }
-        var spots = ShellContexts.Analyze(texts);
-        var script = new StringBuilder(texts[0]);
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < holes.Count; i++)
-        {
-            var spot = spots[i];
-            var expression = "${" + holes[i].Text + "}";
+            var parsed = ((ExpressionSegment)segment).Expression;
+            var spot = spots[hole++];
+            var expression = "${" + parsed.Text + "}";
             if (spot.Eval)
                 throw new ExpressionException($"{expression} is an argument of eval, which runs its arguments as shell code whatever their quoting; "
                     + "pass the value to the command directly instead of through eval");
-            var value = evaluate(holes[i]);
+            var value = evaluate(parsed);
             if (spot.Place == ShellPlace.QuotedHeredoc)
             {
                 if (EndsHeredoc(value, spot))
                     throw new ExpressionException($"the value of {expression} holds the line '{spot.HeredocDelimiter}', which would end its heredoc early and run the rest as commands");
-                script.Append(value).Append(texts[i + 1]);
+                script.Append(value);
                 continue;
             }
             if (spot.Arithmetic && !IsInteger(value))
@@ -69,7 +65,7 @@ public static class ShellScript
                     + "where a value such as a[$(cmd)] runs cmd; its value is not an integer, so the task is not run");
             var name = VariablePrefix + (variables.Count + 1);
             variables[name] = value;
-            script.Append(spot.Arithmetic ? "${" + name + "}" : Reference(name, spot.Place)).Append(texts[i + 1]);
+            script.Append(spot.Arithmetic ? "${" + name + "}" : Reference(name, spot.Place));
         }
         return new Result(script.ToString(), variables);
     }
