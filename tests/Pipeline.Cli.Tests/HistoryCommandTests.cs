@@ -127,7 +127,10 @@ public sealed class PruneCommandTests
         var path = Path.Combine(dir, "p.workflow.json");
         File.WriteAllText(path, """{ "name": "p", "tasks": [{ "id": "t", "type": "shell", "command": "echo hi" }] }""");
         for (var i = 0; i < 2; i++) Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet").ExitCode);
-        Thread.Sleep(50);
+        // "older than 0m" needs the clock past the last run's end: wait for that, not for a fixed time.
+        var ended = System.Text.Json.JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement
+            .EnumerateArray().Max(e => e.GetProperty("finished_at").GetDateTimeOffset());
+        SpinWait.SpinUntil(() => DateTimeOffset.UtcNow > ended, TimeSpan.FromSeconds(10));
 
         var (_, dry, _) = WorkflowProcess.Run(dir, "prune", "--older-than", "0m", "--dry-run");
         Assert.Contains("Would remove 2 execution(s)", dry);

@@ -251,14 +251,7 @@ public sealed class ResumeTests
         WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
         var upPid = File.ReadAllText(Path.Combine(dir, "up-pid")).Trim();
         // The store is written on a thread of its own: wait until it holds up's success before the kill.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var (_, history, _) = WorkflowProcess.Run(dir, "history", "--format", "json");
-            if (history.Trim().Length > 0 && JsonDocument.Parse(history).RootElement.GetArrayLength() > 0
-                && Statuses(dir, JsonDocument.Parse(history).RootElement[0].GetProperty("id").GetString()!, null).GetValueOrDefault("up") == "succeeded") break;
-            Thread.Sleep(50);
-        }
+        WorkflowProcess.WaitForStoredTasks(dir, "task_id = 'up' AND status = 'succeeded'", 1);
         process.Kill();
         Assert.True(process.WaitForExit(30_000));
         File.WriteAllText(Path.Combine(dir, "go"), "");

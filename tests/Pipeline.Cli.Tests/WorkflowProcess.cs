@@ -70,14 +70,20 @@ internal static class WorkflowProcess
     /// <paramref name="count"/> task instances. The engine tells the watchdog about a process before
     /// it publishes it, so from then on a runner killed outright takes that task with it.
     /// </summary>
-    public static void WaitForRecordedProcesses(string dir, int count)
+    public static void WaitForRecordedProcesses(string dir, int count) => WaitForStoredTasks(dir, "process_id IS NOT NULL", count);
+
+    /// <summary>
+    /// Waits (up to 60 s) until <paramref name="count"/> rows of the store's task_runs match
+    /// <paramref name="where"/>: the store is written on a thread of its own, after the tasks act.
+    /// </summary>
+    public static void WaitForStoredTasks(string dir, string where, int count)
     {
         var database = Path.Combine(dir, ".workflow", "state.db");
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && RecordedProcesses(database) < count) Thread.Sleep(50);
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && StoredTasks(database, where) < count) Thread.Sleep(50);
     }
 
-    private static long RecordedProcesses(string database)
+    private static long StoredTasks(string database, string where)
     {
         if (!File.Exists(database)) return 0;
         try
@@ -85,7 +91,7 @@ internal static class WorkflowProcess
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var query = connection.CreateCommand();
-            query.CommandText = "SELECT COUNT(*) FROM task_runs WHERE process_id IS NOT NULL";
+            query.CommandText = "SELECT COUNT(*) FROM task_runs WHERE " + where;
             return Convert.ToInt64(query.ExecuteScalar());
         }
         catch (Microsoft.Data.Sqlite.SqliteException) { return 0; } // not created yet, or busy

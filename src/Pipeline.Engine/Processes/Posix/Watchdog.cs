@@ -49,8 +49,7 @@ internal static unsafe class Watchdog
     {
         lock (Gate)
         {
-            if (!_tried) Start();
-            if (_pipe < 0) return;
+            if (_pipe < 0) return; // not started (Ensure comes before every spawn), or gone
             Span<byte> bytes = stackalloc byte[64];
             var length = Encoding.ASCII.GetBytes(line, bytes);
             fixed (byte* b = bytes)
