@@ -11,6 +11,8 @@ internal static class Harness
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var host = new BuildHost(build, stdout, stderr, name => environment is not null && environment.TryGetValue(name, out var v) ? v : null);
+        // Each run records into a folder of its own unless the test names one (runs are recorded as `workflow run`'s are).
+        if (!args.Contains("--state-dir")) args = [.. args, "--state-dir", Directory.CreateTempSubdirectory("pipeline-build-state-").FullName];
         var exit = await host.RunAsync(args, defaults ?? []);
         return (exit, stdout.ToString(), stderr.ToString());
     }

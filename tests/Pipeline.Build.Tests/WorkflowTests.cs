@@ -66,6 +66,51 @@ public sealed class WorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_runs_are_recorded_for_workflow_history_with_the_trigger_build()
+    {
+        var state = Directory.CreateTempSubdirectory("pipeline-build-history-").FullName;
+        var (exit, output, errors) = await Harness.Run(new WorkflowBuild(), ["second", "--state-dir", state]);
+        Assert.True(exit == 0, output + errors);
+
+        using var store = Pipeline.State.SqliteStateStore.Open(Path.Combine(state, "state.db"));
+        var runs = store.History(new Pipeline.State.HistoryQuery());
+        Assert.All(runs, r => Assert.Equal("build", r.Trigger));
+        Assert.All(runs, r => Assert.Equal("succeeded", r.Status));
+        // The workflow's own run, under its name, with only the tasks the subset ran and their logs' report.
+        var stamps = Assert.Single(runs, r => r.Workflow == "stamps");
+        var tasks = store.Find(stamps.Id)!.Tasks;
+        Assert.Equal(["first", "second"], tasks.Select(t => t.TaskId).Order());
+        Assert.Contains("count", tasks.Single(t => t.TaskId == "first").Outputs);
+        Assert.True(File.Exists(Path.Combine(state, "runs", stamps.Id, "report.json")));
+        // The build's own run, under the build project's name: its targets and workflow nodes.
+        var build = Assert.Single(runs, r => r.Workflow == "Pipeline.Build.Tests");
+        Assert.Contains(store.Find(build.Id)!.Tasks, t => t.TaskId == "Second" && t.Status == "succeeded");
+        Assert.Contains(store.Find(build.Id)!.Tasks, t => t.TaskId == "stamps" && t.Status == "succeeded");
+        Assert.EndsWith("Pipeline.Build.Tests.csproj", build.File);
+    }
+
+    [Fact]
+    public async Task A_failed_workflow_in_a_build_is_recorded_failed_and_plan_and_dry_run_record_nothing()
+    {
+        var state = Directory.CreateTempSubdirectory("pipeline-build-history-").FullName;
+        Assert.Equal(0, (await Harness.Run(new WorkflowBuild(), ["second", "--dry-run", "--state-dir", state])).Exit);
+        Assert.Equal(0, (await Harness.Run(new WorkflowBuild(), ["second", "--plan", "--state-dir", state])).Exit);
+        Assert.False(File.Exists(Path.Combine(state, "state.db")));
+
+        Environment.SetEnvironmentVariable("STAMP_DIR", Path.Combine(_stamps, "missing"));
+        try
+        {
+            var (exit, _, _) = await Harness.Run(new WorkflowBuild(), ["stamps:first", "--state-dir", state]);
+            Assert.Equal(1, exit);
+        }
+        finally { Environment.SetEnvironmentVariable("STAMP_DIR", _stamps); }
+        using var store = Pipeline.State.SqliteStateStore.Open(Path.Combine(state, "state.db"));
+        var runs = store.History(new Pipeline.State.HistoryQuery());
+        Assert.Equal("failed", Assert.Single(runs, r => r.Workflow == "stamps").Status);
+        Assert.Equal("failed", Assert.Single(runs, r => r.Workflow == "Pipeline.Build.Tests").Status);
+    }
+
+    [Fact]
     public void The_generated_workflow_is_typed()
     {
         Assert.Equal("stamps", Workflows.Stamps.Workflow.Name);

@@ -98,6 +98,31 @@ public sealed class HistoryCommandTests
     }
 
     [Fact]
+    public void A_build_project_run_is_listed_but_resumed_only_by_the_build_itself()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var file = Workflow(dir, "bad", "exit 3");
+        Assert.Equal(1, WorkflowProcess.Run(dir, "run", file, "--quiet").ExitCode);
+        var manual = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement[0].GetProperty("id").GetString()!;
+        // A later failed run of the same workflow made by a build project (as Pipeline.Build records it).
+        using (var store = Pipeline.State.SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db")))
+        {
+            store.ExecutionStarted(new Pipeline.State.ExecutionRecord { Id = "29990101T000000000Z-b00b00", Workflow = "bad", File = file, Trigger = "build", Status = "running", StartedAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+            store.ExecutionFinished("29990101T000000000Z-b00b00", "failed", DateTimeOffset.UtcNow.AddSeconds(2), "task 'step' failed");
+        }
+        var (_, history, _) = WorkflowProcess.Run(dir, "history", "--format", "json");
+        Assert.Equal("build", JsonDocument.Parse(history).RootElement[0].GetProperty("trigger").GetString());
+
+        var (code, _, error) = WorkflowProcess.Run(dir, "resume", "29990101T000000000Z-b00b00");
+        Assert.Equal(2, code);
+        Assert.Contains("was run by a build project", error);
+        Assert.Contains("--continue", error);
+        // `run --resume` takes the latest run of the workflow that it can resume: the manual one.
+        var (_, _, resumed) = WorkflowProcess.Run(dir, "run", file, "--resume", "--quiet");
+        Assert.Contains($"resuming {manual}", resumed);
+    }
+
+    [Fact]
     public void A_damaged_state_database_does_not_stop_a_run_and_history_reports_it_with_exit_3()
     {
         var dir = WorkflowProcess.TempDir();

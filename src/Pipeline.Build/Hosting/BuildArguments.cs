@@ -18,9 +18,12 @@ internal sealed record BuildArguments
     /// <summary>Skip what succeeded in the last attempt, when it had the same arguments.</summary>
     public bool Continue { get; private set; }
 
-    /// <summary>The arguments that define an attempt (all but --continue), for <see cref="Continue"/>.</summary>
+    /// <summary>The arguments that define an attempt (all but --continue and --state-dir), for <see cref="Continue"/>.</summary>
     public string Invocation { get; private set; } = "";
     public int? MaxParallel { get; private set; }
+
+    /// <summary>Where runs are recorded (as <c>workflow --state-dir</c>): <c>.workflow</c> in the current directory by default.</summary>
+    public string StateDirectory { get; private set; } = Pipeline.State.StateLocation.DefaultDirectory;
 
     /// <summary>Names given to --skip; empty with <see cref="SkipAll"/> when --skip came alone.</summary>
     public List<string> Skip { get; } = [];
@@ -62,6 +65,9 @@ internal sealed record BuildArguments
                         throw new UsageException($"{arg} needs a number of at least 1{(text is null ? "" : $", not \"{text}\"")}", "--max-parallel 4");
                     result.MaxParallel = n;
                     break;
+                case "--state-dir":
+                    result.StateDirectory = Value() ?? throw new UsageException($"{arg} needs a directory", "--state-dir .workflow");
+                    break;
                 case "--skip":
                     if (Value() is { } skip) result.Skip.AddRange(Split(skip));
                     else result.SkipAll = true;
@@ -82,7 +88,9 @@ internal sealed record BuildArguments
                     break;
             }
         }
-        result.Invocation = string.Join('\u001f', args.Where(a => a != "--continue"));
+        // Where runs are recorded does not change what runs: an attempt is the same without it.
+        var defining = args.Where((a, i) => a != "--continue" && a != "--state-dir" && (i == 0 || args[i - 1] != "--state-dir"));
+        result.Invocation = string.Join('\u001f', defining);
         return result;
     }
 

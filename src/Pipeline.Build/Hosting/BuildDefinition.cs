@@ -12,9 +12,11 @@ namespace Pipeline.Build.Hosting;
 /// </summary>
 internal static class BuildDefinition
 {
-    public static WorkflowDefinition Create(IReadOnlyList<BuildNode> nodes, BuildSettings settings)
+    /// <param name="name">What the run is recorded as: the build project's name.</param>
+    /// <param name="path">The build project's file (or folder).</param>
+    public static WorkflowDefinition Create(IReadOnlyList<BuildNode> nodes, BuildSettings settings, string name = "build", string? path = null)
     {
-        var path = Path.Combine(settings.ProjectDirectory, "build");
+        path ??= Path.Combine(settings.ProjectDirectory, "build");
         var span = SourceSpan.FileStart(path);
         LocatedString L(string value) => new(value, span);
 
@@ -34,7 +36,7 @@ internal static class BuildDefinition
             Span = span,
             TypeSpan = span,
         }).ToList();
-        return new WorkflowDefinition { Name = L("build"), Tasks = tasks, Path = path, Span = span };
+        return new WorkflowDefinition { Name = L(name), Tasks = tasks, Path = path, Span = span };
     }
 
     private static Func<CodeTaskContext, CancellationToken, Task> TargetAction(BuildNode node, BuildSettings settings)
@@ -99,13 +101,17 @@ internal static class BuildDefinition
                     throw new InvalidOperationException($"secret {s.Name.Value} of workflow '{workflow.Name}' has no value: set the environment variable {s.From}");
                 secrets[s.Name.Value] = value;
             }
+            // Recorded as a run of the workflow itself (trigger build), beside `workflow run`'s runs.
+            using var recorded = settings.Recording?.Start(definition, new Dictionary<string, string>(), retention: false);
+            var log = new NestedRunLog(context.Log, settings.Verbose);
             var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 MaxParallel = settings.MaxParallel,
                 Secrets = secrets,
-                Observers = [new NestedRunLog(context.Log, settings.Verbose)],
+                Observers = recorded?.Observers(log) ?? [log],
                 CleanupToken = settings.CleanupToken,
             }, cancellationToken).ConfigureAwait(false);
+            if (recorded is not null) await recorded.CompleteAsync().ConfigureAwait(false);
             settings.Outputs.Record(workflow.Name, result);
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Status != RunStatus.Succeeded)
@@ -118,6 +124,9 @@ internal enum SkipReason { None, Skipped, Continued }
 
 internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, bool Verbose, Func<string, SkipReason> Skipped, CancellationToken CleanupToken)
 {
+    /// <summary>Where the runs are recorded; null for --plan and --dry-run, which run nothing.</summary>
+    public Pipeline.Build.Recording.BuildRecording? Recording { get; init; }
+
     /// <summary>What the build's workflow tasks published, for targets to read.</summary>
     public WorkflowOutputs Outputs { get; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Pipeline.Build.Recording;
 using Pipeline.Core;
 using Pipeline.Core.Typed;
 using Pipeline.Engine.Planning;
@@ -56,6 +57,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                 if (LastAttempt.Succeeded(build.ProjectDirectory, arguments.Invocation) is { } previous) done = previous;
                 else stderr.WriteLine("--continue: no earlier attempt with these arguments; running everything.");
             }
+            // Runs are recorded for `workflow history` like `workflow run`'s; --plan and --dry-run run nothing.
+            using var recording = arguments.Plan || arguments.DryRun ? null : BuildRecording.Open(arguments.StateDirectory, stderr);
             var settings = new BuildSettings(
                 build.ProjectDirectory,
                 arguments.MaxParallel ?? Environment.ProcessorCount,
@@ -63,8 +66,10 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                 id => done.Contains(id) ? SkipReason.Continued
                     : skip.Contains(id) || (arguments.SkipAll && !invoked.Contains(id) && nodes.Any(n => n.Id == id && n.Target is not null)) ? SkipReason.Skipped
                     : SkipReason.None,
-                cleanup.Token);
-            var definition = BuildDefinition.Create(nodes, settings);
+                cleanup.Token) { Recording = recording };
+            var project = Directory.EnumerateFiles(build.ProjectDirectory, "*.csproj").Order(StringComparer.Ordinal).FirstOrDefault();
+            var definition = BuildDefinition.Create(nodes, settings,
+                project is null ? build.GetType().Name : Path.GetFileNameWithoutExtension(project), project ?? build.ProjectDirectory);
             var plan = ExecutionPlan.Create(definition);
 
             if (arguments.Plan)
@@ -92,14 +97,17 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             }
             using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var recorded = recording?.Start(definition, RecordedParameters(arguments, binder), retention: true);
             var result = await new WorkflowEngine().RunAsync(plan, new RunOptions
             {
                 MaxParallel = settings.MaxParallel,
                 Secrets = binder.SecretValues.Select((v, i) => (v, i)).ToDictionary(p => $"parameter{p.i}", p => p.v),
-                Observers = [console],
+                Observers = recorded?.Observers(console) ?? [console],
                 CleanupToken = cleanup.Token,
             }, cancel.Token).ConfigureAwait(false);
+            if (recorded is not null) await recorded.CompleteAsync().ConfigureAwait(false);
             console.Summary(result, plan.Graph.TopologicalOrder);
+            foreach (var warning in recording?.Warnings ?? []) stderr.WriteLine($"warning: {warning}");
             LastAttempt.Save(settings.ProjectDirectory, arguments.Invocation,
                 result.Tasks.Where(t => t.Role == "dag" && (t.State == TaskState.Succeeded || done.Contains(t.TaskId))).Select(t => t.TaskId));
             return result.Status switch
@@ -120,6 +128,13 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             stderr.WriteLine($"error: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>The parameters given on the command line, as recorded: a secret parameter's value as ***.</summary>
+    private static Dictionary<string, string> RecordedParameters(BuildArguments arguments, ParameterBinder binder)
+    {
+        var secret = binder.Parameters.Where(p => p.Secret).Select(p => ParameterBinder.Normalize(p.Name)).ToHashSet(StringComparer.Ordinal);
+        return arguments.Parameters.ToDictionary(p => p.Key, p => secret.Contains(ParameterBinder.Normalize(p.Key)) ? "***" : p.Value, StringComparer.Ordinal);
     }
 
     /// <summary>Everything that can be named on the command line.</summary>

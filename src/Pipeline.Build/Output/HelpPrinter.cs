@@ -60,6 +60,7 @@ internal static class HelpPrinter
         o.WriteLine("  -j, --max-parallel N   most targets and tasks at once (default: processor count)");
         o.WriteLine("  --continue             skip what succeeded in the last attempt with the same arguments");
         o.WriteLine("  -v, --verbose          print the output of workflow tasks as it comes");
+        o.WriteLine("  --state-dir DIR        where runs are recorded for `workflow history` (default: .workflow)");
         o.WriteLine("  --list                 print every runnable name, one per line");
         o.WriteLine("  -h, --help             this text");
         o.WriteLine();

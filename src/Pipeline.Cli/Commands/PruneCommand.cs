@@ -1,3 +1,4 @@
+using Pipeline.State;
 using System.CommandLine;
 
 namespace Pipeline.Cli.Commands;

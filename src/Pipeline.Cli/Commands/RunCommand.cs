@@ -274,7 +274,7 @@ public static class RunCommand
         }
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
-        recording.Finish(request.StateDir, error);
+        foreach (var warning in recording.Finish(request.StateDir)) error.WriteLine($"workflow: warning: {warning}");
         foreach (var w in result.Warnings) error.WriteLine($"workflow: warning: {w}");
         if (json)
         {

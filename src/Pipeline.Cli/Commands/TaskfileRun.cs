@@ -127,7 +127,7 @@ public static class TaskfileRun
         };
         var result = await new TaskfileRunner(project, options).RunAsync(tasks, cancel.Token);
         await recording.CompleteAsync();
-        recording.Finish(request.StateDir, error);
+        foreach (var warning in recording.Finish(request.StateDir)) error.WriteLine($"workflow: warning: {warning}");
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
         foreach (var w in result.Run.Warnings) error.WriteLine($"workflow: warning: {w}");

@@ -27,6 +27,9 @@ internal sealed record ResumePlan(string ExecutionId, WorkflowDefinition Definit
 /// </summary>
 internal static class Resumption
 {
+    /// <summary>Runs of a build project (they resume with the build's own <c>--continue</c>).</summary>
+    private const string BuildTrigger = "build";
+
     public static ResumePlan? Prepare(IStateStore store, string? executionId, string? workflowArgument, bool force, FileInfo? config, bool verbose, TextWriter error)
     {
         ExecutionRecord? execution;
@@ -39,13 +42,19 @@ internal static class Resumption
                 error.WriteLine($"workflow: no single execution matches '{executionId}' (workflow history lists them)");
                 return null;
             }
+            if (execution.Trigger == BuildTrigger)
+            {
+                error.WriteLine($"workflow: execution {execution.Id} was run by a build project; its targets and subsets are not a workflow file to resume");
+                error.WriteLine("    hint: run the build again with the same arguments and --continue, which skips what succeeded");
+                return null;
+            }
         }
         else
         {
             definition = WorkflowInput.Load(workflowArgument, config, verbose, error);
             if (definition is null) return null;
             // The latest run that started any work (a run skipped by its concurrency policy did none).
-            execution = store.History(new HistoryQuery { Workflow = definition.Name.Value, Limit = 50 }).FirstOrDefault(e => e.Status != "skipped");
+            execution = store.History(new HistoryQuery { Workflow = definition.Name.Value, Limit = 50 }).FirstOrDefault(e => e.Status != "skipped" && e.Trigger != BuildTrigger);
             if (execution is null)
             {
                 error.WriteLine($"workflow: '{definition.Name.Value}' has no run to resume (workflow history lists its runs)");

@@ -1,33 +1,21 @@
-using System.Security.Cryptography;
 using Pipeline.State;
 
 namespace Pipeline.Cli;
 
 /// <summary>
-/// Where the CLI keeps runs: on the PostgreSQL server named by <c>WORKFLOW_POSTGRES</c> when that
-/// is set (a connection string or a <c>postgresql://</c> URL; an environment variable because it
-/// usually holds a password, which must not show in <c>ps</c> or shell history), else in
-/// <c>&lt;state-dir&gt;/state.db</c>. Reports and logs stay under the state directory either way.
+/// How the CLI's commands open the state store (<see cref="StateLocation"/> says where it is): a run
+/// goes on unrecorded with a warning when it cannot be opened; the commands that read history stop
+/// with an error instead.
 /// </summary>
 internal static class StateStores
 {
-    public const string PostgresVariable = "WORKFLOW_POSTGRES";
+    public const string PostgresVariable = StateLocation.PostgresVariable;
 
-    public static string PathIn(string stateDirectory) => Path.Combine(stateDirectory, "state.db");
+    public static string PathIn(string stateDirectory) => StateLocation.DatabasePath(stateDirectory);
 
-    private static string? PostgresConnection => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } s ? s : null;
+    private static bool NothingRecorded(string stateDirectory) => StateLocation.NothingRecorded(stateDirectory);
 
-    /// <summary>No run was ever recorded here: no server configured and no database file.</summary>
-    private static bool NothingRecorded(string stateDirectory) => PostgresConnection is null && !File.Exists(PathIn(stateDirectory));
-
-    /// <summary>Opens the configured store.</summary>
-    /// <exception cref="StateStoreException">It cannot be opened; the message says which store and why.</exception>
-    private static RelationalStateStore Open(string stateDirectory)
-    {
-        if (PostgresConnection is not { } connection) return SqliteStateStore.Open(PathIn(stateDirectory));
-        try { return PostgresStateStore.Open(connection); }
-        catch (StateStoreException e) { throw new StateStoreException($"{e.Message} (the connection string comes from {PostgresVariable})", e.InnerException); }
-    }
+    private static RelationalStateStore Open(string stateDirectory) => StateLocation.Open(stateDirectory);
 
     /// <summary>For a run: the store, or null with a warning when it cannot be opened (the run still runs, with its report and logs).</summary>
     public static RelationalStateStore? OpenOrWarn(string stateDirectory, TextWriter error)
@@ -102,10 +90,5 @@ internal static class StateStores
         return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
     }
 
-    /// <summary>SHA-256 of a workflow file, or null when it cannot be read.</summary>
-    public static string? HashOf(string path)
-    {
-        try { return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
+    public static string? HashOf(string path) => StateLocation.HashOf(path);
 }

@@ -1,14 +1,12 @@
 using System.Globalization;
-using Pipeline.State;
-
-namespace Pipeline.Cli;
+namespace Pipeline.State;
 
 /// <summary>
 /// How long runs are kept: 30 days by default, so the store and the logs do not grow forever.
 /// <c>WORKFLOW_RETENTION_DAYS</c> changes it (0 keeps everything). <c>workflow run</c> applies it
-/// after each run; <c>workflow prune</c> applies any age on demand.
+/// and build projects apply it after each run; <c>workflow prune</c> applies any age on demand.
 /// </summary>
-internal static class Retention
+public static class Retention
 {
     public const int DefaultDays = 30;
 

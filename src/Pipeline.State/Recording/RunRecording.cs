@@ -1,15 +1,14 @@
 using Pipeline.Engine.Events;
-using Pipeline.State;
 
-namespace Pipeline.Cli;
+namespace Pipeline.State;
 
 /// <summary>
-/// How one `workflow run` (a workflow or a Taskfile) is written to the state store: the store's
+/// How one run (`workflow run` of a workflow or a Taskfile, or a build project's run) is written to the state store: the store's
 /// pipeline goes first among the observers, so every state change is stored before the report or
 /// the display sees it; afterwards, old runs are pruned and anything that went wrong is one warning.
 /// Without a store (it could not be opened) the run goes on with its report and logs only.
 /// </summary>
-internal sealed class RunRecording(IStateStore? store, RunContext context)
+public sealed class RunRecording(IStateStore? store, RunContext context)
 {
     private readonly StateRecorder? _recorder = store is null ? null : new StateRecorder(store, context);
     private DurablePipeline? _durable;
@@ -25,15 +24,21 @@ internal sealed class RunRecording(IStateStore? store, RunContext context)
     /// <summary>Waits until every event of the run is stored and handed on.</summary>
     public Task CompleteAsync() => _durable?.CompleteAsync() ?? Task.CompletedTask;
 
-    /// <summary>Applies the retention (when the run was recorded whole) and reports what failed.</summary>
-    public void Finish(string stateDirectory, TextWriter error)
+    /// <summary>
+    /// Applies the retention (when the run was recorded whole and <paramref name="retention"/> is set)
+    /// and returns the warnings to show: old runs that could not be removed, a run not recorded
+    /// whole, a display or report that failed.
+    /// </summary>
+    public IReadOnlyList<string> Finish(string stateDirectory, bool retention = true)
     {
-        if (store is not null && _recorder?.Error is null && Retention.Days > 0)
+        var warnings = new List<string>();
+        if (retention && store is not null && _recorder?.Error is null && Retention.Days > 0)
         {
             try { Retention.Apply(store, stateDirectory, DateTimeOffset.UtcNow.AddDays(-Retention.Days)); }
-            catch (StateStoreException e) { error.WriteLine($"workflow: warning: could not remove old runs: {e.Message}"); }
+            catch (StateStoreException e) { warnings.Add($"could not remove old runs: {e.Message}"); }
         }
-        if (_recorder?.Error is { } stateError) error.WriteLine($"workflow: warning: the run was not fully recorded in the state database: {stateError}");
-        if (_durable?.ObserverError is { } observerError) error.WriteLine($"workflow: warning: the display or the report failed: {observerError.GetType().Name}: {observerError.Message}");
+        if (_recorder?.Error is { } stateError) warnings.Add($"the run was not fully recorded in the state database: {stateError}");
+        if (_durable?.ObserverError is { } observerError) warnings.Add($"the display or the report failed: {observerError.GetType().Name}: {observerError.Message}");
+        return warnings;
     }
 }

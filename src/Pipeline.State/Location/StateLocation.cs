@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+
+namespace Pipeline.State;
+
+/// <summary>
+/// Where runs are kept, for every program that records or reads them (`workflow` and build projects
+/// alike, so a build project's runs show in `workflow history`): on the PostgreSQL server named by
+/// <c>WORKFLOW_POSTGRES</c> when that is set (a connection string or a <c>postgresql://</c> URL; an
+/// environment variable because it usually holds a password, which must not show in <c>ps</c> or
+/// shell history), else in <c>&lt;state-dir&gt;/state.db</c>. Reports and logs stay under the state
+/// directory either way.
+/// </summary>
+public static class StateLocation
+{
+    public const string PostgresVariable = "WORKFLOW_POSTGRES";
+
+    /// <summary>The state directory when none is given, relative to the current directory.</summary>
+    public const string DefaultDirectory = ".workflow";
+
+    public static string DatabasePath(string stateDirectory) => Path.Combine(stateDirectory, "state.db");
+
+    public static string? PostgresConnection => Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } s ? s : null;
+
+    /// <summary>No run was ever recorded here: no server configured and no database file.</summary>
+    public static bool NothingRecorded(string stateDirectory) => PostgresConnection is null && !File.Exists(DatabasePath(stateDirectory));
+
+    /// <summary>Opens (and creates or migrates) the configured store.</summary>
+    /// <exception cref="StateStoreException">It cannot be opened; the message says which store and why.</exception>
+    public static RelationalStateStore Open(string stateDirectory)
+    {
+        if (PostgresConnection is not { } connection) return SqliteStateStore.Open(DatabasePath(stateDirectory));
+        try { return PostgresStateStore.Open(connection); }
+        catch (StateStoreException e) { throw new StateStoreException($"{e.Message} (the connection string comes from {PostgresVariable})", e.InnerException); }
+    }
+
+    /// <summary>SHA-256 (hex) of a definition file, to tell a changed file on resume; null when it cannot be read.</summary>
+    public static string? HashOf(string path)
+    {
+        try { return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+}
