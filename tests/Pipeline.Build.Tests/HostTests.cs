@@ -1,3 +1,4 @@
+using Pipeline.Build.Hosting;
 namespace Pipeline.Build.Tests;
 
 public sealed class HostTests
@@ -28,12 +29,28 @@ public sealed class HostTests
         var other = new DiamondBuild();
         var (_, help, _) = await Harness.Run(other, ["--help"], [other.Top]);
         Assert.Contains("Top *", help);
-        Assert.Contains("The top of the diamond (after A, B)", help);
+        Assert.Contains("The top of the diamond (depends on A, B)", help);
 
         // The environment example names a parameter the build has (it used to name a made-up --api-key).
         var (_, rulesHelp, _) = await Harness.Run(new RulesBuild(), ["--help"]);
         Assert.Contains("Parameters (also read from the environment, e.g. --configuration from CONFIGURATION):", rulesHelp);
         Assert.DoesNotContain("API_KEY", rulesHelp);
+        // DependsOn and After read differently: only the first runs what it names.
+        Assert.Matches(@"\n  LoopB\s+\(depends on Late; after LoopA\)\n", rulesHelp);
+    }
+
+    [Fact]
+    public void Help_aligns_workflows_and_targets_in_one_column_however_long_the_names()
+    {
+        var graph = new BuildGraph([], [
+            new Pipeline.Core.Typed.WorkflowHandle("release-everything-to-every-region", "a.workflow.json", "first", Pipeline.Core.Model.WorkflowFormat.WorkflowJson, null),
+            new Pipeline.Core.Typed.WorkflowHandle("lint", "b.workflow.json", "second", Pipeline.Core.Model.WorkflowFormat.WorkflowJson, null)]);
+        var o = new StringWriter();
+        HelpPrinter.Print(o, graph, [], []);
+        var lines = o.ToString().Split('\n');
+        var first = lines.Single(l => l.EndsWith("first")).IndexOf("first");
+        Assert.Equal(first, lines.Single(l => l.EndsWith("second")).IndexOf("second"));
+        Assert.True(first > "  release-everything-to-every-region".Length);
     }
 
     [Fact]

@@ -252,6 +252,12 @@ public sealed class MonitorCommandTests
         Assert.Equal(3, screen.Split('\n').Count(l => l.Contains("succeeded")));
         Assert.Matches(@"mon\s+│\s+step\s+│\s+3\s+│\s+100%", screen);
         Assert.Matches("▁[▁▂▃▄▅▆▇█]█", screen); // 0.1s, 0.2s, 0.3s: rising
+        // Each execution id whole on one line, as `workflow status` takes it (they used to wrap at 80 columns).
+        var ids = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!);
+        Assert.All(ids, id => Assert.Contains(id, screen));
+        // Even in a narrow terminal's width the ids stay whole.
+        var (_, narrow, _) = WorkflowProcess.RunWithEnvironment(dir, new Dictionary<string, string> { ["COLUMNS"] = "70" }, "monitor", "--once");
+        Assert.All(ids, id => Assert.Contains(id, narrow));
     }
 
     [Fact]

@@ -8,20 +8,26 @@ internal static class HelpPrinter
     public static void Print(TextWriter o, BuildGraph graph, IReadOnlyList<ParameterInfo> parameters, IReadOnlyList<Target> defaults)
     {
         o.WriteLine("Usage: dotnet run --project <build project> -- [names...] [options] [--parameter value...]");
-        o.WriteLine("Names: targets, workflows, workflow:task, or a task id; join several with + or spaces.");
+        o.WriteLine("Names: targets, workflows, or workflow:task; join several with + or spaces.");
         o.WriteLine();
         var listed = graph.Targets.Where(t => !graph.DefinitionOf(t).IsUnlisted).ToList();
-        var width = Math.Max(12, listed.Select(t => t.Name.Length + 2).DefaultIfEmpty(0).Max());
+        // One column for targets and workflows alike, wide enough for the longest name of either.
+        var width = Math.Max(12, listed.Select(t => t.Name.Length + 2).Concat(graph.Workflows.Select(w => w.Name.Length)).DefaultIfEmpty(0).Max());
         o.WriteLine("Targets:");
         foreach (var t in listed)
         {
             var def = graph.DefinitionOf(t);
             var isDefault = defaults.Any(d => d.Equals(t.Target));
-            var deps = def.DependsOnTargets.Select(d => graph.Targets.FirstOrDefault(x => x.Target.Equals(d))?.Name ?? "?")
+            string NameOf(Target d) => graph.Targets.FirstOrDefault(x => x.Target.Equals(d))?.Name ?? "?";
+            var deps = def.DependsOnTargets.Select(NameOf)
                 .Concat(def.DependsOnTasks.Select(x => $"{x.Workflow.Name}:{x.Id}"))
                 .Concat(def.DependsOnWorkflows.Select(w => w.Name)).ToList();
+            // "depends on" runs them too; "after" (the After edge) only orders what runs anyway.
+            var edges = new List<string>();
+            if (deps.Count > 0) edges.Add($"depends on {string.Join(", ", deps)}");
+            if (def.AfterTargets.Count > 0) edges.Add($"after {string.Join(", ", def.AfterTargets.Select(NameOf))}");
             var line = $"  {(t.Name + (isDefault ? " *" : "")).PadRight(width)} {def.DescriptionText}";
-            if (deps.Count > 0) line += $"{(def.DescriptionText is null ? "" : " ")}(after {string.Join(", ", deps)})";
+            if (edges.Count > 0) line += $"{(def.DescriptionText is null ? "" : " ")}({string.Join("; ", edges)})";
             o.WriteLine(line.TrimEnd());
         }
         if (listed.Count == 0) o.WriteLine("  (none)");

@@ -41,6 +41,10 @@ public static class MonitorCommand
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             if (parse.GetValue(once) || Console.IsOutputRedirected || !console.Profile.Capabilities.Interactive)
             {
+                // Not a terminal: no width to fit, and Spectre's fallback of 80 columns would wrap the
+                // ids. COLUMNS when set, else wide enough for every column on one line.
+                if (Console.IsOutputRedirected)
+                    console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 160;
                 console.Write(Dashboard(store));
                 return ExitCodes.Success;
             }
@@ -68,7 +72,8 @@ public static class MonitorCommand
         var recent = store.History(new HistoryQuery { Limit = 10 });
         var running = store.History(new HistoryQuery { Status = "running", Limit = 20 }).Where(StateStores.IsAlive).ToList();
 
-        var runningTable = new Table().Expand().AddColumns("Execution", "Workflow", "Elapsed", "Tasks done", "Running now");
+        // An execution id is copied into `workflow status`: it never wraps (other columns do).
+        var runningTable = new Table().Expand().AddColumns(new TableColumn("Execution").NoWrap(), new TableColumn("Workflow"), new TableColumn("Elapsed"), new TableColumn("Tasks done"), new TableColumn("Running now"));
         foreach (var e in running)
         {
             var detail = store.Find(e.Id);
@@ -78,7 +83,7 @@ public static class MonitorCommand
         }
         if (running.Count == 0) runningTable.AddRow("[grey]nothing is running[/]", "", "", "", "");
 
-        var recentTable = new Table().Expand().AddColumns("Execution", "Workflow", "Status", "Started (UTC)", "Duration");
+        var recentTable = new Table().Expand().AddColumns(new TableColumn("Execution").NoWrap(), new TableColumn("Workflow"), new TableColumn("Status"), new TableColumn("Started (UTC)"), new TableColumn("Duration"));
         foreach (var e in recent)
             recentTable.AddRow(Markup.Escape(e.Id), Markup.Escape(e.Workflow), Colored(e.Status), StateText.Time(e.StartedAt), StateText.Duration(e.Duration));
 
