@@ -12,7 +12,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void A_cycle_is_an_error_at_its_first_edge_in_the_file_and_the_file_generates_nothing()
+    public void A_cycle_is_an_error_at_its_first_edge_in_the_file_and_the_only_error()
     {
         var file = GeneratorHarness.File("workflows/loop.workflow.json", """
             {
@@ -32,8 +32,44 @@ public sealed class DiagnosticTests
         var column = line4.IndexOf("\"two\"", StringComparison.Ordinal) + 1;
         Assert.Equal((4, column, 4, column + 5), Span(cycles[0]));
         Assert.Contains("one -> two -> one", cycles[0].GetMessage());
-        Assert.Empty(result.Sources);
         Assert.Empty(result.CompileErrors);
+    }
+
+    [Fact]
+    public void Code_that_names_a_workflow_with_errors_compiles_so_the_only_errors_are_in_the_workflow_file()
+    {
+        // A cycle, and a task of an unknown type: the file's errors, and no CS0117/CS0103 cascade in the build class.
+        var file = GeneratorHarness.File("workflows/deploy.workflow.json", """
+            {
+              "name": "deploy",
+              "tasks": [
+                { "id": "build", "type": "shell", "command": "true", "depends_on": ["ship"], "outputs": ["version"] },
+                { "id": "ship", "type": "shell", "command": "true", "depends_on": ["build"] },
+                { "id": "beam", "type": "teleport", "depends_on": ["nowhere"] }
+              ],
+              "environment": { "STAGE": "prod" }
+            }
+            """);
+        var user = """
+            namespace Acme.Build
+            {
+                public static class Program
+                {
+                    public static object[] Uses() => [Workflows.Deploy.Workflow, Workflows.Deploy.Build.Version, Workflows.Deploy.Ship, Workflows.Deploy.Beam, Workflows.Deploy.Env.Stage];
+                }
+            }
+            """;
+        var result = GeneratorHarness.RunWith([user], file);
+        Assert.Contains(result.Diagnostics, d => d.Id == "WF2004");
+        Assert.Contains(result.Diagnostics, d => d.Id == "WF2001" && d.GetMessage().Contains("nowhere"));
+        Assert.All(result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error), d => Assert.Equal(file.Path, d.Location.GetLineSpan().Path));
+        Assert.Empty(result.CompileErrors);
+
+        // Were its severity lowered and the build run anyway, the definition says why it cannot run.
+        var handle = GenerationTests.WorkflowOf(result.Load(), "deploy");
+        var e = Assert.Throws<InvalidOperationException>(() => handle.Definition);
+        Assert.Contains("the workflow file has errors", e.Message);
+        Assert.Contains("WF2", e.Message);
     }
 
     [Fact]

@@ -33,7 +33,10 @@ internal static class WorkflowEmitter
         w.Line($"public const string File = {Str(m.File)};");
         w.Line();
         var format = m.IsTaskfile ? "Taskfile" : "WorkflowJson";
-        var create = m.IsTaskfile ? "null" : "CreateDefinition";
+        // A file with errors: its members compile, its definition says why it cannot run (the build fails on the error anyway, unless its severity was lowered).
+        var create = m.Invalid is not null
+            ? (m.IsTaskfile ? "null" : $"static () => throw new global::System.InvalidOperationException({Str("the workflow file has errors: " + m.Invalid)})")
+            : m.IsTaskfile ? "null" : "CreateDefinition";
         w.Line($"public static {Typed}WorkflowHandle Workflow {{ get; }} = new(Name, File, {Str(m.Description)}, global::Pipeline.Core.Model.WorkflowFormat.{format}, {create});");
 
         // Fully qualified: inside a task class, Workflow alone is the TaskHandle's own property.

@@ -14,8 +14,14 @@ internal sealed record WorkflowModel(
     bool IsTaskfile,
     EquatableArray<TaskModel> Tasks,
     EquatableArray<EnvModel> Environment,
-    /// <summary>The C# expression that builds the WorkflowDefinition (null for a Taskfile).</summary>
-    string? DefinitionExpression);
+    /// <summary>The C# expression that builds the WorkflowDefinition (null for a Taskfile, or a file with errors).</summary>
+    string? DefinitionExpression,
+    /// <summary>
+    /// Why the file cannot run, when it has errors: its typed members are still emitted, so code that
+    /// names them compiles and the only errors are the file's own (no cascade of CS0117 in Build.cs);
+    /// its definition throws this instead of being built.
+    /// </summary>
+    string? Invalid = null);
 
 /// <summary>One task: its generated property (and, with outputs, its nested class) and what it says about itself.</summary>
 internal sealed record TaskModel(

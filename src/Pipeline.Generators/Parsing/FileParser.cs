@@ -14,8 +14,10 @@ namespace Pipeline.Generators.Parsing;
 
 /// <summary>
 /// One workflow file to a <see cref="FileResult"/>: read and validated by the shared Core code (no
-/// second implementation), then turned into the emitter's model when it has no errors. Never throws:
-/// an unexpected failure becomes WF5004 on that file, and the other files still generate.
+/// second implementation), then turned into the emitter's model. A file that parses but has errors
+/// still gets its typed members (with a definition that throws), so the code that names them does
+/// not add errors of its own to the file's. Never throws: an unexpected failure becomes WF5004 on
+/// that file, and the other files still generate.
 /// </summary>
 internal static class FileParser
 {
@@ -33,10 +35,14 @@ internal static class FileParser
             cancellationToken.ThrowIfCancellationRequested();
             var found = WorkflowValidator.Validate(read);
             diagnostics.AddRange(found.Select(DiagnosticInfos.From));
-            if (read.Workflow is not { } workflow || found.Any(d => d.Severity == Severity.Error))
+            if (read.Workflow is not { } workflow)
                 return new FileResult(null, diagnostics.ToEquatableArray(), null);
 
-            var model = ModelBuilder.Build(workflow, RelativePath(path, options.ProjectDirectory), options, diagnostics, out var key);
+            var firstError = found.FirstOrDefault(d => d.Severity == Severity.Error);
+            var invalid = firstError is null ? null
+                : $"{path}({firstError.Span.Line},{firstError.Span.Column}): {firstError.Code}: {firstError.Message}";
+            var broken = read.BrokenTaskReferences.Select(b => b.Id).ToList();
+            var model = ModelBuilder.Build(workflow, RelativePath(path, options.ProjectDirectory), options, diagnostics, out var key, invalid, broken);
             return new FileResult(model, diagnostics.ToEquatableArray(), key);
         }
         catch (OperationCanceledException)

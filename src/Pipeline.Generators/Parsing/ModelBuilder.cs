@@ -22,7 +22,10 @@ internal static class ModelBuilder
     /// <summary>Members of <c>TaskHandle</c>; an output cannot take these names.</summary>
     private static readonly string[] TaskMembers = { "Workflow", "Id", "Type", "Name", "Description", "DisplayName", "Outputs", "Output" };
 
-    public static WorkflowModel? Build(WorkflowDefinition w, string relativePath, GeneratorOptions options, List<DiagnosticInfo> diagnostics, out WorkflowKey? key)
+    /// <param name="invalid">The file's first error, when it has any: the definition is not built (see <see cref="WorkflowModel.Invalid"/>).</param>
+    /// <param name="brokenTasks">Tasks the reader could not build (an unknown type...): members all the same, so code naming them still compiles.</param>
+    public static WorkflowModel? Build(WorkflowDefinition w, string relativePath, GeneratorOptions options, List<DiagnosticInfo> diagnostics, out WorkflowKey? key,
+        string? invalid = null, IReadOnlyList<string>? brokenTasks = null)
     {
         key = null;
         var isTaskfile = w.Format == WorkflowFormat.Taskfile;
@@ -69,6 +72,11 @@ internal static class ModelBuilder
             tasks.Add(new TaskModel(property, taskClass, t.Id.Value, TaskTypes.NameOf(t.Type), displayName,
                 (t as TaskfileTaskDefinition)?.Source.Desc?.Value, outputModels.ToEquatableArray()));
         }
+        foreach (var id in brokenTasks ?? [])
+        {
+            if (w.Tasks.Any(t => t.Id.Value == id) || Identifiers.ToPascalCase(id) is not { } wanted) continue;
+            tasks.Add(new TaskModel(members.Claim(wanted, out _), null, id, "invalid", null, null, EquatableArray<OutputModel>.Empty));
+        }
 
         var envScope = new NameScope("Env");
         var env = new List<EnvModel>();
@@ -79,7 +87,7 @@ internal static class ModelBuilder
         }
 
         return new WorkflowModel(options.Namespace, className, workflowName, relativePath, w.Description?.Value, isTaskfile,
-            tasks.ToEquatableArray(), env.ToEquatableArray(), isTaskfile ? null : DefinitionLiteral.Write(w));
+            tasks.ToEquatableArray(), env.ToEquatableArray(), isTaskfile || invalid is not null ? null : DefinitionLiteral.Write(w), invalid);
     }
 
     private static string Claim(NameScope scope, string wanted, string what, SourceSpan span, List<DiagnosticInfo> diagnostics)
