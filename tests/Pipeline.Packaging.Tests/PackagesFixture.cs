@@ -19,7 +19,7 @@ public sealed class PackagesFixture : IDisposable
         foreach (var folder in new[] { "src", "templates" }) Copy(Path.Combine(repo, folder), Path.Combine(sources, folder));
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "global.json" }) File.Copy(Path.Combine(repo, file), Path.Combine(sources, file));
 
-        foreach (var project in new[] { "src/Pipeline.Core", "src/Pipeline.Engine", "src/Pipeline.Build", "src/Pipeline.Sdk", "templates" })
+        foreach (var project in new[] { "src/Pipeline.Core", "src/Pipeline.Engine", "src/Pipeline.State", "src/Pipeline.Build", "src/Pipeline.Sdk", "templates" })
             Dotnet.Ok(sources, "pack", project, "-c", "Release", $"-p:Version={Version}", "-o", Packages, "-nologo");
         Dotnet.Ok(Root, "new", "install", Path.Combine(Packages, $"Pipeline.Templates.{Version}.nupkg"), "--debug:custom-hive", Hive);
 
@@ -49,7 +49,7 @@ public sealed class PackagesFixture : IDisposable
         catch (IOException) { }
         // This version's packages, extracted into the NuGet cache by the tests' restores.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "pipeline.core", "pipeline.engine", "pipeline.build", "pipeline.sdk" })
+        foreach (var id in new[] { "pipeline.core", "pipeline.engine", "pipeline.state", "pipeline.build", "pipeline.sdk" })
         {
             var folder = Path.Combine(cache, id, Version);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);

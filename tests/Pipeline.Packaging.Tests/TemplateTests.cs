@@ -38,6 +38,49 @@ public sealed class TemplateTests(PackagesFixture packages) : IClassFixture<Pack
     }
 
     [Fact]
+    public void A_new_project_restores_from_its_package_source_and_a_new_workflow_file_in_it_builds_and_runs_unchanged()
+    {
+        // Outside the fixture's folder: no nuget.config above it names the packages under test.
+        var work = Directory.CreateTempSubdirectory("pipeline-template-").FullName;
+        try
+        {
+            var created = Dotnet.Ok(work, "new", "workflow", "-n", "Acme.Build", "-o", "build", "--pipeline-version", packages.Version,
+                "--package-source", packages.Packages, "--debug:custom-hive", packages.Hive);
+            Assert.Contains("Restore succeeded", created);
+            Assert.Contains(packages.Packages, File.ReadAllText(Path.Combine(work, "build", "nuget.config")));
+
+            // workflow-file's tasks used to run `dotnet build` in build/workflows, where there is no project (MSB1003).
+            Dotnet.Ok(work, "new", "workflow-file", "-n", "release", "-o", "build/workflows", "--debug:custom-hive", packages.Hive);
+            Dotnet.Ok(work, "build", "build", "-nologo");
+            var run = Dotnet.Ok(work, "run", "--project", "build", "--no-build", "--", "release");
+            Assert.Contains("release │ ✓ done succeeded", run);
+            // Recorded for `workflow history`, as a build project's runs are.
+            Assert.True(File.Exists(Path.Combine(work, ".workflow", "state.db")));
+        }
+        finally { Directory.Delete(work, recursive: true); }
+    }
+
+    [Fact]
+    public void A_restore_that_fails_makes_dotnet_new_fail_and_says_where_the_packages_must_come_from()
+    {
+        var work = Directory.CreateTempSubdirectory("pipeline-template-").FullName;
+        try
+        {
+            // No --package-source and no nuget.config naming one: Pipeline.Sdk cannot be found. An empty
+            // NuGet cache of its own, or NuGet takes whatever Pipeline.Sdk other runs left in the shared one.
+            var cache = Path.Combine(work, "nuget-cache");
+            var (code, output) = Dotnet.RunWith(work, new Dictionary<string, string> { ["NUGET_PACKAGES"] = cache },
+                "new", "workflow", "-n", "Acme.Build", "-o", "build", "--pipeline-version", packages.Version,
+                "--debug:custom-hive", packages.Hive);
+            Assert.True(code != 0, output);
+            Assert.Contains("Pipeline.Sdk must come from a NuGet source", output);
+            Assert.Contains("--package-source", output);
+            Assert.False(File.Exists(Path.Combine(work, "build", "nuget.config")));
+        }
+        finally { Directory.Delete(work, recursive: true); }
+    }
+
+    [Fact]
     public void A_new_workflow_file_is_valid_and_takes_its_name_and_trigger()
     {
         var work = Directory.CreateDirectory(Path.Combine(packages.Root, "case-" + Guid.NewGuid().ToString("N")[..8]));
@@ -57,5 +100,6 @@ public sealed class TemplateTests(PackagesFixture packages) : IClassFixture<Pack
         Assert.Contains("schedule", help);
         Assert.Contains("--pipeline-version", help);
         Assert.Contains("--no-restore", help);
+        Assert.Contains("--package-source", help);
     }
 }
