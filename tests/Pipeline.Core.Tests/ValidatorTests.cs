@@ -98,6 +98,8 @@ public class ValidatorTests
     [InlineData("""{ "id": "a", "type": "parallel", "tasks": [{ "id": "b", "type": "shell", "command": "x" }], "wait_for": "some" }""", "WF1013", 4, 105, "all, any, first")]
     [InlineData("""{ "id": "a", "type": "conditional", "condition": "env.X ==", "then": ["b"] }, { "id": "b", "type": "shell", "command": "y" }""", "WF3001", 4, 59, "end of the expression")]
     [InlineData("""{ "id": "a", "type": "shell", "command": "x", "condition": "contain(env.X, 'a')" }""", "WF3007", 4, 61, "did you mean contains()")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "condition": "  " }""", "WF3001", 4, 60, "never true")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "condition": "case(true, 'a')" }""", "WF3007", 4, 61, "case() takes")]
     [InlineData("""{ "id": "a", "type": "shell", "command": "x", "condition": "envs.X == 'a'" }""", "WF3002", 4, 61, "did you mean 'env'")]
     [InlineData("""{ "id": "a", "type": "shell", "command": "echo ${tasks.biuld.outputs.v}" }""", "WF3003", 4, 56, "unknown task 'biuld'")]
     [InlineData("""{ "id": "a", "type": "shell", "command": "echo ${secrets.TOKEN}" }""", "WF3005", 4, 58, "TOKEN")]

@@ -145,9 +145,20 @@ public static class Evaluator
             case "format":
                 return ExprValue.String(Format(args[0].ToText(), args.Skip(1).ToList()));
             case "join":
-                var separator = args.Count > 1 ? args[1].ToText() : ",";
-                if (args[0].Kind == ExprKind.Array) return ExprValue.String(string.Join(separator, args[0].AsArray.Select(x => x.IsPrimitive ? x.ToText() : string.Empty)));
+                // Items as text (an array or object item is "Array" or "Object"); a separator that is
+                // not a primitive falls back to ",", as in GitHub Actions.
+                var separator = args.Count > 1 && args[1].IsPrimitive ? args[1].ToText() : ",";
+                if (args[0].Kind == ExprKind.Array) return ExprValue.String(string.Join(separator, args[0].AsArray.Select(x => x.ToText())));
                 return ExprValue.String(args[0].IsPrimitive ? args[0].ToText() : string.Empty);
+            case "case":
+                // case(p1, v1, p2, v2, ..., default): the value of the first true predicate, else the default.
+                for (var i = 0; i + 1 < args.Count; i += 2)
+                {
+                    if (args[i].Kind != ExprKind.Boolean)
+                        throw new ExpressionException($"case: predicate {i / 2 + 1} is {args[i].Kind.ToString().ToLowerInvariant()}, not a boolean; case predicates must evaluate to true or false (compare with ==, or use !!value)");
+                    if (args[i].AsBoolean) return args[i + 1];
+                }
+                return args[args.Count - 1];
             case "toJSON":
                 return ExprValue.String(args[0].ToJson());
             case "fromJSON":

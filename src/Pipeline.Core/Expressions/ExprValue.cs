@@ -90,13 +90,37 @@ public sealed class ExprValue
         _ => double.NaN,
     };
 
+    /// <summary>
+    /// A number as GitHub Actions writes it: rounded to 15 significant digits, then in JavaScript's
+    /// form (Number.prototype.toString): plain digits from 1e-7 up to 1e21, else an exponent such as
+    /// <c>1e+21</c> or <c>1.5e-7</c>; NaN, Infinity and -Infinity by name; -0 as 0.
+    /// </summary>
     internal static string FormatNumber(double d)
     {
         if (double.IsNaN(d)) return "NaN";
         if (double.IsPositiveInfinity(d)) return "Infinity";
         if (double.IsNegativeInfinity(d)) return "-Infinity";
         if (d == 0) return "0";
-        return d.ToString("G15", CultureInfo.InvariantCulture);
+        // "E14": one digit, 14 decimals, an exponent: the 15 significant digits, without .NET's choice of notation.
+        var e = d.ToString("E14", CultureInfo.InvariantCulture);
+        var negative = e[0] == '-';
+        var mantissa = e.Substring(negative ? 1 : 0, e.IndexOf('E') - (negative ? 1 : 0)).Replace(".", "");
+        var exponent = int.Parse(e.Substring(e.IndexOf('E') + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var digits = mantissa.TrimEnd('0');
+        if (digits.Length == 0) return "0";
+        // JavaScript's algorithm: value = 0.digits × 10^n.
+        var k = digits.Length;
+        var n = exponent + 1;
+        string text;
+        if (k <= n && n <= 21) text = digits + new string('0', n - k);
+        else if (0 < n && n <= 21) text = digits.Substring(0, n) + "." + digits.Substring(n);
+        else if (-6 < n && n <= 0) text = "0." + new string('0', -n) + digits;
+        else
+        {
+            var sign = n - 1 < 0 ? "-" : "+";
+            text = digits.Substring(0, 1) + (k > 1 ? "." + digits.Substring(1) : "") + "e" + sign + Math.Abs(n - 1).ToString(CultureInfo.InvariantCulture);
+        }
+        return negative ? "-" + text : text;
     }
 
     internal static double ParseNumber(string s)

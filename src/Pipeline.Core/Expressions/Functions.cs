@@ -33,6 +33,7 @@ public static class Functions
         new Signature("join", 1, 2, "join(array, ', ')"),
         new Signature("toJSON", 1, 1, "toJSON(value)"),
         new Signature("fromJSON", 1, 1, "fromJSON('{\"a\": 1}')"),
+        new Signature("case", 3, int.MaxValue, "case(env.MODE == 'release', 'prod', env.MODE == 'beta', 'staging', 'dev')"),
         new Signature("success", 0, 0, "success()"),
         new Signature("failure", 0, 0, "failure()"),
         new Signature("cancelled", 0, 0, "cancelled()"),

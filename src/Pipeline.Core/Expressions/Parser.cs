@@ -35,6 +35,9 @@ public sealed class ParsedExpression
 /// prim := literal | IDENT '(' args ')' | IDENT | '(' or ')'
 /// </code>
 /// Function names and arity are checked here, so a misspelt function is found before anything runs.
+/// Nesting is limited to <see cref="MaxDepth"/> levels counted as GitHub Actions counts them: each
+/// expression (the whole, a parenthesised one, an argument, an index), each chain of <c>||</c> and of
+/// <c>&amp;&amp;</c>, each <c>!</c>, and each property or index access along a path.
 /// </summary>
 public sealed class Parser
 {
@@ -56,12 +59,12 @@ public sealed class Parser
             return new ParsedExpression(text, null, new ExpressionError(ExpressionErrorKind.Syntax, 0, 0, $"expression longer than {MaxLength} characters", "split the logic into several tasks or outputs"));
         var (tokens, lexError) = Lexer.Tokenize(text);
         if (lexError is not null) return new ParsedExpression(text, null, lexError);
-        if (tokens.Count == 1)
-            return new ParsedExpression(text, null, new ExpressionError(ExpressionErrorKind.Syntax, 0, text.Length, "empty expression", "write an expression such as env.MODE == 'release'"));
+        // As in GitHub Actions, an empty expression is null (the validator still refuses an empty condition).
+        if (tokens.Count == 1) return new ParsedExpression(text, new LiteralNode(0, 0, ExprValue.Null), null);
         var parser = new Parser(tokens);
         try
         {
-            var root = parser.ParseOr();
+            var root = parser.ParseExpression();
             if (parser.Current.Kind != TokenKind.End)
                 throw parser.Unexpected("an operator or the end of the expression");
             return new ParsedExpression(text, root, null);
@@ -76,27 +79,42 @@ public sealed class Parser
 
     private Token Advance() => _tokens[_index++];
 
+    /// <summary>A whole expression: one level deeper.</summary>
+    private ExprNode ParseExpression()
+    {
+        Enter(Current);
+        var node = ParseOr();
+        _depth--;
+        return node;
+    }
+
     private ExprNode ParseOr()
     {
         var left = ParseAnd();
+        if (Current.Kind != TokenKind.Or) return left;
+        Enter(Current); // the chain is one level
         while (Current.Kind == TokenKind.Or)
         {
             Advance();
             var right = ParseAnd();
             left = Binary(BinaryOperator.Or, left, right);
         }
+        _depth--;
         return left;
     }
 
     private ExprNode ParseAnd()
     {
         var left = ParseEquality();
+        if (Current.Kind != TokenKind.And) return left;
+        Enter(Current);
         while (Current.Kind == TokenKind.And)
         {
             Advance();
             var right = ParseEquality();
             left = Binary(BinaryOperator.And, left, right);
         }
+        _depth--;
         return left;
     }
 
@@ -141,10 +159,25 @@ public sealed class Parser
     private ExprNode ParsePostfix()
     {
         var node = ParsePrimary();
+        var accesses = 0; // each access along a path is a level, until the path ends
+        try
+        {
+            return ParseAccesses(node, ref accesses);
+        }
+        finally
+        {
+            _depth -= accesses;
+        }
+    }
+
+    private ExprNode ParseAccesses(ExprNode node, ref int accesses)
+    {
         while (true)
         {
             if (Current.Kind == TokenKind.Dot)
             {
+                Enter(Current);
+                accesses++;
                 Advance();
                 var name = Current;
                 if (name.Kind == TokenKind.Star)
@@ -153,7 +186,9 @@ public sealed class Parser
                     node = new WildcardNode(node.Start, name.Start + 1 - node.Start, node);
                     continue;
                 }
-                if (name.Kind is not (TokenKind.Identifier or TokenKind.True or TokenKind.False or TokenKind.Null))
+                // Words the lexer reads as literals are property names after a dot: foo.true, foo.NaN.
+                if (name.Kind is not (TokenKind.Identifier or TokenKind.True or TokenKind.False or TokenKind.Null)
+                    && !(name.Kind == TokenKind.Number && name.Text is "NaN" or "Infinity"))
                     throw Unexpected("a property name after '.'");
                 Advance();
                 node = new IndexNode(node.Start, name.Start + name.Length - node.Start, node,
@@ -162,7 +197,6 @@ public sealed class Parser
             else if (Current.Kind == TokenKind.LeftBracket)
             {
                 var open = Advance();
-                Enter(open);
                 if (Current.Kind == TokenKind.Star)
                 {
                     Advance();
@@ -171,11 +205,12 @@ public sealed class Parser
                 }
                 else
                 {
-                    var index = ParseOr();
+                    var index = ParseExpression();
                     var close = Expect(TokenKind.RightBracket, "']' to close the index");
                     node = new IndexNode(node.Start, close.Start + 1 - node.Start, node, index, isDotted: false);
                 }
-                _depth--;
+                Enter(open);
+                accesses++;
             }
             else
             {
@@ -205,10 +240,8 @@ public sealed class Parser
             case TokenKind.LeftParen:
             {
                 Advance();
-                Enter(token);
-                var inner = ParseOr();
+                var inner = ParseExpression();
                 Expect(TokenKind.RightParen, "')'");
-                _depth--;
                 return inner;
             }
             case TokenKind.Identifier:
@@ -222,20 +255,18 @@ public sealed class Parser
 
     private ExprNode ParseCall(Token name)
     {
-        var open = Advance();
-        Enter(open);
+        Advance();
         var args = new List<ExprNode>();
         if (Current.Kind != TokenKind.RightParen)
         {
             while (true)
             {
-                args.Add(ParseOr());
+                args.Add(ParseExpression());
                 if (Current.Kind == TokenKind.Comma) { Advance(); continue; }
                 break;
             }
         }
         var close = Expect(TokenKind.RightParen, "')' to close the call");
-        _depth--;
         if (!Functions.All.TryGetValue(name.Text, out var signature))
         {
             var known = string.Join(", ", Functions.All.Keys.OrderBy(k => k, StringComparer.Ordinal));
@@ -251,6 +282,9 @@ public sealed class Parser
             throw new ParseException(new ExpressionError(ExpressionErrorKind.UnknownFunction, name.Start, close.Start + 1 - name.Start,
                 $"{signature.Name}() takes {expected} argument(s), not {args.Count}", $"usage: {signature.Usage}"));
         }
+        if (signature.Name == "case" && args.Count % 2 == 0)
+            throw new ParseException(new ExpressionError(ExpressionErrorKind.UnknownFunction, name.Start, close.Start + 1 - name.Start,
+                $"case() takes an odd number of arguments (pairs of predicate and value, then a default), not {args.Count}", $"usage: {signature.Usage}"));
         return new CallNode(name.Start, close.Start + 1 - name.Start, signature.Name, name.Length, args);
     }
 

@@ -35,6 +35,14 @@ internal static class ExpressionRules
     private static void CheckStandalone(ValidationContext ctx, Scopes scopes, TaskDefinition task, LocatedString value, bool? insideLoop = null)
     {
         var (text, offset) = InterpolatedString.UnwrapWhole(value.Value);
+        // The language gives an empty expression the value null, which as a condition is never true:
+        // that is a mistake in a workflow file, not a way to write "never".
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            ctx.Diagnostics.Report(Descriptors.ExpressionSyntax, value.Span, "empty expression: as a condition it is never true, as items it is no list",
+                "write an expression such as env.MODE == 'release', or remove the field");
+            return;
+        }
         var parsed = Parser.Parse(text);
         CheckParsed(ctx, scopes, task, value, parsed, offset, isCondition: true, insideLoop);
     }
