@@ -247,6 +247,7 @@ public static class TaskfileReader
         }
         var required = new List<LocatedString>();
         var enums = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var enumRefs = new Dictionary<string, string>(StringComparer.Ordinal);
         if (f.Get("requires") is YamlMapping req)
         {
             var rf = new YamlFields(req, $"requires of task \"{name.Value}\"", bag);
@@ -258,6 +259,9 @@ public static class TaskfileReader
                     {
                         required.Add(vn.Located);
                         if (vm.Find("enum") is YamlSequence values) enums[vn.Value] = values.Items.OfType<YamlScalar>().Select(i => i.Value).ToList();
+                        else if (vm.Find("enum") is YamlMapping enumMap && enumMap.Find("ref") is YamlScalar enumRef) enumRefs[vn.Value] = enumRef.Value;
+                        else if (vm.Find("enum") is { } badEnum)
+                            bag.Report(Descriptors.WrongType, badEnum.Span, $"the enum of variable \"{vn.Value}\" of task \"{name.Value}\" must be a list or {{ ref: .VAR }}", "enum: [dev, prod]  or  enum: { ref: .ENVIRONMENTS }");
                     }
                 }
             rf.ReportUnknown(new[] { "vars" });
@@ -283,6 +287,7 @@ public static class TaskfileReader
             Platforms = f.StringList("platforms"),
             RequiredVars = required,
             RequiredEnums = enums,
+            RequiredEnumRefs = enumRefs,
             Set = f.StringList("set"),
             Shopt = f.StringList("shopt"),
             If = f.String("if"),

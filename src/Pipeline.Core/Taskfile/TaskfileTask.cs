@@ -26,6 +26,9 @@ public sealed record TaskfileTask
 
     /// <summary>Allowed values of required vars (<c>requires: {vars: [{name: ENV, enum: [dev, prod]}]}</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredEnums { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary><c>enum: { ref: .LIST }</c>: the allowed values come from a variable (a list) when the task runs.</summary>
+    public IReadOnlyDictionary<string, string> RequiredEnumRefs { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<LocatedString> Set { get; init; } = System.Array.Empty<LocatedString>();
     public IReadOnlyList<LocatedString> Shopt { get; init; } = System.Array.Empty<LocatedString>();
     public LocatedString? If { get; init; }

@@ -54,10 +54,20 @@ internal static class ForLoop
                 var combos = new List<Dictionary<string, object?>> { new(StringComparer.Ordinal) };
                 foreach (var (key, node) in loop.Matrix)
                 {
-                    object? values = node is Core.Yaml.YamlMapping m && m.Find("ref") is Core.Yaml.YamlScalar r
-                        ? Template.Evaluate(r.Value, task.Data)
-                        : TaskfileCompiler.ValueOf(node, task.Data, task.Entry, where);
-                    var list = values as IList ?? new List<object?> { values };
+                    IList list;
+                    if (node is Core.Yaml.YamlMapping m && m.Find("ref") is Core.Yaml.YamlScalar r)
+                    {
+                        // A reference must give a list, as in go-task (a string is not one value of the matrix).
+                        object? referenced;
+                        try { referenced = Template.Evaluate(r.Value, task.Data); }
+                        catch (TemplateException) { referenced = null; }
+                        list = referenced as IList ?? throw new MatrixReferenceException(task.Entry.Scope.TaskfilePath, r.Value);
+                    }
+                    else
+                    {
+                        var values = TaskfileCompiler.ValueOf(node, task.Data, task.Entry, where);
+                        list = values as IList ?? new List<object?> { values };
+                    }
                     combos = combos.SelectMany(c => list.Cast<object?>().Select(v => new Dictionary<string, object?>(c, StringComparer.Ordinal) { [key.Value] = v })).ToList();
                 }
                 return combos.Select(c => Item(name, c)).ToList();

@@ -71,6 +71,9 @@ internal sealed class TaskfileCompiler
         };
         var secrets = new Secrets();
         var root = _project.Root;
+        // The root dotenv files fill the Taskfile's env where it has no entry, so their values are
+        // template variables too (go-task merges them into the env at setup).
+        foreach (var (k, v) in _rootDotenv.Value) data[k] = v;
         await ApplyAsync(root.Document.Env, data, root.TaskfileDirectory, secrets, entry, ct);
         await ApplyAsync(root.Document.Vars, data, root.TaskfileDirectory, secrets, entry, ct);
         foreach (var (k, v) in _options.Variables) data[k] = v;
@@ -96,6 +99,11 @@ internal sealed class TaskfileCompiler
             await AddEnvironmentAsync(scope.Document.Env, data, scope.TaskfileDirectory, environment, secrets, entry, ct);
         foreach (var (k, v) in ReadDotenv(task.Dotenv.Select(d => Render(d.Value, data, entry, "dotenv")), data, directory)) environment[k] = v;
         await AddEnvironmentAsync(task.Env, data, directory, environment, secrets, entry, ct);
+
+        // As in go-task v3: a variable the process environment already has keeps its value; the
+        // Taskfile's env (and dotenv) only adds what is not set (the docs say why we follow it).
+        foreach (var name in environment.Keys.Where(k => System.Environment.GetEnvironmentVariable(k) is not null).ToList())
+            environment.Remove(name);
 
         var masked = new Dictionary<string, object?>(data, StringComparer.Ordinal);
         foreach (var name in secrets.Names) masked[name] = SecretMask;
@@ -127,6 +135,8 @@ internal sealed class TaskfileCompiler
         foreach (var v in vars)
         {
             var value = await ValueAsync(v, data, dir, entry, ct);
+            // Lists and maps are template values only: go-task exports strings, numbers and booleans.
+            if (value is IList<object?> or IDictionary<string, object?>) continue;
             var text = value is null ? null : GoValues.Format(value);
             environment[v.Name.Value] = text;
             if (v.Secret) secrets.Add(v.Name.Value, text);
@@ -142,7 +152,7 @@ internal sealed class TaskfileCompiler
             case TaskfileVarKind.Sh when !_dynamic:
                 return "";
             case TaskfileVarKind.Sh:
-                return await ShAsync(Render(v.Value?.Value ?? "", data, entry, where), dir, ct);
+                return await ShAsync(Render(v.Value?.Value ?? "", data, entry, where), dir, TaskfileEnvironment(data), ct);
             case TaskfileVarKind.Ref:
                 try { return Template.Evaluate(v.Value?.Value ?? ".", data); }
                 catch (TemplateException e) { throw new TaskfileTemplateException($"task \"{entry.Name}\" {where}", e.Message); }
@@ -169,11 +179,27 @@ internal sealed class TaskfileCompiler
         catch (TemplateException e) { throw new TaskfileTemplateException($"task \"{entry.Name}\" {where}", e.Message); }
     }
 
+    /// <summary>
+    /// What a <c>sh:</c> variable's command sees besides the process environment: the root
+    /// Taskfile's <c>env</c> and <c>dotenv</c> as far as they are known (go-task gives it the
+    /// Taskfile's env), where the process environment does not already set them.
+    /// </summary>
+    private Dictionary<string, string?> TaskfileEnvironment(IReadOnlyDictionary<string, object?> data)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var names = _rootDotenv.Value.Keys.Concat(_project.Root.Document.Env.Select(v => v.Name.Value));
+        foreach (var name in names)
+            if (System.Environment.GetEnvironmentVariable(name) is null && data.TryGetValue(name, out var value)
+                && value is not (null or IList<object?> or IDictionary<string, object?>))
+                environment[name] = GoValues.Format(value);
+        return environment;
+    }
+
     /// <summary>A dynamic variable: the command's stdout without its last newline, run once per text and directory.</summary>
-    private Task<string> ShAsync(string command, string dir, CancellationToken ct) =>
+    private Task<string> ShAsync(string command, string dir, Dictionary<string, string?> environment, CancellationToken ct) =>
         _shCache.GetOrAdd((command, dir), key => new Lazy<Task<string>>(async () =>
         {
-            var spec = TaskfileShell.Spec(key.Command, key.Dir, new Dictionary<string, string?>());
+            var spec = TaskfileShell.Spec(key.Command, key.Dir, environment);
             var outcome = await TaskfileShell.RunAsync(spec, (_, _) => { }, ct);
             if (outcome.ExitCode != 0)
                 throw new TaskRunException("sh", $"command \"{key.Command}\" failed: exit status {outcome.ExitCode}{(outcome.Stderr.Length > 0 ? ": " + outcome.Stderr.Trim() : "")}", outcome.ExitCode);

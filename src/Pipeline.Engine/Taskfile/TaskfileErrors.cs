@@ -26,8 +26,17 @@ public sealed class AmbiguousTaskException(string name, IEnumerable<string> matc
 public sealed class MissingRequiredVarsException(string task, IEnumerable<string> vars)
     : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables: {string.Join(", ", vars)}", Invalid);
 
+/// <summary>A value outside its <c>enum</c>. go-task's message ends with an empty line (its list form), kept byte for byte.</summary>
 public sealed class VarNotAllowedException(string task, string variable, string value, IEnumerable<string> allowed)
-    : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables:\n  - {variable} has an invalid value : '{value}' (allowed values : [{string.Join(" ", allowed)}])", Invalid);
+    : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables:\n  - {variable} has an invalid value : '{value}' (allowed values : [{string.Join(" ", allowed)}])\n", Invalid);
+
+/// <summary><c>enum: { ref: .X }</c> where .X is not a list (or not set).</summary>
+public sealed class EnumReferenceException(string reference)
+    : TaskfileException($"enum reference \"{reference}\" must resolve to a list", Invalid);
+
+/// <summary>A <c>for: { matrix: }</c> entry whose <c>ref:</c> is not a list (or not set): go-task reports it as a parse error of the file.</summary>
+public sealed class MatrixReferenceException(string taskfile, string reference)
+    : TaskfileException($"task: Failed to parse {taskfile}:\nmatrix reference \"{reference}\" must resolve to a list", Invalid);
 
 /// <summary>The only cycle check go-task has: a task called 1000 times in one run.</summary>
 public sealed class TaskCalledTooManyTimesException(string task)

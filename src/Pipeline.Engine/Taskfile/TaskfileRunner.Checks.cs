@@ -10,7 +10,16 @@ public sealed partial class TaskfileRunner
     {
         var missing = task.Entry.Task.RequiredVars.Select(v => v.Value).Where(v => !task.Data.ContainsKey(v)).ToList();
         if (missing.Count > 0) throw new MissingRequiredVarsException(task.Name, missing);
-        foreach (var (name, allowed) in task.Entry.Task.RequiredEnums)
+        var enums = task.Entry.Task.RequiredEnums.ToList();
+        foreach (var (name, reference) in task.Entry.Task.RequiredEnumRefs)
+        {
+            object? list;
+            try { list = Template.Evaluate(reference, task.Data); }
+            catch (TemplateException) { list = null; }
+            if (list is not System.Collections.IList items) throw new EnumReferenceException(reference);
+            enums.Add(new(name, items.Cast<object?>().Select(i => i is null ? "" : GoValues.Format(i)).ToList()));
+        }
+        foreach (var (name, allowed) in enums)
         {
             var value = task.Data[name] is { } v ? GoValues.Format(v) : "";
             if (!allowed.Contains(value)) throw new VarNotAllowedException(task.Name, name, value, allowed);
