@@ -107,7 +107,8 @@ public sealed class TaskfileCommandTests
         Assert.DoesNotContain("internal-step", stdout);
         (code, stdout, _) = WorkflowProcess.Run(dir, "run", "--summary", "build");
         Assert.Equal(0, code);
-        Assert.Equal("task: build\n\nBuild it\n\naliases:\n - b\n\ndependencies:\n - gen\n\ncommands:\n - echo building\n - echo quietly\n", stdout);
+        // go-task's order: vars (the Taskfile's, filled in), dependencies, aliases, commands.
+        Assert.Equal("task: build\n\nBuild it\n\nvars:\n  NAME: \"world\"\n\ndependencies:\n - gen\n\naliases:\n - b\n\ncommands:\n - echo building\n - echo quietly\n", stdout);
         (_, stdout, _) = WorkflowProcess.Run(dir, "run", "--list", "--format", "json");
         var json = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(["build", "default"], json.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("name").GetString()));

@@ -40,8 +40,14 @@ public static class TaskfileRun
         var error = Console.Error;
         var read = WorkflowLoader.Load(request.Taskfile, WorkflowFileKind.Taskfile); // -t names a Taskfile whatever its file name
         var diagnostics = WorkflowValidator.Validate(read);
-        foreach (var d in diagnostics)
-            if (d.Severity == Severity.Error || request.Verbose) TextReporter.WriteDiagnostic(error, d, read.Document);
+        // A file without a version (an empty one too) stops as go-task stops, with its one line.
+        if (diagnostics.FirstOrDefault(d => d.Severity == Severity.Error && d.Message.StartsWith(Pipeline.Core.Taskfile.TaskfileReader.MissingVersionMessage, StringComparison.Ordinal)) is { } missing)
+        {
+            error.WriteLine($"task: {Pipeline.Core.Taskfile.TaskfileReader.MissingVersion(request.Taskfile)}");
+            return ExitCodes.InvalidInput;
+        }
+        // Only errors: warnings and notes belong to `workflow validate`, not to go-task's streams.
+        foreach (var d in diagnostics.Where(d => d.Severity == Severity.Error)) TextReporter.WriteDiagnostic(error, d, read.Document);
         if (diagnostics.Any(d => d.Severity == Severity.Error) || read.Taskfile is null)
         {
             error.WriteLine($"{request.Taskfile}: not run: fix the errors above (workflow validate {request.Taskfile} checks the file)");
@@ -55,26 +61,38 @@ public static class TaskfileRun
             foreach (var d in e.Diagnostics) TextReporter.WriteDiagnostic(error, d, null);
             return ExitCodes.InvalidInput;
         }
+        catch (TaskfileException e) // an include's checksum, a template in an include path
+        {
+            error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
 
         var (tasks, variables) = SplitTargets(request.Targets);
         if (request.List || request.ListAll)
         {
             if (request.Format == OutputFormat.Json) TaskfileListPrinter.WriteJson(Console.Out, project, request.ListAll);
-            else if (TaskfileListPrinter.Listed(project, request.ListAll).Count == 0)
-            {
-                error.WriteLine(request.ListAll ? "task: No tasks available" : "task: No tasks with description available. Try --list-all to list all tasks");
-                return ExitCodes.WorkflowFailed;
-            }
-            else TaskfileListPrinter.WriteList(Console.Out, project, request.ListAll);
+            else if (!TaskfileListPrinter.WriteListOrNone(Console.Out, project, request.ListAll)) return ExitCodes.WorkflowFailed;
             return ExitCodes.Success;
         }
         if (tasks.Count == 0) tasks.Add("default");
+        // As go-task: a task that does not exist lists the tasks with a description first, then says so.
+        foreach (var name in tasks.Where(_ => !request.Summary))
+        {
+            try { project.Resolve(name, null, out _, out _); }
+            catch (TaskNotFoundException e)
+            {
+                TaskfileListPrinter.WriteListOrNone(Console.Out, project, all: false);
+                error.WriteLine(e.Message);
+                return e.ExitCode;
+            }
+            catch (TaskfileException) { break; } // other problems are the run's to report
+        }
         if (request.Summary)
         {
             for (var i = 0; i < tasks.Count; i++)
             {
-                if (i > 0) Console.Out.WriteLine();
-                try { TaskfileListPrinter.WriteSummary(Console.Out, project, project.Resolve(tasks[i], null, out _, out _)); }
+                if (i > 0) Console.Out.Write(TaskfileSummary.Separator);
+                try { Console.Out.Write(await TaskfileSummary.RenderAsync(project, project.Resolve(tasks[i], null, out _, out _), variables)); }
                 catch (TaskfileException e)
                 {
                     error.WriteLine(e.Message);
@@ -131,7 +149,6 @@ public static class TaskfileRun
 
         if (report.Error is not null) error.WriteLine($"workflow: warning: could not write the report or logs: {report.Error}");
         foreach (var w in result.Run.Warnings) error.WriteLine($"workflow: warning: {w}");
-        if (request.Verbose && report.ReportPath is { } path) error.WriteLine($"workflow: report: {Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}");
         if (result.Run.Status == RunStatus.Cancelled) return RunCommand.Cancelled;
         if (result.Failure is not { } failure) return ExitCodes.Success;
 

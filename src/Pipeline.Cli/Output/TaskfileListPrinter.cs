@@ -3,7 +3,7 @@ using Pipeline.Engine.Taskfile;
 
 namespace Pipeline.Cli.Output;
 
-/// <summary>go-task's <c>--list</c>, <c>--list-all</c> (text and <c>--format json</c>) and <c>--summary</c> output.</summary>
+/// <summary>go-task's <c>--list</c> and <c>--list-all</c> output (text and <c>--format json</c>); <c>--summary</c> is <see cref="TaskfileSummary"/>.</summary>
 public static class TaskfileListPrinter
 {
     /// <summary>Tasks to list: with a description (or all visible ones), root tasks first, then by name.</summary>
@@ -12,10 +12,26 @@ public static class TaskfileListPrinter
         .OrderBy(t => t.Name.Contains(':') ? 1 : 0).ThenBy(t => t.Name, StringComparer.Ordinal)
         .ToList();
 
+    /// <summary>
+    /// The list, or go-task's line saying there is nothing to list (on stdout, as go-task prints it);
+    /// false when there was nothing (go-task then exits with an error code).
+    /// </summary>
+    public static bool WriteListOrNone(TextWriter output, TaskfileProject project, bool all)
+    {
+        if (Listed(project, all).Count > 0)
+        {
+            WriteList(output, project, all);
+            return true;
+        }
+        output.WriteLine(all ? "task: No tasks available" : "task: No tasks with description available. Try --list-all to list all tasks");
+        return false;
+    }
+
     public static void WriteList(TextWriter output, TaskfileProject project, bool all)
     {
         var tasks = Listed(project, all);
-        var descriptions = tasks.ToDictionary(t => t.Name, t => TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Desc ?? "");
+        // go-task puts a description on one line
+        var descriptions = tasks.ToDictionary(t => t.Name, t => (TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult().Desc ?? "").Replace("\n", " "));
         output.WriteLine("task: Available tasks for this project:");
         // go-task lays this out with a tabwriter (padding 6): "* name: " cells padded to the widest plus 6
         var width = tasks.Select(t => $"* {t.Name}: ".Length).DefaultIfEmpty(0).Max() + 6;
@@ -33,7 +49,7 @@ public static class TaskfileListPrinter
                 var descWidth = tasks.Skip(first).Take(last - first + 1).Max(x => descriptions[x.Name].Length) + 6;
                 line = $"* {t.Name}: ".PadRight(width) + descriptions[t.Name].PadRight(descWidth) + $"(aliases: {string.Join(", ", t.Aliases)})";
             }
-            output.WriteLine(line.TrimEnd());
+            output.WriteLine(line); // a tabwriter pads every cell, an empty description too
         }
     }
 
@@ -50,35 +66,5 @@ public static class TaskfileListPrinter
         });
         output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { tasks, location = project.Root.TaskfilePath },
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    /// <summary>go-task's summary of one task: name, summary (or desc), aliases, dependencies, commands.</summary>
-    public static void WriteSummary(TextWriter output, TaskfileProject project, TaskfileEntry entry)
-    {
-        var t = entry.Task;
-        var (desc, summary) = TaskfileDescriptions.RenderAsync(project, entry).GetAwaiter().GetResult();
-        output.WriteLine($"task: {entry.Name}");
-        output.WriteLine();
-        var text = summary?.TrimEnd('\n') ?? desc;
-        output.WriteLine(text ?? "(task does not have description or summary)");
-        if (t.Aliases.Count > 0)
-        {
-            output.WriteLine();
-            output.WriteLine("aliases:");
-            foreach (var a in t.Aliases) output.WriteLine($" - {a.Value}");
-        }
-        if (t.Deps.Count > 0)
-        {
-            output.WriteLine();
-            output.WriteLine("dependencies:");
-            foreach (var d in t.Deps) output.WriteLine($" - {d.Task.Value}");
-        }
-        if (t.Cmds.Count > 0)
-        {
-            output.WriteLine();
-            output.WriteLine("commands:");
-            foreach (var c in t.Cmds)
-                output.WriteLine(c.Kind == TaskfileCommandKind.Call ? $" - Task: {c.Call!.Task.Value}" : $" - {c.Script!.Value.TrimEnd('\n')}");
-        }
     }
 }

@@ -146,6 +146,8 @@ public static class Descriptors
         "\"command\": \"./deploy.sh\" where deploy.sh lacks the x bit");
     public static readonly DiagnosticDescriptor SecretTooShort = new("WF4012", "Secret too short to mask", DiagnosticCategory.Environment, Severity.Error,
         "a secret whose value is \"ab\" (at least 4 characters)");
+    public static readonly DiagnosticDescriptor IncludeChecksum = new("WF4013", "Included Taskfile changed", DiagnosticCategory.Environment, Severity.Error,
+        "an include pinned with checksum: whose file no longer has that SHA-256");
 
     // WF5xxx: generated C# (the source generator only)
     public static readonly DiagnosticDescriptor NameCollision = new("WF5001", "Generated name renamed", DiagnosticCategory.Generation, Severity.Warning,

@@ -22,6 +22,7 @@ internal static class IncludedCallRule
     public static void Check(TaskfileDocument doc, string baseDirectory, DiagnosticBag bag)
     {
         if (doc.Includes.Count == 0) return;
+        CheckChecksums(doc, baseDirectory, bag);
         var cache = new Dictionary<string, (TaskfileDocument Doc, TaskNames Names)?>(StringComparer.Ordinal);
         var names = new TaskNames(doc); // once: a Taskfile with thousands of calls stays linear
         foreach (var task in doc.Tasks)
@@ -34,6 +35,24 @@ internal static class IncludedCallRule
                 if (problem is not null)
                     bag.Report(Descriptors.UnknownCalledTask, call.Span, $"task \"{task.Name.Value}\" calls \"{call.Value}\", {problem.Value.Message}", problem.Value.Hint);
             }
+        }
+    }
+
+    /// <summary>WF4013: an include pinned with <c>checksum:</c> whose file has another SHA-256 (go-task refuses to run it).</summary>
+    private static void CheckChecksums(TaskfileDocument doc, string baseDirectory, DiagnosticBag bag)
+    {
+        foreach (var include in doc.Includes)
+        {
+            if (include.Checksum is not { } expected || include.Taskfile.Value.IndexOf("{{", StringComparison.Ordinal) >= 0) continue;
+            var path = Path.IsPathRooted(include.Taskfile.Value) ? include.Taskfile.Value : Path.GetFullPath(Path.Combine(baseDirectory, include.Taskfile.Value));
+            if (Directory.Exists(path)) path = WorkflowFiles.TaskfileIn(path) ?? path;
+            if (!File.Exists(path)) continue;
+            string actual;
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+                actual = string.Concat(sha.ComputeHash(File.ReadAllBytes(path)).Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+            if (!string.Equals(actual, expected.Value.Trim(), StringComparison.OrdinalIgnoreCase))
+                bag.Report(Descriptors.IncludeChecksum, expected.Span, $"{include.Taskfile.Value} has the SHA-256 {actual}, not the one pinned here",
+                    $"if the change is wanted, pin the new one: checksum: {actual}");
         }
     }
 

@@ -14,4 +14,8 @@ public sealed record TaskfileInclude(
     IReadOnlyList<LocatedString> Aliases,
     IReadOnlyList<LocatedString> Excludes,
     IReadOnlyList<TaskfileVar> Vars,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary><c>checksum:</c> the SHA-256 (hex) the included file must have; a different file is refused.</summary>
+    public LocatedString? Checksum { get; init; }
+}

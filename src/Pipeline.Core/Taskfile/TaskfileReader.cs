@@ -28,6 +28,11 @@ public static class TaskfileReader
 
     internal static readonly string[] CommandKeys = { "cmd", "task", "vars", "silent", "ignore_error", "set", "shopt", "platforms", "if", "for", "timeout", "defer" };
     internal static readonly string[] DepKeys = { "task", "vars", "silent", "for", "timeout" };
+    /// <summary>go-task's message for a Taskfile without <c>version:</c> (an empty one included); <c>workflow run</c> prints it as go-task does.</summary>
+    public const string MissingVersionMessage = "Missing schema version in Taskfile";
+
+    public static string MissingVersion(string path) => $"{MissingVersionMessage} \"{System.IO.Path.GetFullPath(path)}\"";
+
     internal static readonly string[] IncludeKeys = { "taskfile", "dir", "optional", "internal", "flatten", "aliases", "excludes", "vars", "checksum" };
     internal static readonly string[] Methods = { "checksum", "timestamp", "none" };
     internal static readonly string[] RunModes = { "always", "once", "when_changed" };
@@ -38,7 +43,7 @@ public static class TaskfileReader
         var root = YamlTreeReader.Parse(document, bag);
         if (root is null)
         {
-            if (!bag.HasErrors) bag.Report(Descriptors.YamlSyntax, SourceSpan.FileStart(document.Path), "the file is empty", "a Taskfile starts with version: '3' and tasks:");
+            if (!bag.HasErrors) bag.Report(Descriptors.YamlSyntax, SourceSpan.FileStart(document.Path), MissingVersion(document.Path) + " (the file is empty)", "a Taskfile starts with version: '3' and tasks:");
             return new ReadResult(document, null, bag.Items);
         }
         if (root is not YamlMapping map)
@@ -50,7 +55,7 @@ public static class TaskfileReader
         var f = new YamlFields(map, "the Taskfile", bag);
         var version = f.String("version");
         if (version is null && !f.Has("version"))
-            bag.Report(Descriptors.RequiredField, map.Span, "the Taskfile has no \"version\"", "add version: '3' as the first line");
+            bag.Report(Descriptors.RequiredField, map.Span, MissingVersion(document.Path), "add version: '3' as the first line");
         var doc = new TaskfileDocument
         {
             Version = version ?? LocatedString.Synthetic(string.Empty, map.Span),
@@ -165,9 +170,9 @@ public static class TaskfileReader
             var dir = inc.String("dir");
             if (taskfile is null && dir is null)
                 f.Bag.Report(Descriptors.RequiredField, im.Span, $"include \"{e.Key.Value}\" must specify taskfile or dir", "add taskfile: ./path/Taskfile.yml");
-            inc.Get("checksum");
+            var checksum = inc.String("checksum");
             list.Add(new TaskfileInclude(e.Key.Located, taskfile ?? dir ?? LocatedString.Synthetic(".", im.Span), dir, inc.Bool("optional"), inc.Bool("internal"),
-                inc.Bool("flatten"), inc.StringList("aliases"), inc.StringList("excludes"), ReadVars(inc, "vars"), e.Key.Span));
+                inc.Bool("flatten"), inc.StringList("aliases"), inc.StringList("excludes"), ReadVars(inc, "vars"), e.Key.Span) { Checksum = checksum });
             inc.ReportUnknown(IncludeKeys);
         }
         return list;

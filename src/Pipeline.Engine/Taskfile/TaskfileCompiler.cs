@@ -25,6 +25,9 @@ internal sealed class TaskfileCompiler
 
     private readonly bool _dynamic;
 
+    /// <summary>Where --verbose lines go (go-task prints each dynamic variable's result).</summary>
+    public Action<string>? OnVerbose { get; init; }
+
     /// <param name="dynamic">False for listing: <c>sh:</c> variables are not run and read as "" (go-task's fast compile).</param>
     public TaskfileCompiler(TaskfileProject project, TaskfileRunOptions options, bool dynamic = true)
     {
@@ -206,8 +209,27 @@ internal sealed class TaskfileCompiler
             var text = outcome.Stdout;
             if (text.EndsWith("\r\n", StringComparison.Ordinal)) text = text[..^2];
             else if (text.EndsWith('\n')) text = text[..^1];
+            OnVerbose?.Invoke($"task: dynamic variable: {GoQuote(key.Command)} result: {GoQuote(text)}");
             return text;
         })).Value;
+
+    /// <summary>Go's %q for the common cases: double quotes, with backslash, quote and control characters escaped.</summary>
+    internal static string GoQuote(string s)
+    {
+        var b = new System.Text.StringBuilder("\"");
+        foreach (var c in s)
+            b.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                '\r' => "\\r",
+                < ' ' => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        return b.Append('"').ToString();
+    }
 
     private static Dictionary<string, string> ReadDotenv(IEnumerable<string> files, IReadOnlyDictionary<string, object?> data, string dir)
     {

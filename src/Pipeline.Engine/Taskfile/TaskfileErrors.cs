@@ -30,6 +30,10 @@ public sealed class MissingRequiredVarsException(string task, IEnumerable<string
 public sealed class VarNotAllowedException(string task, string variable, string value, IEnumerable<string> allowed)
     : TaskfileException($"task: Task \"{task}\" cancelled because it is missing required variables:\n  - {variable} has an invalid value : '{value}' (allowed values : [{string.Join(" ", allowed)}])\n", Invalid);
 
+/// <summary>An include's <c>checksum:</c> does not match the file (go-task's message, with Go's %q quoting).</summary>
+public sealed class IncludeChecksumException(string path, string actual, string expected)
+    : TaskfileException($"task: The checksum of the Taskfile at \"{path}\" does not match!\ngot: \"{actual}\"\nwant: \"{expected}\"", Invalid);
+
 /// <summary><c>enum: { ref: .X }</c> where .X is not a list (or not set).</summary>
 public sealed class EnumReferenceException(string reference)
     : TaskfileException($"enum reference \"{reference}\" must resolve to a list", Invalid);

@@ -67,7 +67,15 @@ public sealed class TaskfileProject
             if (index >= 0)
                 throw Invalid(Descriptors.IncludeCycle, include.Taskfile.Span,
                     $"task: include cycle detected between {Relative(stack[^1])} <--> {Relative(path)}", "remove one of the two includes");
-            var read = WorkflowLoader.Load(path);
+            if (include.Checksum is { } expected)
+            {
+                // go-task pins an included file by the SHA-256 of its bytes.
+                var actual = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+                if (!string.Equals(actual, expected.Value.Trim(), StringComparison.OrdinalIgnoreCase))
+                    throw new IncludeChecksumException(path, actual, expected.Value);
+            }
+            // An include is always a Taskfile, whatever its file name (other.yml, Taskfile2.yml).
+            var read = WorkflowLoader.Load(path, WorkflowFileKind.Taskfile);
             var errors = read.Diagnostics.Where(d => d.Severity == Severity.Error).ToList();
             if (errors.Count > 0 || read.Taskfile is null) throw new TaskfileInvalidException(errors);
 

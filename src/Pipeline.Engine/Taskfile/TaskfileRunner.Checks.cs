@@ -9,7 +9,7 @@ public sealed partial class TaskfileRunner
     private static void CheckRequires(CompiledTask task)
     {
         var missing = task.Entry.Task.RequiredVars.Select(v => v.Value).Where(v => !task.Data.ContainsKey(v)).ToList();
-        if (missing.Count > 0) throw new MissingRequiredVarsException(task.Name, missing);
+        if (missing.Count > 0) throw new MissingRequiredVarsException(task.Label, missing);
         var enums = task.Entry.Task.RequiredEnums.ToList();
         foreach (var (name, reference) in task.Entry.Task.RequiredEnumRefs)
         {
@@ -22,7 +22,7 @@ public sealed partial class TaskfileRunner
         foreach (var (name, allowed) in enums)
         {
             var value = task.Data[name] is { } v ? GoValues.Format(v) : "";
-            if (!allowed.Contains(value)) throw new VarNotAllowedException(task.Name, name, value, allowed);
+            if (!allowed.Contains(value)) throw new VarNotAllowedException(task.Label, name, value, allowed);
         }
     }
 

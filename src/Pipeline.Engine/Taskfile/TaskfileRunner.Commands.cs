@@ -53,7 +53,8 @@ public sealed partial class TaskfileRunner
         if (failure is null) return;
         if (task.Entry.Task.Sources.Count > 0) _checksums.Forget(task.Name);
         if (failure is TaskCalledTooManyTimesException tooMany) throw tooMany; // a thousand nested "Failed to run task" would bury it
-        throw new TaskRunException(task.Name, failure.Message, ExitCodeOf(failure));
+        if (failure is MatrixReferenceException badMatrix) throw badMatrix; // go-task reports it as the file's parse error, unwrapped
+        throw new TaskRunException(task.Label, failure.Message, ExitCodeOf(failure)); // go-task names the task by its label
     }
 
     private static int ExitCodeOf(Exception e) => e switch
@@ -148,7 +149,7 @@ public sealed partial class TaskfileRunner
     /// that started the task says silent; --verbose always echoes.
     /// </summary>
     private bool ShouldEcho(CompiledTask task, TaskCall call, TaskfileCommand command) =>
-        _options.Verbose || !(_options.Silent || _project.Root.Document.Silent || task.Entry.Task.Silent || command.Silent || call.Silent);
+        _options.Verbose || !(_options.Silent || _project.Root.Document.Silent || task.Entry.Scope.Document.Silent || task.Entry.Task.Silent || command.Silent || call.Silent);
 
     /// <summary>Runs a shell condition (<c>if:</c>, <c>status:</c>, <c>preconditions:</c>) quietly; true when it exits 0.</summary>
     private async Task<bool> ConditionHoldsAsync(CompiledTask task, string condition, IReadOnlyDictionary<string, object?> data, CancellationToken ct)

@@ -39,7 +39,7 @@ public sealed partial class TaskfileRunner
     {
         _project = project;
         _options = options;
-        _compiler = new TaskfileCompiler(project, options);
+        _compiler = new TaskfileCompiler(project, options) { OnVerbose = text => Verbose("", text) };
         var temp = options.TempDirectory is { } t ? Path.GetFullPath(t) : Path.Combine(project.RootDirectory, ".task");
         _checksums = new ChecksumChecker(temp);
         _timestamps = new TimestampChecker(temp);
@@ -135,6 +135,7 @@ public sealed partial class TaskfileRunner
     private async Task ExecuteAsync(CompiledTask task, TaskCall call, CancellationToken ct)
     {
         var instance = InstanceId(task.Name);
+        Verbose(instance, $"task: \"{call.Name}\" started");
         await RunDepsAsync(task, instance, ct);
 
         await AcquireSlotAsync(ct);
@@ -148,7 +149,9 @@ public sealed partial class TaskfileRunner
                 await CheckPreconditionsAsync(task, instance, ct);
                 if (await IsUpToDateAsync(task, ct))
                 {
-                    Message(instance, $"task: Task \"{task.Label}\" is up to date", verbose: false);
+                    // Silent tasks and calls say nothing, unless --verbose (as in go-task).
+                    if (_options.Verbose || !(call.Silent || task.Entry.Task.Silent || task.Entry.Scope.Document.Silent || _project.Root.Document.Silent || _options.Silent))
+                        Message(instance, $"task: Task \"{(task.Entry.Task.Prefix is not null && _options.Output == "prefixed" ? task.Entry.Task.Prefix.Value : task.Label)}\" is up to date", verbose: false);
                     Finish(task, call, instance, started, TaskState.Skipped, null, null, "up to date");
                     return;
                 }
@@ -156,6 +159,7 @@ public sealed partial class TaskfileRunner
             await PromptAsync(task);
             if (!_options.DryRun) Directory.CreateDirectory(task.Directory);
             await RunCommandsAsync(task, call, instance, () => { ReleaseSlot(); slotHeld = false; }, async () => { await AcquireSlotAsync(ct); slotHeld = true; }, ct);
+            Verbose(instance, $"task: \"{call.Name}\" finished");
             Finish(task, call, instance, started, TaskState.Succeeded, 0, null, null);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
