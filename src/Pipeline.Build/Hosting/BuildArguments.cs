@@ -8,6 +8,9 @@ namespace Pipeline.Build.Hosting;
 internal sealed record BuildArguments
 {
     public List<string> Names { get; } = [];
+
+    /// <summary><c>NAME=value</c> words: Taskfile variables, as on go-task's command line.</summary>
+    public Dictionary<string, string> TaskfileVariables { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
     public bool Help { get; private set; }
     public bool Plan { get; private set; }
@@ -84,6 +87,7 @@ internal sealed record BuildArguments
                     }
                     else if (arg.StartsWith('-') && arg.Length > 1)
                         throw new UsageException($"unknown option {arg}", "run with --help for the targets, workflows and parameters");
+                    else if (IsVariable(arg)) result.TaskfileVariables[arg[..arg.IndexOf('=')]] = arg[(arg.IndexOf('=') + 1)..];
                     else result.Names.AddRange(Split(arg));
                     break;
             }
@@ -92,6 +96,13 @@ internal sealed record BuildArguments
         var defining = args.Where((a, i) => a != "--continue" && a != "--state-dir" && (i == 0 || args[i - 1] != "--state-dir"));
         result.Invocation = string.Join('\u001f', defining);
         return result;
+    }
+
+    /// <summary><c>NAME=value</c> with a variable name before the <c>=</c>, as go-task reads its arguments.</summary>
+    private static bool IsVariable(string arg)
+    {
+        var eq = arg.IndexOf('=');
+        return eq > 0 && arg[..eq].All(c => char.IsLetterOrDigit(c) || c == '_');
     }
 
     private static IEnumerable<string> Split(string names) =>

@@ -25,7 +25,9 @@ internal static class BuildDefinition
             Id = L(node.Id),
             DependsOn = node.Dependencies.OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => new TaskRef(d.Id, span)).ToList(),
             Description = node.Description,
-            Action = node.Target is not null ? TargetAction(node, settings) : WorkflowAction(node, settings),
+            Action = node.Target is not null ? TargetAction(node, settings)
+                : node.TaskfileTask is not null ? TaskfileAction(node, settings)
+                : WorkflowAction(node, settings),
             TakesSlot = node.Target is not null,
             Condition = node.Definition?.Assured == true ? L("always()") : null,
             ProceedAfterFailure = node.Definition?.Proceed == true,
@@ -80,6 +82,18 @@ internal static class BuildDefinition
         return null;
     }
 
+    /// <summary>A Taskfile task, run by its Taskfile's session (go-task's semantics, output and messages).</summary>
+    private static Func<CodeTaskContext, CancellationToken, Task> TaskfileAction(BuildNode node, BuildSettings settings) =>
+        async (context, cancellationToken) =>
+        {
+            if (StaticSkip(node, settings) is { } skip)
+            {
+                context.Skip(skip);
+                return;
+            }
+            await settings.Taskfiles!.For(node.Workflow!).RunAsync(node.TaskfileTask!, cancellationToken).ConfigureAwait(false);
+        };
+
     private static Func<CodeTaskContext, CancellationToken, Task> WorkflowAction(BuildNode node, BuildSettings settings) =>
         async (context, cancellationToken) =>
         {
@@ -126,6 +140,9 @@ internal sealed record BuildSettings(string ProjectDirectory, int MaxParallel, b
 {
     /// <summary>Where the runs are recorded; null for --plan and --dry-run, which run nothing.</summary>
     public Pipeline.Build.Recording.BuildRecording? Recording { get; init; }
+
+    /// <summary>The build's Taskfiles, each read once and run as one go-task run.</summary>
+    public Pipeline.Build.Taskfiles.TaskfileSessions? Taskfiles { get; init; }
 
     /// <summary>What the build's workflow tasks published, for targets to read.</summary>
     public WorkflowOutputs Outputs { get; } = new();

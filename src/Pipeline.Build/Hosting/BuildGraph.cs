@@ -33,6 +33,7 @@ internal sealed class BuildGraph
     {
         var targets = new Dictionary<NamedTarget, BuildNode>();
         var workflows = new Dictionary<WorkflowHandle, BuildNode>();
+        var taskfileTasks = new Dictionary<string, BuildNode>(StringComparer.Ordinal);
         var pending = new Queue<BuildNode>();
 
         BuildNode TargetNode(NamedTarget t)
@@ -44,8 +45,17 @@ internal sealed class BuildGraph
             return node;
         }
 
+        // A Taskfile's tasks are nodes of their own (a Taskfile named whole runs its default task).
+        BuildNode TaskfileNode(WorkflowHandle taskfile, string task)
+        {
+            var key = $"{taskfile.Name}:{task}";
+            if (!taskfileTasks.TryGetValue(key, out var node)) taskfileTasks[key] = node = BuildNode.ForTaskfileTask(taskfile, task);
+            return node;
+        }
+
         BuildNode WorkflowNode(WorkflowHandle w, string? task)
         {
+            if (w.Format == Pipeline.Core.Model.WorkflowFormat.Taskfile) return TaskfileNode(w, task ?? "default");
             if (!workflows.TryGetValue(w, out var node)) workflows[w] = node = BuildNode.ForWorkflow(w);
             if (task is null) node.WholeWorkflow = true;
             else node.Tasks.Add(task);
@@ -59,10 +69,19 @@ internal sealed class BuildGraph
                 case NamedTarget t: TargetNode(t); break;
                 case WorkflowHandle w: WorkflowNode(w, null); break;
                 case TaskHandle task: WorkflowNode(task.Workflow, task.Id); break;
+                case TaskfileTaskRequest request: TaskfileNode(request.Taskfile, request.Task); break;
             }
         }
 
-        // Execute edges and triggers pull nodes in; repeat until nothing new.
+        // Execute edges and triggers pull nodes in; repeat until nothing new. A target declared
+        // DependentFor a workflow or Taskfile task runs first when that task runs.
+        while (true)
+        {
+            foreach (var node in workflows.Values.Concat(taskfileTasks.Values).ToList())
+                foreach (var other in _targets)
+                    if (_definitions[other].DependentForTasks.Any(t => t.Workflow == node.Workflow && (node.TaskfileTask is null || t.Id == node.TaskfileTask)))
+                        node.Dependencies.Add(TargetNode(other));
+            if (pending.Count == 0) break;
         while (pending.Count > 0)
         {
             var node = pending.Dequeue();
@@ -79,6 +98,7 @@ internal sealed class BuildGraph
             foreach (var other in _targets)
                 if (_definitions[other].TriggeredByTargets.Any(d => Same(d, node.Target!))) TargetNode(other).Dependencies.Add(node);
         }
+        }
         // DependentFor declared on a target that runs: the targets it names wait for it, if they run.
         foreach (var (target, node) in targets)
             foreach (var dependent in _definitions[target].DependentForTargets)
@@ -93,7 +113,7 @@ internal sealed class BuildGraph
                 if (targets.TryGetValue(Resolve(beforeTarget, node), out var later)) later.Dependencies.Add(node);
         }
 
-        var nodes = targets.Values.Concat(workflows.Values).OrderBy(n => n.Id, StringComparer.Ordinal).ToList();
+        var nodes = targets.Values.Concat(workflows.Values).Concat(taskfileTasks.Values).OrderBy(n => n.Id, StringComparer.Ordinal).ToList();
         var byId = nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var cycles = Cycles.Find(nodes.Select(n => n.Id).ToList(), id => byId[id].Dependencies.Select(d => d.Id));
         if (cycles.Count > 0)
@@ -101,6 +121,9 @@ internal sealed class BuildGraph
                 "remove one of the DependsOn, After, Before or Triggers edges in the cycle");
         return nodes;
     }
+
+    /// <summary>A Taskfile task named on the command line (<c>Taskfile:docs:publish</c>), typed or not: included and wildcard tasks have no handle.</summary>
+    public sealed record TaskfileTaskRequest(WorkflowHandle Taskfile, string Task);
 
     private bool Same(Target a, NamedTarget b) => _byDelegate.TryGetValue(a, out var t) && ReferenceEquals(t, b);
 

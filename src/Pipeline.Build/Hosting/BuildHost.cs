@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Pipeline.Build.Recording;
+using Pipeline.Build.Taskfiles;
 using Pipeline.Core;
 using Pipeline.Core.Typed;
 using Pipeline.Engine.Planning;
@@ -59,6 +60,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             }
             // Runs are recorded for `workflow history` like `workflow run`'s; --plan and --dry-run run nothing.
             using var recording = arguments.Plan || arguments.DryRun ? null : BuildRecording.Open(arguments.StateDirectory, stderr);
+            var console = new BuildConsole(stdout, new HashSet<string>());
+            var taskfiles = new TaskfileSessions(build.ProjectDirectory, arguments.TaskfileVariables, arguments.Verbose, recording, console.Line);
             var settings = new BuildSettings(
                 build.ProjectDirectory,
                 arguments.MaxParallel ?? Environment.ProcessorCount,
@@ -66,7 +69,10 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                 id => done.Contains(id) ? SkipReason.Continued
                     : skip.Contains(id) || (arguments.SkipAll && !invoked.Contains(id) && nodes.Any(n => n.Id == id && n.Target is not null)) ? SkipReason.Skipped
                     : SkipReason.None,
-                cleanup.Token) { Recording = recording };
+                cleanup.Token) { Recording = recording, Taskfiles = taskfiles };
+            // Every Taskfile the graph runs is read and checked now, and each task name resolved, so a
+            // bad file or an unknown task stops the build before anything runs (exit code 2).
+            foreach (var node in nodes.Where(n => n.TaskfileTask is not null)) taskfiles.For(node.Workflow!).Check(node.TaskfileTask!);
             var project = Directory.EnumerateFiles(build.ProjectDirectory, "*.csproj").Order(StringComparer.Ordinal).FirstOrDefault();
             var definition = BuildDefinition.Create(nodes, settings,
                 project is null ? build.GetType().Name : Path.GetFileNameWithoutExtension(project), project ?? build.ProjectDirectory);
@@ -79,11 +85,11 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             }
             if (arguments.DryRun)
             {
-                PlanPrinter.Levels(stdout, plan, nodes, settings);
+                await PlanPrinter.LevelsAsync(stdout, plan, nodes, settings, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 
-            var console = new BuildConsole(stdout, nodes.Where(n => BuildDefinition.StaticSkip(n, settings) is not null).Select(n => n.Id).ToHashSet(StringComparer.Ordinal));
+            console.SkippedInAdvance = nodes.Where(n => BuildDefinition.StaticSkip(n, settings) is not null).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
             // SIGINT and SIGTERM alike (CI runners stop a job with SIGTERM): the first cancels, the second stops the clean-up.
             void OnSignal(PosixSignalContext e)
             {
@@ -105,6 +111,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
                 Observers = recorded?.Observers(console) ?? [console],
                 CleanupToken = cleanup.Token,
             }, cancel.Token).ConfigureAwait(false);
+            await taskfiles.EndAsync(result.Status == RunStatus.Cancelled).ConfigureAwait(false);
             if (recorded is not null) await recorded.CompleteAsync().ConfigureAwait(false);
             console.Summary(result, plan.Graph.TopologicalOrder);
             foreach (var warning in recording?.Warnings ?? []) stderr.WriteLine($"warning: {warning}");
@@ -114,7 +121,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             {
                 RunStatus.Succeeded => 0,
                 RunStatus.Cancelled => 130,
-                _ => 1,
+                _ => taskfiles.ExitCode ?? 1, // a Taskfile call that was wrong (a missing variable) is 2, as with workflow run -t
             };
         }
         catch (UsageException e)
@@ -151,7 +158,10 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
         if (graph.Workflows.FirstOrDefault(w => ParameterBinder.Normalize(w.Name) == key) is { } workflow) return workflow;
         var colon = name.IndexOf(':');
         if (colon > 0 && graph.Workflows.FirstOrDefault(w => ParameterBinder.Normalize(w.Name) == ParameterBinder.Normalize(name[..colon])) is { } owner)
-            return owner.FindTask(name[(colon + 1)..]) ?? throw new UsageException($"workflow '{owner.Name}' has no task '{name[(colon + 1)..]}'",
+            return owner.Format == Pipeline.Core.Model.WorkflowFormat.Taskfile
+                // Any name go-task would run: included namespaces and wildcards too; checked when the Taskfile is read.
+                ? new BuildGraph.TaskfileTaskRequest(owner, name[(colon + 1)..])
+                : owner.FindTask(name[(colon + 1)..]) ?? throw new UsageException($"workflow '{owner.Name}' has no task '{name[(colon + 1)..]}'",
                 "its tasks: " + string.Join(", ", owner.Tasks.Select(t => t.Id)));
         // A bare name is never guessed to be some workflow's task: `-- deploy` must not run the deploy
         // task of whichever workflow has one. Tasks are named workflow:task; the error names them.

@@ -12,13 +12,26 @@ internal sealed class BuildConsole(TextWriter output, IReadOnlySet<string> skipp
 {
     private readonly object _gate = new();
 
+    /// <summary>Nodes whose skip was decided before the run (their start is not announced).</summary>
+    public IReadOnlySet<string> SkippedInAdvance { get; set; } = skippedInAdvance;
+
+    /// <summary>One line, whole, between the other lines (for Taskfile runs, which print through here).</summary>
+    public void Line(string text)
+    {
+        lock (_gate)
+        {
+            output.WriteLine(text);
+            output.Flush();
+        }
+    }
+
     public void OnEvent(RunEvent e)
     {
         lock (_gate)
         {
             switch (e)
             {
-                case TaskStarted s when s.Role == "dag" && !skippedInAdvance.Contains(s.TaskId):
+                case TaskStarted s when s.Role == "dag" && !SkippedInAdvance.Contains(s.TaskId):
                     output.WriteLine(s.Attempt > 1 ? $"▶ {s.TaskId} (attempt {s.Attempt})" : $"▶ {s.TaskId}");
                     break;
                 case TaskOutput o:

@@ -11,7 +11,9 @@ internal static class PlanPrinter
         o.WriteLine("graph LR");
         foreach (var n in nodes)
         {
-            var label = n.Target is not null ? n.Id : $"{n.Id} (workflow{(n.WholeWorkflow || n.Tasks.Count == 0 ? "" : ": " + string.Join(", ", n.Tasks))})";
+            var label = n.Target is not null ? n.Id
+                : n.TaskfileTask is not null ? $"{n.Id} (Taskfile task)"
+                : $"{n.Id} (workflow{(n.WholeWorkflow || n.Tasks.Count == 0 ? "" : ": " + string.Join(", ", n.Tasks))})";
             o.WriteLine($"  {Id(n)}[\"{label.Replace("\"", "'")}\"]");
         }
         foreach (var n in nodes)
@@ -26,7 +28,7 @@ internal static class PlanPrinter
     }
 
     /// <summary>The dry run: what would run, level by level (a level's nodes can run at once), and what would be skipped.</summary>
-    public static void Levels(TextWriter o, ExecutionPlan plan, IReadOnlyList<BuildNode> nodes, BuildSettings settings)
+    public static async Task LevelsAsync(TextWriter o, ExecutionPlan plan, IReadOnlyList<BuildNode> nodes, BuildSettings settings, CancellationToken ct)
     {
         o.WriteLine($"Plan: {nodes.Count} node(s) in {plan.Graph.Levels.Count} level(s); the nodes of one level can run at once.");
         for (var i = 0; i < plan.Graph.Levels.Count; i++)
@@ -35,6 +37,14 @@ internal static class PlanPrinter
             foreach (var id in plan.Graph.Levels[i])
             {
                 var node = nodes.First(n => n.Id == id);
+                if (node.TaskfileTask is not null)
+                {
+                    // go-task's view: the task, its deps and calls, each running or up to date (status and sources checks run; they only read).
+                    o.WriteLine($"    {id}: Taskfile {node.Workflow!.File}");
+                    foreach (var (task, status) in await settings.Taskfiles!.For(node.Workflow).PlanAsync(node.TaskfileTask, ct).ConfigureAwait(false))
+                        o.WriteLine($"      {task}: {status}");
+                    continue;
+                }
                 var what = node.Target is not null
                     ? BuildDefinition.StaticSkip(node, settings) is { } skip ? $"skipped ({skip})" : $"target{(node.Definition!.DynamicConditions.Count > 0 ? ", if " + string.Join(" and ", node.Definition.DynamicConditions.Select(c => c.Text)) : "")}"
                     : $"workflow {node.Workflow!.File}{TasksOf(node, settings)}";

@@ -23,6 +23,7 @@ public sealed class TargetDefinition
     internal List<Target> TriggeredByTargets { get; } = [];
     internal List<TaskHandle> DependsOnTasks { get; } = [];
     internal List<WorkflowHandle> DependsOnWorkflows { get; } = [];
+    internal List<TaskHandle> DependentForTasks { get; } = [];
     internal List<(Func<bool> Condition, string Text)> StaticConditions { get; } = [];
     internal List<(Func<bool> Condition, string Text)> DynamicConditions { get; } = [];
     internal List<Func<TargetContext, Task>> Actions { get; } = [];
@@ -57,6 +58,12 @@ public sealed class TargetDefinition
 
     /// <summary>The other end of <see cref="DependsOn(Target[])"/>: these targets depend on this one.</summary>
     public TargetDefinition DependentFor(params Target[] targets) => Add(DependentForTargets, targets);
+
+    /// <summary>
+    /// These workflow or Taskfile tasks depend on this target: when the build runs one of them, this
+    /// target runs first (a Taskfile task waiting for C#, e.g. code generated before <c>task build</c>).
+    /// </summary>
+    public TargetDefinition DependentFor(params TaskHandle[] tasks) => Add(DependentForTasks, tasks);
 
     /// <summary>When these targets run too, this one waits for them; it does not make them run.</summary>
     public TargetDefinition After(params Target[] targets) => Add(AfterTargets, targets);

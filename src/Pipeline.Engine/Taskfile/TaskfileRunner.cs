@@ -51,32 +51,54 @@ public sealed partial class TaskfileRunner
     /// <returns>The run's result; <see cref="RunResult.Error"/> holds go-task's message for the first failure.</returns>
     public async Task<TaskfileRunResult> RunAsync(IReadOnlyList<string> tasks, CancellationToken cancellationToken)
     {
-        _executionId = _options.ExecutionId ?? WorkflowEngine.NewExecutionId();
-        var started = DateTimeOffset.UtcNow;
-        var workflow = TaskfileConverter.Convert(_project.Root.Document);
-        Publish(new RunStarted(_executionId, started, ExecutionPlan.Create(workflow), _options.MaxParallel ?? 0));
-
+        Begin();
         TaskfileException? failure = null;
         var cancelled = false;
-        var calls = tasks.Select(t => new TaskCall(t, new Dictionary<string, object?>(), false, null, "cli", null)).ToList();
         try
         {
-            if (_options.Parallel) await Task.WhenAll(calls.Select(c => RunTaskAsync(c, cancellationToken)));
+            if (_options.Parallel) await Task.WhenAll(tasks.Select(t => RunNamedAsync(t, cancellationToken)));
             else
-                foreach (var call in calls) await RunTaskAsync(call, cancellationToken);
+                foreach (var task in tasks) await RunNamedAsync(task, cancellationToken);
         }
         catch (TaskfileException e) { failure = e; }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { cancelled = true; }
-        await Processes.ProcessRunner.SettleAsync();
+        return await EndAsync(failure, cancelled);
+    }
 
+    private DateTimeOffset _started;
+    private Core.Model.WorkflowDefinition? _workflow;
+
+    /// <summary>
+    /// Starts the run (its <see cref="RunStarted"/> event) for callers that run tasks one by one with
+    /// <see cref="RunNamedAsync"/>, as a build project does: one run, one <c>run: once</c> memory and
+    /// one record for every task the invocation asks for. Call <see cref="EndAsync"/> once at the end.
+    /// </summary>
+    public void Begin()
+    {
+        if (_workflow is not null) return;
+        _executionId = _options.ExecutionId ?? WorkflowEngine.NewExecutionId();
+        _started = DateTimeOffset.UtcNow;
+        _workflow = TaskfileConverter.Convert(_project.Root.Document);
+        Publish(new RunStarted(_executionId, _started, ExecutionPlan.Create(_workflow), _options.MaxParallel ?? 0));
+    }
+
+    /// <summary>Runs one task as if named on the command line (internal tasks are refused), with its deps and calls.</summary>
+    /// <exception cref="TaskfileException">It failed: go-task's message and our exit code.</exception>
+    public Task RunNamedAsync(string task, CancellationToken cancellationToken) =>
+        RunTaskAsync(new TaskCall(task, new Dictionary<string, object?>(), false, null, "cli", null), cancellationToken);
+
+    /// <summary>Ends the run begun by <see cref="Begin"/>: waits for the killed processes to be reaped and publishes <see cref="RunFinished"/>.</summary>
+    public async Task<TaskfileRunResult> EndAsync(TaskfileException? failure, bool cancelled)
+    {
+        await Processes.ProcessRunner.SettleAsync();
         var status = cancelled ? RunStatus.Cancelled : failure is null ? RunStatus.Succeeded : RunStatus.Failed;
         var result = new RunResult
         {
             ExecutionId = _executionId,
-            Workflow = workflow.Name.Value,
+            Workflow = _workflow!.Name.Value,
             File = _project.Root.TaskfilePath,
             Status = status,
-            StartedAt = started,
+            StartedAt = _started,
             FinishedAt = DateTimeOffset.UtcNow,
             Tasks = Results(),
             CriticalPathTaken = [],
@@ -275,7 +297,35 @@ public sealed partial class TaskfileRunner
         }
     }
 
-    private string Mask(string text) => _masker.Apply(text);
+    /// <summary>Masks the run's secrets (as known so far) in <paramref name="text"/>.</summary>
+    public string Mask(string text) => _masker.Apply(text);
+
+    /// <summary>
+    /// What running <paramref name="name"/> would do, without running a command of it: the task and
+    /// every task its <c>deps</c> and <c>task:</c> calls name literally, deps first, each with whether
+    /// it would run or is up to date (its <c>status</c> and <c>sources</c> checks run; they only read).
+    /// Call variables and templated names are not followed. For a build project's dry run.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Task, string Status)>> PlanAsync(string name, CancellationToken ct)
+    {
+        var planned = new List<(string, string)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var none = new Dictionary<string, object?>();
+        async Task Visit(string reference, TaskfileScope? from)
+        {
+            var entry = _project.Resolve(reference, from, out var match, out var alias);
+            if (!seen.Add(entry.Name)) return;
+            foreach (var dep in entry.Task.Deps.Where(d => !Template.HasActions(d.Task.Value))) await Visit(dep.Task.Value, entry.Scope);
+            var task = await _compiler.CompileAsync(entry, none, match, alias, ct);
+            var status = entry.Task.Sources.Count == 0 && entry.Task.Status.Count == 0 ? "runs (no sources or status to skip it)"
+                : await IsUpToDateAsync(task, ct) ? "up to date, skipped" : "runs (not up to date)";
+            planned.Add((entry.Name, status));
+            foreach (var call in entry.Task.Cmds.Select(c => c.Call).Where(c => c is not null && !Template.HasActions(c.Task.Value)))
+                await Visit(call!.Task.Value, entry.Scope);
+        }
+        await Visit(name, null);
+        return planned;
+    }
 
     private void Output(string instance, OutputStream stream, string line) =>
         Publish(new TaskOutput(_executionId, DateTimeOffset.UtcNow, instance, stream, Mask(line), true));
