@@ -98,3 +98,32 @@ public partial class WorkflowBuild : PipelineBuild
 
     public Target ReadWithoutDepending => _ => _.Executes(c => c.Log("count is " + c.Output(Workflows.Stamps.First.Count)));
 }
+
+/// <summary>C# targets and the Taskfile's tasks in one graph.</summary>
+public partial class TaskfileBuild : PipelineBuild
+{
+    private static string Stamps => Environment.GetEnvironmentVariable("STAMP_DIR")!;
+
+    /// <summary>The Taskfile's compile waits for this C# target.</summary>
+    public Target Generate => _ => _
+        .DependentFor(Workflows.Taskfile.Compile)
+        .Executes(() => File.AppendAllText(Path.Combine(Stamps, "log"), "generate\n"))
+        .Executes(() => File.WriteAllText(Path.Combine(Stamps, "generated"), ""));
+
+    /// <summary>A C# target after a Taskfile task.</summary>
+    public Target Package => _ => _
+        .DependsOn(Workflows.Taskfile.Compile, Workflows.Taskfile.Lint)
+        .Executes(() => File.AppendAllText(Path.Combine(Stamps, "log"), "package\n"));
+
+    /// <summary>Runs beside the Taskfile's waits task: releases it once it has started.</summary>
+    public Target Release => _ => _
+        .Executes(async () =>
+        {
+            var started = Path.Combine(Stamps, "waits-started");
+            for (var i = 0; i < 600 && !File.Exists(started); i++) await Task.Delay(50);
+            if (!File.Exists(started)) throw new TimeoutException("the Taskfile's waits task did not start while Release ran");
+            File.WriteAllText(Path.Combine(Stamps, "release"), "");
+        });
+
+    public Target Together => _ => _.DependsOn(Release).DependsOn(Workflows.Taskfile.Waits);
+}

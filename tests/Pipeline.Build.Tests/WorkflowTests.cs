@@ -1,6 +1,7 @@
 namespace Pipeline.Build.Tests;
 
 /// <summary>Targets that depend on generated workflows run them with the engine: a task with what it depends on, or the whole workflow.</summary>
+[Collection("stamps")] // both set STAMP_DIR for the processes they start
 public sealed class WorkflowTests : IDisposable
 {
     private readonly string _stamps = Directory.CreateTempSubdirectory("pipeline-stamps-").FullName;
