@@ -29,6 +29,27 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public void Ctrl_C_on_a_Taskfile_run_still_runs_the_task_s_defers_as_go_task_does()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), """
+            version: '3'
+            tasks:
+              sleepy:
+                cmds:
+                  - defer: echo cleaned > deferred
+                  - echo $$ > pid; sleep 1000
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", "-t", "Taskfile.yml", "sleepy");
+        var pid = WorkflowProcess.WaitForPid(Path.Combine(dir, "pid"));
+        Signal(process, "INT");
+        Assert.True(process.WaitForExit(30_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal("cleaned", File.ReadAllText(Path.Combine(dir, "deferred")).Trim());
+        Assert.True(WorkflowProcess.IsGone(pid));
+    }
+
+    [Fact]
     public void A_task_that_ignores_SIGTERM_is_killed_when_the_grace_period_ends()
     {
         var dir = WorkflowProcess.TempDir();

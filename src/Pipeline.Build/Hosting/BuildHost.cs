@@ -51,7 +51,6 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             var nodes = graph.Schedule(requested);
 
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var cleanup = new CancellationTokenSource();
             IReadOnlySet<string> done = new HashSet<string>();
             if (arguments.Continue)
             {
@@ -61,7 +60,8 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             // Runs are recorded for `workflow history` like `workflow run`'s; --plan and --dry-run run nothing.
             using var recording = arguments.Plan || arguments.DryRun ? null : BuildRecording.Open(arguments.StateDirectory, stderr);
             var console = new BuildConsole(stdout, new HashSet<string>());
-            var taskfiles = new TaskfileSessions(build.ProjectDirectory, arguments.TaskfileVariables, arguments.Verbose, recording, console.Line);
+            using var cleanup = new CancellationTokenSource();
+            var taskfiles = new TaskfileSessions(build.ProjectDirectory, arguments.TaskfileVariables, arguments.Verbose, recording, console.Line, cleanup.Token);
             var settings = new BuildSettings(
                 build.ProjectDirectory,
                 arguments.MaxParallel ?? Environment.ProcessorCount,

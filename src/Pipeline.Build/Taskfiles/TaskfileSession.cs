@@ -49,7 +49,7 @@ internal sealed class TaskfileSession
     /// <summary>Reads and checks the Taskfile (and its includes).</summary>
     /// <exception cref="UsageException">It has errors: the first, with its position (exit code 2).</exception>
     public static TaskfileSession Open(WorkflowHandle handle, string projectDirectory, IReadOnlyDictionary<string, string> variables, bool verbose,
-        BuildRecording? recording, Action<string> log)
+        BuildRecording? recording, Action<string> log, CancellationToken cleanup)
     {
         var path = handle.PathIn(projectDirectory);
         var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
@@ -66,7 +66,7 @@ internal sealed class TaskfileSession
         var secretNames = project.SecretNames();
         var secrets = variables.Where(v => Pipeline.Engine.Secrets.SecretNames.IsSecret(v.Key, secretNames)).Select(v => v.Value)
             .Where(v => Pipeline.Engine.Secrets.SecretMasker.Problem(v) is null).ToList();
-        var options = new TaskfileRunOptions { Variables = variables, Secrets = secrets, Verbose = verbose };
+        var options = new TaskfileRunOptions { Variables = variables, Secrets = secrets, Verbose = verbose, CleanupToken = cleanup };
         return new TaskfileSession(handle, project, options, Pipeline.Engine.Secrets.SecretNames.MaskParameters(variables, secretNames), recording, log);
     }
 

@@ -5,7 +5,7 @@ namespace Pipeline.Build.Taskfiles;
 
 /// <summary>The build's Taskfiles: one <see cref="TaskfileSession"/> each, opened when the graph is planned.</summary>
 internal sealed class TaskfileSessions(string projectDirectory, IReadOnlyDictionary<string, string> variables, bool verbose,
-    BuildRecording? recording, Action<string> log)
+    BuildRecording? recording, Action<string> log, CancellationToken cleanup)
 {
     private readonly Dictionary<WorkflowHandle, TaskfileSession> _sessions = [];
 
@@ -16,7 +16,7 @@ internal sealed class TaskfileSessions(string projectDirectory, IReadOnlyDiction
         lock (_sessions)
         {
             if (!_sessions.TryGetValue(taskfile, out var session))
-                _sessions[taskfile] = session = TaskfileSession.Open(taskfile, projectDirectory, variables, verbose, recording, log);
+                _sessions[taskfile] = session = TaskfileSession.Open(taskfile, projectDirectory, variables, verbose, recording, log, cleanup);
             return session;
         }
     }

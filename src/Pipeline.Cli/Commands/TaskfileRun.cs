@@ -141,6 +141,7 @@ public static class TaskfileRun
             Parallel = request.Parallel,
             AssumeYes = request.AssumeYes,
             Prompt = Console.IsInputRedirected ? null : Ask,
+            CleanupToken = cleanup.Token,
             Observers = recording.Observers(report, new TaskfileConsole(Console.Out, error, mode, request.Verbose)),
         };
         var result = await new TaskfileRunner(project, options).RunAsync(tasks, cancel.Token);

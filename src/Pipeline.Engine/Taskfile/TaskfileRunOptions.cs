@@ -46,6 +46,9 @@ public sealed record TaskfileRunOptions
 
     public string? ExecutionId { get; init; }
 
+    /// <summary>Stops the clean-up after a cancellation (the deferred commands); the second Ctrl-C cancels it. None: they always run.</summary>
+    public CancellationToken CleanupToken { get; init; }
+
     public IReadOnlyList<IRunObserver> Observers { get; init; } = [];
 
     /// <summary>The version reported by <c>{{.TASK_VERSION}}</c>.</summary>

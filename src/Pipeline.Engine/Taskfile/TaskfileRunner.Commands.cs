@@ -16,6 +16,7 @@ public sealed partial class TaskfileRunner
     {
         var deferred = new List<(TaskfileCommand Command, IReadOnlyDictionary<string, object?> Data)>();
         Exception? failure = null;
+        var cancelled = false;
         try
         {
             foreach (var command in task.Entry.Task.Cmds)
@@ -37,19 +38,28 @@ public sealed partial class TaskfileRunner
         {
             failure = e;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
 
-        for (var i = deferred.Count - 1; i >= 0; i--)
+        // Deferred commands run after a failure and after Ctrl-C too (go-task runs them on a fresh
+        // context); after Ctrl-C they stop only when the clean-up is cancelled as well (a second Ctrl-C).
+        var deferToken = cancelled ? _options.CleanupToken : ct;
+        for (var i = deferred.Count - 1; i >= 0 && !deferToken.IsCancellationRequested; i--)
         {
             var (command, data) = deferred[i];
             if (failure is not null)
                 data = ForLoop.With(data, new Dictionary<string, object?> { ["EXIT_CODE"] = (long)ExitCodeOf(failure) });
-            try { await RunCommandAsync(task, call, instance, command, data, releaseSlot, reacquireSlot, ct); }
+            try { await RunCommandAsync(task, call, instance, command, data, releaseSlot, reacquireSlot, deferToken); }
             catch (Exception e) when (e is TaskfileException or CommandFailedException)
             {
                 Message(instance, $"task: deferred command failed: {e.Message}", verbose: false);
             }
+            catch (OperationCanceledException) when (deferToken.IsCancellationRequested) { }
         }
 
+        if (cancelled) throw new OperationCanceledException(ct);
         if (failure is null) return;
         if (task.Entry.Task.Sources.Count > 0) _checksums.Forget(task.Name);
         if (failure is TaskCalledTooManyTimesException tooMany) throw tooMany; // a thousand nested "Failed to run task" would bury it
