@@ -66,6 +66,28 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
     }
 
     [Fact]
+    public void Dotnet_run_skips_an_up_to_date_task_runs_beside_a_target_and_keeps_the_exit_codes()
+    {
+        File.Delete(Path.Combine(project.Directory, "built"));
+        var (first, firstOutput) = project.Run(["run", "--no-build", "--", "Taskfile:checked"]);
+        Assert.True(first == 0, firstOutput);
+        Assert.Contains("task: [checked] touch built", firstOutput);
+        var (second, secondOutput) = project.Run(["run", "--no-build", "--", "Taskfile:checked"]);
+        Assert.Equal(0, second);
+        Assert.Contains("task: Task \"checked\" is up to date", secondOutput);
+
+        foreach (var f in new[] { "waits-started", "release" }) File.Delete(Path.Combine(project.Directory, f));
+        var (together, togetherOutput) = project.Run(["run", "--no-build", "--", "together"]);
+        Assert.True(together == 0, togetherOutput);
+
+        var (guarded, guardedOutput) = project.Run(["run", "--no-build", "--", "Taskfile:guarded"]);
+        Assert.Equal(1, guarded);
+        Assert.Contains("task: ALLOW must be set", guardedOutput);
+        var (allowed, allowedOutput) = project.Run(["run", "--no-build", "--", "Taskfile:guarded", "ALLOW=yes"]);
+        Assert.True(allowed == 0, allowedOutput);
+    }
+
+    [Fact]
     public void Ctrl_C_stops_the_task_runs_its_defer_and_exits_130()
     {
         foreach (var f in new[] { "sleepy-started", "sleepy.pid", "deferred" }) File.Delete(Path.Combine(project.Directory, f));

@@ -66,8 +66,23 @@ internal sealed class TaskfileSession
         var secretNames = project.SecretNames();
         var secrets = variables.Where(v => Pipeline.Engine.Secrets.SecretNames.IsSecret(v.Key, secretNames)).Select(v => v.Value)
             .Where(v => Pipeline.Engine.Secrets.SecretMasker.Problem(v) is null).ToList();
-        var options = new TaskfileRunOptions { Variables = variables, Secrets = secrets, Verbose = verbose, CleanupToken = cleanup };
+        var options = new TaskfileRunOptions
+        {
+            Variables = variables,
+            Secrets = secrets,
+            Verbose = verbose,
+            CleanupToken = cleanup,
+            // prompt: asks on a terminal; without one (CI) the task is cancelled, as with workflow run -t
+            Prompt = Console.IsInputRedirected ? null : Ask,
+        };
         return new TaskfileSession(handle, project, options, Pipeline.Engine.Secrets.SecretNames.MaskParameters(variables, secretNames), recording, log);
+    }
+
+    private static bool Ask(string question)
+    {
+        Console.Error.Write($"{question} [y/N]: ");
+        var answer = Console.ReadLine()?.Trim();
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Describe(Diagnostic? d) => d is null ? "unknown" : $"{d.Span.Path}({d.Span.Line},{d.Span.Column}): {d.Descriptor.Code}: {d.Message}";

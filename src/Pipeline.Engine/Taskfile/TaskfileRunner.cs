@@ -319,7 +319,7 @@ public sealed partial class TaskfileRunner
             var task = await _compiler.CompileAsync(entry, none, match, alias, ct);
             var status = entry.Task.Sources.Count == 0 && entry.Task.Status.Count == 0 ? "runs (no sources or status to skip it)"
                 : await IsUpToDateAsync(task, ct) ? "up to date, skipped" : "runs (not up to date)";
-            planned.Add((entry.Name, status));
+            planned.Add((entry.Name.Contains('*') ? reference : entry.Name, status)); // a wildcard task under the name it was called by
             foreach (var call in entry.Task.Cmds.Select(c => c.Call).Where(c => c is not null && !Template.HasActions(c.Task.Value)))
                 await Visit(call!.Task.Value, entry.Scope);
         }

@@ -14,4 +14,17 @@ partial class Build : PipelineBuild
     Target Package => _ => _
         .DependsOn(Workflows.Taskfile.Compile)
         .Executes(c => c.Log("packaging"));
+
+    /// <summary>Runs beside the Taskfile's waits task and releases it once it has started: both finish only if they overlap.</summary>
+    Target Release => _ => _
+        .Executes(async () =>
+        {
+            for (var i = 0; i < 600 && !File.Exists("waits-started"); i++) await Task.Delay(50);
+            if (!File.Exists("waits-started")) throw new TimeoutException("the Taskfile's waits task did not start beside Release");
+            File.WriteAllText("release", "");
+        });
+
+    Target Together => _ => _
+        .DependsOn(Release)
+        .DependsOn(Workflows.Taskfile.Waits);
 }
