@@ -66,6 +66,16 @@ public sealed class TaskfileTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_lists_the_Taskfile_and_its_tasks_apart_from_the_workflows()
+    {
+        var (exit, help, _) = await Harness.Run(new TaskfileBuild(), ["--help"]);
+        Assert.Equal(0, exit);
+        Assert.Contains("Taskfiles (go-task's semantics", help);
+        Assert.Matches(@"\n  Taskfile\s+Taskfile\.yml\n\s+tasks: gen, compile, lint, guarded, needs-region, waits\n", help);
+        Assert.Contains("NAME=value sets a Taskfile variable", help);
+    }
+
+    [Fact]
     public async Task The_dry_run_shows_each_Taskfile_task_running_or_up_to_date()
     {
         File.WriteAllText(Path.Combine(_stamps, "compiled"), "");

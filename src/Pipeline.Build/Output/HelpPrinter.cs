@@ -8,7 +8,7 @@ internal static class HelpPrinter
     public static void Print(TextWriter o, BuildGraph graph, IReadOnlyList<ParameterInfo> parameters, IReadOnlyList<Target> defaults)
     {
         o.WriteLine("Usage: dotnet run --project <build project> -- [names...] [options] [--parameter value...]");
-        o.WriteLine("Names: targets, workflows, or workflow:task; join several with + or spaces.");
+        o.WriteLine("Names: targets, workflows, workflow:task or Taskfile:task; join several with + or spaces; NAME=value sets a Taskfile variable.");
         o.WriteLine();
         var listed = graph.Targets.Where(t => !graph.DefinitionOf(t).IsUnlisted).ToList();
         // One column for targets and workflows alike, wide enough for the longest name of either.
@@ -33,13 +33,25 @@ internal static class HelpPrinter
         if (listed.Count == 0) o.WriteLine("  (none)");
         if (defaults.Count > 0) o.WriteLine("  * runs when no name is given");
 
-        if (graph.Workflows.Count > 0)
+        var workflows = graph.Workflows.Where(w => w.Format != Pipeline.Core.Model.WorkflowFormat.Taskfile).ToList();
+        if (workflows.Count > 0)
         {
             o.WriteLine();
             o.WriteLine("Workflows (run whole, or one task with workflow:task):");
-            foreach (var w in graph.Workflows)
+            foreach (var w in workflows)
             {
                 o.WriteLine($"  {w.Name.PadRight(width)} {w.Description ?? w.File}".TrimEnd());
+                o.WriteLine($"  {"".PadRight(width)} tasks: {string.Join(", ", w.Tasks.Select(t => t.Id))}");
+            }
+        }
+        var taskfiles = graph.Workflows.Where(w => w.Format == Pipeline.Core.Model.WorkflowFormat.Taskfile).ToList();
+        if (taskfiles.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("Taskfiles (go-task's semantics; Taskfile:task, included ones too; the name alone runs default):");
+            foreach (var w in taskfiles)
+            {
+                o.WriteLine($"  {w.Name.PadRight(width)} {w.File}".TrimEnd());
                 o.WriteLine($"  {"".PadRight(width)} tasks: {string.Join(", ", w.Tasks.Select(t => t.Id))}");
             }
         }
