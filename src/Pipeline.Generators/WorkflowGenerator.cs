@@ -31,10 +31,13 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             return new GeneratorOptions(ns?.Trim() ?? "", dir ?? "");
         });
 
+        // A project may name a Taskfile itself: <PipelineWorkflow Update="Taskfile.yml" PipelineName="Repo" />.
         var files = context.AdditionalTextsProvider
             .Where(static file => IsWorkflowFile(file.Path))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => (File: pair.Left, Name: pair.Right.GetOptions(pair.Left).TryGetValue(NameMetadata, out var name) && !string.IsNullOrWhiteSpace(name) ? name.Trim() : null))
             .Combine(options)
-            .Select(static (pair, ct) => FileParser.Parse(pair.Left.Path, pair.Left.GetText(ct), pair.Right, ct))
+            .Select(static (pair, ct) => FileParser.Parse(pair.Left.File.Path, pair.Left.File.GetText(ct), pair.Right, ct, pair.Left.Name))
             .WithTrackingName(Steps.Parse);
 
         var models = files
@@ -81,6 +84,9 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
             foreach (var d in diagnostics) spc.ReportDiagnostic(RoslynDiagnostics.Create(d));
         });
     }
+
+    /// <summary>The item metadata that names a Taskfile (its class under Workflows, its name on the build's command line).</summary>
+    internal const string NameMetadata = "build_metadata.AdditionalFiles.PipelineName";
 
     /// <summary>By name, as the CLI finds them: <c>*.workflow.json</c> and go-task's Taskfile names.</summary>
     internal static bool IsWorkflowFile(string path)

@@ -55,7 +55,7 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
         var (exit, output) = project.Run(["run", "--no-build", "--", "package", "GREETING=hi"]);
         Assert.True(exit == 0, output);
         var generating = output.IndexOf("Generate │ generating", StringComparison.Ordinal);
-        var compiled = output.IndexOf("Taskfile:compile │ compile hi", StringComparison.Ordinal);
+        var compiled = output.IndexOf("Tasks:compile │ compile hi", StringComparison.Ordinal);
         var packaging = output.IndexOf("Package │ packaging", StringComparison.Ordinal);
         Assert.True(generating >= 0 && generating < compiled && compiled < packaging, output);
 
@@ -69,10 +69,10 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
     public void Dotnet_run_skips_an_up_to_date_task_runs_beside_a_target_and_keeps_the_exit_codes()
     {
         File.Delete(Path.Combine(project.Directory, "built"));
-        var (first, firstOutput) = project.Run(["run", "--no-build", "--", "Taskfile:checked"]);
+        var (first, firstOutput) = project.Run(["run", "--no-build", "--", "Tasks:checked"]);
         Assert.True(first == 0, firstOutput);
         Assert.Contains("task: [checked] touch built", firstOutput);
-        var (second, secondOutput) = project.Run(["run", "--no-build", "--", "Taskfile:checked"]);
+        var (second, secondOutput) = project.Run(["run", "--no-build", "--", "Tasks:checked"]);
         Assert.Equal(0, second);
         Assert.Contains("task: Task \"checked\" is up to date", secondOutput);
 
@@ -80,10 +80,10 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
         var (together, togetherOutput) = project.Run(["run", "--no-build", "--", "together"]);
         Assert.True(together == 0, togetherOutput);
 
-        var (guarded, guardedOutput) = project.Run(["run", "--no-build", "--", "Taskfile:guarded"]);
+        var (guarded, guardedOutput) = project.Run(["run", "--no-build", "--", "Tasks:guarded"]);
         Assert.Equal(1, guarded);
         Assert.Contains("task: ALLOW must be set", guardedOutput);
-        var (allowed, allowedOutput) = project.Run(["run", "--no-build", "--", "Taskfile:guarded", "ALLOW=yes"]);
+        var (allowed, allowedOutput) = project.Run(["run", "--no-build", "--", "Tasks:guarded", "ALLOW=yes"]);
         Assert.True(allowed == 0, allowedOutput);
     }
 
@@ -93,7 +93,7 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
         foreach (var f in new[] { "sleepy-started", "sleepy.pid", "deferred" }) File.Delete(Path.Combine(project.Directory, f));
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = project.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(project.Dll);
-        psi.ArgumentList.Add("Taskfile:sleepy");
+        psi.ArgumentList.Add("Tasks:sleepy");
         using var process = Process.Start(psi)!;
         var output = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
@@ -106,7 +106,7 @@ public sealed class ProcessTests(TaskfileBuildProject project) : IClassFixture<T
         using (var kill = Process.Start("kill", ["-INT", process.Id.ToString()])) kill.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "the build did not stop");
         Assert.Equal(130, process.ExitCode);
-        Assert.Contains("Taskfile:sleepy cancelled", output.Result);
+        Assert.Contains("Tasks:sleepy cancelled", output.Result);
         Assert.True(File.Exists(Path.Combine(project.Directory, "deferred")), "the defer did not run:\n" + output.Result);
         Assert.True(!System.IO.Directory.Exists($"/proc/{shell}") || File.ReadAllText($"/proc/{shell}/stat").Contains(") Z "), "the task's shell is still running");
     }

@@ -238,4 +238,33 @@ public sealed class TaskfileCommandTests
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("publishing docs of prod", stdout);
     }
+
+    [Fact]
+    public void An_interactive_task_reads_the_terminal_s_input_and_others_read_nothing()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "Taskfile.yml"), """
+            version: '3'
+            tasks:
+              ask:
+                interactive: true
+                cmds: ['read -r answer; echo "got $answer"']
+              quiet:
+                cmds: ['read -r answer || true; echo "got [$answer]"']
+            """);
+        string Run(string task)
+        {
+            var psi = new ProcessStartInfo(WorkflowProcess.Host) { WorkingDirectory = dir, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { WorkflowProcess.Dll, "run", "--silent", task }) psi.ArgumentList.Add(a);
+            using var process = Process.Start(psi)!;
+            process.StandardInput.WriteLine("yes please");
+            process.StandardInput.Close();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(60_000));
+            return stdout.Result;
+        }
+        Assert.Equal("got yes please\n", Run("ask"));
+        Assert.Equal("got []\n", Run("quiet"));
+    }
 }

@@ -77,6 +77,9 @@ internal sealed class GeneratorHarness
 
     public sealed class InMemoryFile(string path, string text) : AdditionalText
     {
+        /// <summary>Item metadata (PipelineName) the project sets on the file.</summary>
+        public Dictionary<string, string> Metadata { get; } = [];
+
         public override string Path => path;
         public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
     }
@@ -85,7 +88,15 @@ internal sealed class GeneratorHarness
     {
         public override AnalyzerConfigOptions GlobalOptions { get; } = new Global();
         public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Global.Empty;
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Global.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+            textFile is InMemoryFile { Metadata: { Count: > 0 } metadata } ? new Metadata(metadata) : Global.Empty;
+
+        /// <summary>A file's item metadata, as MSBuild passes CompilerVisibleItemMetadata.</summary>
+        private sealed class Metadata(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, out string value) =>
+                values.TryGetValue(key.Replace("build_metadata.AdditionalFiles.", ""), out value!);
+        }
 
         private sealed class Global : AnalyzerConfigOptions
         {

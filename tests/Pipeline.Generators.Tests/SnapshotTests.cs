@@ -39,4 +39,16 @@ public sealed class SnapshotTests
         Assert.Empty(result.CompileErrors);
         Snapshots.Match("Taskfile.yml.g", Assert.Single(result.Sources).Value);
     }
+
+    [Fact]
+    public void A_taskfile_the_project_names()
+    {
+        var file = GeneratorHarness.File("tools/Taskfile.yml", "version: '3'\ntasks:\n  build:\n    cmds: [make]\n");
+        file.Metadata["PipelineName"] = "repo-tasks";
+        var result = GeneratorHarness.RunWith(["namespace Acme.Build { public static class Uses { public static object Build => Workflows.RepoTasks.Build; } }"], file);
+        Assert.Empty(result.CompileErrors);
+        var source = Assert.Single(result.Sources).Value;
+        Assert.Contains("public static partial class RepoTasks", source);
+        Assert.Contains("public const string Name = \"repo-tasks\";", source);
+    }
 }

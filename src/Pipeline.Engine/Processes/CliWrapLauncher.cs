@@ -32,6 +32,7 @@ internal static class CliWrapLauncher
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line => onLine(OutputStream.Stdout, line), Encoding.UTF8))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line => onLine(OutputStream.Stderr, line), Encoding.UTF8));
+        if (spec.InheritStdin) command = command.WithStandardInputPipe(PipeSource.FromStream(Console.OpenStandardInput()));
 
         var running = command.ExecuteAsync(forceful.Token);
         var pid = running.ProcessId;

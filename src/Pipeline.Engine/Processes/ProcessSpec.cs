@@ -5,7 +5,11 @@ public sealed record ProcessSpec(
     string FileName,
     IReadOnlyList<string> Arguments,
     string WorkingDirectory,
-    IReadOnlyDictionary<string, string?> Environment);
+    IReadOnlyDictionary<string, string?> Environment)
+{
+    /// <summary>The process reads the engine's own stdin (a Taskfile's <c>interactive: true</c>); otherwise /dev/null.</summary>
+    public bool InheritStdin { get; init; }
+}
 
 /// <summary>
 /// How a cancelled process is stopped: SIGTERM to its whole group, then, when it has not exited after

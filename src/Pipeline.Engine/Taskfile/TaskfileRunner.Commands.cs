@@ -121,7 +121,8 @@ public sealed partial class TaskfileRunner
         if (timeout is { } limit) deadline.CancelAfter(limit);
         var spec = TaskfileShell.Spec(script, task.Directory, task.Environment,
             task.Entry.Scope.Document.Set.Concat(task.Entry.Task.Set).Concat(command.Set).Select(s => s.Value),
-            task.Entry.Scope.Document.Shopt.Concat(task.Entry.Task.Shopt).Concat(command.Shopt).Select(s => s.Value));
+            task.Entry.Scope.Document.Shopt.Concat(task.Entry.Task.Shopt).Concat(command.Shopt).Select(s => s.Value))
+            with { InheritStdin = task.Entry.Task.Interactive }; // go-task gives an interactive task the terminal's input
         int exitCode;
         try
         {

@@ -21,7 +21,8 @@ namespace Pipeline.Generators.Parsing;
 /// </summary>
 internal static class FileParser
 {
-    public static FileResult Parse(string path, SourceText? text, GeneratorOptions options, CancellationToken cancellationToken)
+    /// <param name="name">The name the project gives a Taskfile (<c>PipelineName</c> metadata), or null for its folder's.</param>
+    public static FileResult Parse(string path, SourceText? text, GeneratorOptions options, CancellationToken cancellationToken, string? name = null)
     {
         var diagnostics = new List<DiagnosticInfo>();
         try
@@ -42,7 +43,7 @@ internal static class FileParser
             var invalid = firstError is null ? null
                 : $"{path}({firstError.Span.Line},{firstError.Span.Column}): {firstError.Code}: {firstError.Message}";
             var broken = read.BrokenTaskReferences.Select(b => b.Id).ToList();
-            var model = ModelBuilder.Build(workflow, RelativePath(path, options.ProjectDirectory), options, diagnostics, out var key, invalid, broken);
+            var model = ModelBuilder.Build(workflow, RelativePath(path, options.ProjectDirectory), options, diagnostics, out var key, invalid, broken, name);
             return new FileResult(model, diagnostics.ToEquatableArray(), key);
         }
         catch (OperationCanceledException)

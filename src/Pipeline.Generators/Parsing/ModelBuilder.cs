@@ -25,19 +25,21 @@ internal static class ModelBuilder
     /// <param name="invalid">The file's first error, when it has any: the definition is not built (see <see cref="WorkflowModel.Invalid"/>).</param>
     /// <param name="brokenTasks">Tasks the reader could not build (an unknown type...): members all the same, so code naming them still compiles.</param>
     public static WorkflowModel? Build(WorkflowDefinition w, string relativePath, GeneratorOptions options, List<DiagnosticInfo> diagnostics, out WorkflowKey? key,
-        string? invalid = null, IReadOnlyList<string>? brokenTasks = null)
+        string? invalid = null, IReadOnlyList<string>? brokenTasks = null, string? taskfileName = null)
     {
         key = null;
         var isTaskfile = w.Format == WorkflowFormat.Taskfile;
-        var className = isTaskfile ? TaskfileClassName(relativePath) : Identifiers.ToPascalCase(w.Name.Value);
+        var className = isTaskfile
+            ? taskfileName is not null ? Identifiers.ToPascalCase(taskfileName) : TaskfileClassName(relativePath)
+            : Identifiers.ToPascalCase(w.Name.Value);
         var nameSpan = isTaskfile ? SourceSpan.FileStart(w.Path) : w.Name.Span;
         if (className is null)
         {
-            diagnostics.Add(DiagnosticInfos.Make(Descriptors.NotAnIdentifier, $"the workflow name \"{w.Name.Value}\" gives no C# class name",
+            diagnostics.Add(DiagnosticInfos.Make(Descriptors.NotAnIdentifier, $"the {(isTaskfile && taskfileName is not null ? "Taskfile" : "workflow")} name \"{taskfileName ?? w.Name.Value}\" gives no C# class name",
                 nameSpan));
             return null;
         }
-        var workflowName = isTaskfile ? className : w.Name.Value;
+        var workflowName = isTaskfile ? taskfileName ?? className : w.Name.Value;
         key = new WorkflowKey(workflowName, className, DiagnosticInfos.Make(Descriptors.DuplicateWorkflowName, "", nameSpan));
 
         var members = new NameScope(className, WorkflowMembers);

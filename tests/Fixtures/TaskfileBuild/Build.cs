@@ -8,11 +8,11 @@ partial class Build : PipelineBuild
     public static Task<int> Main(string[] args) => Run<Build>(args);
 
     Target Generate => _ => _
-        .DependentFor(Workflows.Taskfile.Compile)
+        .DependentFor(Workflows.Tasks.Compile)
         .Executes(c => c.Log("generating"));
 
     Target Package => _ => _
-        .DependsOn(Workflows.Taskfile.Compile)
+        .DependsOn(Workflows.Tasks.Compile)
         .Executes(c => c.Log("packaging"));
 
     /// <summary>Runs beside the Taskfile's waits task and releases it once it has started: both finish only if they overlap.</summary>
@@ -26,5 +26,5 @@ partial class Build : PipelineBuild
 
     Target Together => _ => _
         .DependsOn(Release)
-        .DependsOn(Workflows.Taskfile.Waits);
+        .DependsOn(Workflows.Tasks.Waits);
 }

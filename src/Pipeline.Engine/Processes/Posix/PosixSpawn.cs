@@ -9,7 +9,7 @@ internal readonly record struct SpawnedChild(int Pid, int Stdout, int Stderr);
 /// <summary>
 /// Starts a process with glibc's posix_spawn (vfork and exec, no copy of the engine's address space)
 /// in a session of its own (<c>POSIX_SPAWN_SETSID</c>), so one signal to the group reaches everything
-/// the task starts. stdin is /dev/null, stdout and stderr are pipes, every signal is reset to its
+/// the task starts. stdin is /dev/null (or the engine's, for an interactive task), stdout and stderr are pipes, every signal is reset to its
 /// default and none is blocked (the runtime ignores SIGPIPE; a child must not inherit that). All our
 /// descriptors are close-on-exec, so children started side by side never hold each other's pipes.
 /// </summary>
@@ -43,6 +43,7 @@ internal static unsafe class PosixSpawn
             Libc.sigemptyset(signals);
             Libc.posix_spawnattr_setsigmask(attr, signals);
             if (stdin >= 0) Libc.posix_spawn_file_actions_adddup2(actions, stdin, 0);
+            else if (spec.InheritStdin) { } // descriptor 0 is not close-on-exec: the child reads what the engine reads
             else
                 fixed (byte* devNull = DevNull)
                     Libc.posix_spawn_file_actions_addopen(actions, 0, devNull, Libc.ORdOnly, 0);
