@@ -23,6 +23,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     PruneCommand.Create(),
     HealthCommand.Create(),
     MonitorCommand.Create(),
+    ScheduleCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -42,6 +42,10 @@ public static class RunCommand
         var yes = new Option<bool>("--yes", "-y") { Description = "Taskfile: answer yes to every prompt" };
         var exitCode = new Option<bool>("--exit-code", "-x") { Description = "Taskfile: exit with the failing command's own exit code" };
         var output = new Option<string?>("--output", "-o") { Description = "Taskfile output: interleaved, prefixed or group (default: the Taskfile's output:)" };
+        // What started the run, for ${trigger.type} and the history: the crontab lines and systemd units
+        // `workflow schedule install` writes pass schedule.
+        var trigger = new Option<string>("--trigger") { Description = "What started the run, recorded and seen as ${trigger.type}: manual (default) or schedule", DefaultValueFactory = _ => "manual" };
+        trigger.AcceptOnlyFromAmong("manual", "schedule");
         output.AcceptOnlyFromAmong("interleaved", "prefixed", "group");
         var command = new Command("run", """
             Run a workflow: its tasks in parallel as the dependencies allow, with retries, timeouts,
@@ -69,7 +73,7 @@ public static class RunCommand
             Taskfile command's own exit code).
             """)
         {
-            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace, trigger,
         };
         command.SetAction((parse, _) =>
         {
@@ -105,7 +109,7 @@ public static class RunCommand
                 parse.GetValue(GlobalOptions.Config),
                 parse.GetValue(GlobalOptions.Format),
                 parse.GetValue(GlobalOptions.Verbose),
-                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)! });
+                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)!, Trigger = parse.GetValue(trigger)! });
         });
         return command;
     }
@@ -157,6 +161,9 @@ public static class RunCommand
     {
         /// <summary>Continue the latest interrupted execution of <see cref="Workflow"/> (<c>--resume</c>).</summary>
         public bool Resume { get; init; }
+
+        /// <summary>What started the run (<c>--trigger</c>): recorded, and <c>${trigger.type}</c>.</summary>
+        public string Trigger { get; init; } = "manual";
 
         /// <summary>Continue this execution (<c>workflow resume &lt;id&gt;</c>).</summary>
         public string? ResumeId { get; init; }
@@ -231,6 +238,7 @@ public static class RunCommand
         var context = new RunContext
         {
             ContentHash = StateStores.HashOf(definition.Path),
+            Trigger = request.Trigger,
             Parameters = Pipeline.Engine.Secrets.SecretNames.MaskParameters(overrides, SecretResolver.DeclaredNames(definition)),
             LogPath = report.LogPath,
         };
@@ -251,6 +259,7 @@ public static class RunCommand
             GracePeriod = gracePeriod,
             ExecutionId = executionId,
             Resumed = resume?.Done,
+            TriggerType = request.Trigger,
         };
         async Task<RunResult> Run(IRunObserver display)
         {
