@@ -106,8 +106,25 @@ public sealed class ScheduleCommandTests
         Assert.False(File.Exists(Path.Combine(config, "systemd", "user", "pipeline-nightly.timer")));
     }
 
+    [Fact]
+    public void Windows_install_writes_Task_Scheduler_XML_and_the_schtasks_command()
+    {
+        var dir = Project("30 2 * * 1-5");
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "schedule", "install", "nightly", "--with", "windows");
+        Assert.True(code == 0, stdout + stderr);
+        var path = Path.Combine(dir, ".workflow", "schedule", "nightly.task.xml");
+        var xml = System.Xml.Linq.XDocument.Load(path);
+        Assert.Equal("Task", xml.Root!.Name.LocalName);
+        Assert.Contains("ScheduleByWeek", xml.ToString());
+        Assert.Contains($"schtasks /create /tn \"Pipeline\\nightly\" /xml \"{path}\"", stdout);
+        Assert.Contains("Windows Task Scheduler XML", WorkflowProcess.Run(dir, "schedule", "list").Stdout);
+        Assert.Contains("schtasks /delete", WorkflowProcess.Run(dir, "schedule", "remove", "nightly", "--with", "windows").Stdout);
+        Assert.False(File.Exists(path));
+    }
+
     [Theory]
     [InlineData("*/20 * * * * *", null, "cron", "at most once a minute")]
+    [InlineData("0 0 * * 5L", null, "windows", "weeks of the month")]
     [InlineData("0 9 * * *", "Asia/Tokyo", "cron", "not Asia/Tokyo")]
     [InlineData("0 0 13 * 5", null, "cron", "match both")]
     [InlineData("0 0 15W * *", null, "systemd", "no OnCalendar= equivalent")]

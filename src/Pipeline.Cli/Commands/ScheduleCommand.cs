@@ -28,6 +28,7 @@ public static class ScheduleCommand
               workflow schedule install nightly --with cron      a crontab line (crontab -l shows it)
               workflow schedule install nightly --with systemd   a .service and a .timer in ~/.config/systemd/user
               workflow schedule install nightly --with systemd --system   the same in /etc/systemd/system
+              workflow schedule install nightly --with windows   Task Scheduler XML, and the schtasks command
               workflow schedule remove nightly --with cron
               workflow schedule list                              schedules, next fire times, where installed
 
@@ -47,7 +48,8 @@ public static class ScheduleCommand
     private static Command List()
     {
         var paths = new Argument<string[]>("path") { Description = "Workflow files or directories (default: those `workflow validate` finds here)", Arity = ArgumentArity.ZeroOrMore };
-        var list = new Command("list", "Every workflow with a schedule: its cron, in plain English, the next five fire times in its zone, and where it is installed") { paths };
+        var stateDir = StateDir();
+        var list = new Command("list", "Every workflow with a schedule: its cron, in plain English, the next five fire times in its zone, and where it is installed") { paths, stateDir };
         list.SetAction(parse =>
         {
             var (files, _) = FileDiscovery.Find(parse.GetValue(paths) ?? []);
@@ -61,7 +63,7 @@ public static class ScheduleCommand
                 var schedules = workflow.Triggers.OfType<ScheduleTrigger>().ToList();
                 if (schedules.Count == 0) continue;
                 var full = Path.GetFullPath(file);
-                var installed = Installed(workflow.Name.Value, full, crontab);
+                var installed = Installed(workflow.Name.Value, full, crontab, Path.GetFullPath(parse.GetValue(stateDir)!));
                 var entries = schedules.Select(s =>
                 {
                     var zone = Zone(s.Timezone?.Value);
@@ -90,10 +92,11 @@ public static class ScheduleCommand
         return list;
     }
 
-    /// <summary>Where a workflow is installed: its crontab lines, its systemd timers.</summary>
-    private static List<string> Installed(string name, string file, Crontab? crontab)
+    /// <summary>Where a workflow is installed: its crontab lines, its systemd timers, its Task Scheduler XML.</summary>
+    private static List<string> Installed(string name, string file, Crontab? crontab, string stateDirectory)
     {
         var found = new List<string>();
+        if (File.Exists(WindowsTaskFile(stateDirectory, name))) found.Add($"Windows Task Scheduler XML ({WindowsTaskFile(stateDirectory, name)})");
         if (crontab is not null)
             try { foreach (var e in crontab.List().Where(e => e.WorkflowFile == file)) found.Add($"crontab ({e.Schedule})"); }
             catch (InvalidOperationException) { }
@@ -117,8 +120,8 @@ public static class ScheduleCommand
     private static Command Install(bool remove)
     {
         var workflowArg = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
-        var with = new Option<string>("--with") { Description = "Which scheduler: cron or systemd", Required = true };
-        with.AcceptOnlyFromAmong("cron", "systemd");
+        var with = new Option<string>("--with") { Description = "Which scheduler: cron, systemd or windows", Required = true };
+        with.AcceptOnlyFromAmong("cron", "systemd", "windows");
         var system = new Option<bool>("--system") { Description = "systemd: the machine's units (/etc/systemd/system, as root) instead of the user's" };
         var stateDir = StateDir();
         var command = new Command(remove ? "remove" : "install", remove
@@ -138,7 +141,7 @@ public static class ScheduleCommand
             var name = definition.Name.Value;
             try
             {
-                if (remove) return Remove(name, file, target, isSystem);
+                if (remove) return Remove(name, file, target, isSystem, Path.GetFullPath(parse.GetValue(stateDir)!));
                 var schedules = definition.Triggers.OfType<ScheduleTrigger>().ToList();
                 if (schedules.Count == 0)
                 {
@@ -147,7 +150,12 @@ public static class ScheduleCommand
                     return ExitCodes.InvalidInput;
                 }
                 var scheduled = new ScheduledCommand(name, file, Path.GetDirectoryName(file)!, Path.GetFullPath(parse.GetValue(stateDir)!), ToolCommand());
-                return target == "cron" ? InstallCron(schedules, scheduled) : InstallSystemd(schedules, scheduled, isSystem);
+                return target switch
+                {
+                    "cron" => InstallCron(schedules, scheduled),
+                    "systemd" => InstallSystemd(schedules, scheduled, isSystem),
+                    _ => InstallWindows(schedules, scheduled),
+                };
             }
             catch (CronConversionException e)
             {
@@ -204,8 +212,30 @@ public static class ScheduleCommand
         return ExitCodes.Success;
     }
 
-    private static int Remove(string name, string file, string target, bool system)
+    /// <summary>The Task Scheduler XML beside the logs, and the schtasks command that registers it (on Windows, where schtasks is).</summary>
+    private static int InstallWindows(List<ScheduleTrigger> schedules, ScheduledCommand command)
     {
+        var xml = WindowsTask.Task(command, schedules.Select(s => (s.Schedule.Value, s.Timezone?.Value)));
+        var path = WindowsTaskFile(command.StateDirectory, command.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        xml.Save(path);
+        Console.Out.WriteLine($"workflow: wrote {path}; register it with:");
+        Console.Out.WriteLine($"    schtasks /create /tn \"Pipeline\\{command.Name}\" /xml \"{path}\"");
+        return ExitCodes.Success;
+    }
+
+    private static string WindowsTaskFile(string stateDirectory, string name) => Path.Combine(stateDirectory, "schedule", name + ".task.xml");
+
+    private static int Remove(string name, string file, string target, bool system, string stateDirectory)
+    {
+        if (target == "windows")
+        {
+            var path = WindowsTaskFile(stateDirectory, name);
+            if (File.Exists(path)) File.Delete(path);
+            Console.Out.WriteLine($"workflow: removed {path}; unregister the task with:");
+            Console.Out.WriteLine($"    schtasks /delete /tn \"Pipeline\\{name}\" /f");
+            return ExitCodes.Success;
+        }
         if (target == "cron")
         {
             var removed = new Crontab().Remove(file);
