@@ -29,6 +29,27 @@ public sealed class ProcessTaskTests : IDisposable
     }
 
     [Fact]
+    public async Task A_trigger_s_payload_headers_and_files_reach_a_command_as_values_never_as_script()
+    {
+        var run = await _h.RunTasks("""
+            [ { "id": "show", "type": "shell",
+                "command": "echo \"${trigger.type} ${trigger.payload.ref} ${trigger.headers.x-github-event} ${join(trigger.files, '+')} ${trigger.path}\"" } ]
+            """, options: new RunOptions
+        {
+            TriggerType = "webhook",
+            Trigger = new TriggerDetails
+            {
+                Payload = Pipeline.Core.Expressions.Evaluator.FromJson("""{ "ref": "main; rm -rf /tmp/x $(id)" }"""),
+                Headers = new Dictionary<string, string> { ["X-GitHub-Event"] = "push" },
+                Files = ["a.txt", "b/c.txt"],
+                Path = "/hooks/deploy",
+            },
+        });
+        Assert.Equal(TaskState.Succeeded, run.Task("show").State);
+        Assert.Equal(["webhook main; rm -rf /tmp/x $(id) push a.txt+b/c.txt /hooks/deploy"], _h.Lines("show"));
+    }
+
+    [Fact]
     public async Task Retries_give_up_after_the_last_attempt()
     {
         var run = await _h.RunTasks("""

@@ -312,6 +312,41 @@ public abstract class StoreContract : IDisposable
         }
     }
 
+    /// <summary>Holds each event until the test lets it through, so the queue is known to be behind.</summary>
+    private sealed class Gate : IRunObserver
+    {
+        public SemaphoreSlim Open { get; } = new(0);
+        public List<RunEvent> Seen { get; } = [];
+
+        public void OnEvent(RunEvent e)
+        {
+            Open.Wait(TimeSpan.FromSeconds(30));
+            lock (Seen) Seen.Add(e);
+        }
+    }
+
+    [Fact]
+    public async Task Flush_waits_for_the_events_queued_so_far_while_the_pipeline_stays_open()
+    {
+        using var store = Backend.Open();
+        var gate = new Gate();
+        var pipeline = new DurablePipeline(store, new StateRecorder(store, new RunContext()), [gate]);
+        for (var i = 0; i < 3; i++) pipeline.OnEvent(new TaskMessage("x", DateTimeOffset.UtcNow, "t", $"line {i}", false));
+        var flush = pipeline.FlushAsync();
+        Assert.False(flush.IsCompleted); // the observer has not seen them yet
+        gate.Open.Release(3);
+        await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        lock (gate.Seen) Assert.Equal(3, gate.Seen.Count);
+
+        // Still open: later events are delivered, and a flush with nothing pending returns at once.
+        gate.Open.Release(1);
+        pipeline.OnEvent(new TaskMessage("x", DateTimeOffset.UtcNow, "t", "later", false));
+        await pipeline.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        lock (gate.Seen) Assert.Equal(4, gate.Seen.Count);
+        await pipeline.CompleteAsync();
+        Assert.True(pipeline.FlushAsync().IsCompleted);
+    }
+
     [Fact]
     public async Task Every_event_is_stored_before_the_next_observer_sees_it_and_nothing_is_lost()
     {

@@ -80,6 +80,9 @@ internal sealed class BuildRecording : IDisposable
         /// <summary>The run's observers: the store first, then the report, then <paramref name="display"/>.</summary>
         public IRunObserver[] Observers(IRunObserver display) => _recording.Observers(_report, display);
 
+        /// <summary>Waits until the events so far are stored and shown; the run goes on.</summary>
+        public Task FlushAsync() => _recording.FlushAsync();
+
         /// <summary>Waits until every event is stored, then keeps what went wrong for <see cref="Warnings"/>.</summary>
         public async Task CompleteAsync()
         {

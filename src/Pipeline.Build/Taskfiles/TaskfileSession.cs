@@ -116,6 +116,11 @@ internal sealed class TaskfileSession
             lock (_gate) _failure ??= e;
             throw new TaskfileTaskFailedException(runner.Mask(e.Message), e.ExitCode);
         }
+        finally
+        {
+            // The task's lines go through the store first: show them before the node is reported done.
+            if (_recorded is not null) await _recorded.FlushAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>What running <paramref name="task"/> would do (the dry run); runs no command, records nothing.</summary>

@@ -37,13 +37,28 @@ internal sealed class RunEnvironment
             new("file", ExprValue.String(w.Path)),
             new("started_at", ExprValue.String(run.StartedAt.ToString("O"))),
         ]);
-        _triggerValue = ExprValue.Object([new("type", ExprValue.String(run.Options.TriggerType))]);
+        _triggerValue = TriggerValue(run.Options.TriggerType, run.Options.Trigger);
         _secretsValue = ExprValue.Object(run.Options.Secrets.Select(s => new KeyValuePair<string, ExprValue>(s.Key, ExprValue.String(s.Value))));
 
         _workflow = new Dictionary<string, string?>(StringComparer.Ordinal);
         var context = NewContext(_workflow, failed: false, scope: null);
         foreach (var v in w.Environment) _workflow[v.Name.Value] = Render(v.Value.Value, context);
         foreach (var (k, v) in run.Options.Environment) _workflow[k] = v;
+    }
+
+    /// <summary><c>trigger</c>: its type, and what it carried (payload, headers, path, files, schedule).</summary>
+    private static ExprValue TriggerValue(string type, TriggerDetails? details)
+    {
+        var d = details ?? new TriggerDetails();
+        return ExprValue.Object(
+        [
+            new("type", ExprValue.String(type)),
+            new("payload", d.Payload ?? ExprValue.Null),
+            new("headers", ExprValue.Object(d.Headers.Select(h => new KeyValuePair<string, ExprValue>(h.Key, ExprValue.String(h.Value))))),
+            new("path", ExprValue.String(d.Path)),
+            new("files", ExprValue.Array(d.Files.Select(ExprValue.String))),
+            new("schedule", ExprValue.String(d.Schedule)),
+        ]);
     }
 
     /// <summary>The variables a task adds to the inherited process environment.</summary>

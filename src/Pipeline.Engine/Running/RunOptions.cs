@@ -43,6 +43,14 @@ public sealed record RunOptions
     public string TriggerType { get; init; } = "manual";
 
     /// <summary>
+    /// What the trigger carried, for <c>${trigger.payload...}</c>, <c>${trigger.headers.NAME}</c>,
+    /// <c>${trigger.path}</c>, <c>${trigger.files}</c> and <c>${trigger.schedule}</c> (a webhook's JSON body
+    /// and headers, a file change's files, a schedule's cron). Like every expression value, it reaches
+    /// a shell command through an environment variable, never as script text.
+    /// </summary>
+    public TriggerDetails? Trigger { get; init; }
+
+    /// <summary>
     /// Results of DAG tasks from an interrupted execution being resumed, by task id: the scheduler
     /// takes them as done (their outputs available to later tasks) instead of running them again.
     /// A failed result here fails the task without running it (a task that must not be re-run).
@@ -51,4 +59,23 @@ public sealed record RunOptions
 
     /// <summary>Replaces the executor of a task type (benchmarks use in-process no-op executors).</summary>
     public IReadOnlyDictionary<TaskType, ITaskExecutor>? Executors { get; init; }
+}
+
+/// <summary>What a trigger carried into a run; see <see cref="RunOptions.Trigger"/>.</summary>
+public sealed record TriggerDetails
+{
+    /// <summary>A webhook's JSON body (null when there was none).</summary>
+    public Pipeline.Core.Expressions.ExprValue? Payload { get; init; }
+
+    /// <summary>A webhook's request headers (names are matched case-insensitively).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A webhook's path (<c>/hooks/deploy</c>).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>A file change's files, relative to the watched directory.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
+    /// <summary>A schedule's cron expression.</summary>
+    public string? Schedule { get; init; }
 }

@@ -44,11 +44,47 @@ public sealed class DurablePipeline : IRunObserver
     /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
     public Exception? ObserverError { get; private set; }
 
+    // Events queued and events handed on so far, for FlushAsync.
+    private long _queued;
+    private long _delivered;
+    private readonly object _flushGate = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _flushes = [];
+
     public void OnEvent(RunEvent e)
     {
+        Interlocked.Increment(ref _queued);
         if (_events.Writer.TryWrite(e)) return;
         try { _events.Writer.WriteAsync(e).AsTask().GetAwaiter().GetResult(); } // full: wait for room
         catch (ChannelClosedException) { /* completed: nothing more is recorded */ }
+    }
+
+    /// <summary>
+    /// Waits until every event queued before the call is stored and handed on, while the run goes on
+    /// (a build project's Taskfile run serves several nodes: each node's lines must be shown before the
+    /// node is reported finished).
+    /// </summary>
+    public Task FlushAsync()
+    {
+        var target = Interlocked.Read(ref _queued);
+        lock (_flushGate)
+        {
+            if (Interlocked.Read(ref _delivered) >= target || _pump.IsCompleted) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _flushes.Add((target, done));
+            return done.Task;
+        }
+    }
+
+    private void Delivered(int count)
+    {
+        var delivered = Interlocked.Add(ref _delivered, count);
+        lock (_flushGate)
+            for (var i = _flushes.Count - 1; i >= 0; i--)
+                if (_flushes[i].Target <= delivered)
+                {
+                    _flushes[i].Done.TrySetResult();
+                    _flushes.RemoveAt(i);
+                }
     }
 
     /// <summary>No more events: waits until every queued event is stored and shown.</summary>
@@ -87,6 +123,12 @@ public sealed class DurablePipeline : IRunObserver
                     try { o.OnEvent(e); }
                     catch (Exception ex) { ObserverError ??= ex; }
                 }
+            Delivered(batch.Count);
+        }
+        lock (_flushGate) // the queue is closed: nothing more will be delivered
+        {
+            foreach (var (_, done) in _flushes) done.TrySetResult();
+            _flushes.Clear();
         }
     }
 }

@@ -24,6 +24,9 @@ public sealed class RunRecording(IStateStore? store, RunContext context)
     /// <summary>Waits until every event of the run is stored and handed on.</summary>
     public Task CompleteAsync() => _durable?.CompleteAsync() ?? Task.CompletedTask;
 
+    /// <summary>Waits until the events published so far are stored and handed on; the run goes on.</summary>
+    public Task FlushAsync() => _durable?.FlushAsync() ?? Task.CompletedTask;
+
     /// <summary>
     /// Applies the retention (when the run was recorded whole and <paramref name="retention"/> is set)
     /// and returns the warnings to show: old runs that could not be removed, a run not recorded
