@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Pipeline.Core.Expressions;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Server.Webhooks;
+
+/// <summary>
+/// <c>POST /hooks/&lt;path&gt;</c>: 404 for an unknown path, 413 for a body over the limit, 401 for a
+/// missing or wrong signature (or token), 400 for a body that is not JSON, 503 when the hook's
+/// secret is not set on the server; otherwise the run starts and the answer is <c>202 Accepted</c>
+/// with <c>{ "execution_id", "status_url" }</c>. A delivery id seen before (within the window) gets the
+/// first answer again, and nothing starts. The payload and the headers reach the run as
+/// <c>${trigger.payload...}</c> and <c>${trigger.headers...}</c>.
+/// </summary>
+public static class WebhookEndpoints
+{
+    public const long DefaultBodyLimit = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app, Func<string, WebhookRoute?> routes, IRunStarter starter,
+        DeliveryLog deliveries, long bodyLimit = DefaultBodyLimit, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        app.MapPost("/hooks/{**path}", async (HttpContext http, string path) =>
+        {
+            var route = routes(WebhookRoute.Normalize(path));
+            if (route is null) return Problem(StatusCodes.Status404NotFound, $"no webhook at /hooks/{path}");
+
+            if (http.Request.ContentLength > bodyLimit) return Problem(StatusCodes.Status413PayloadTooLarge, $"the body is over {bodyLimit} bytes");
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = bodyLimit;
+            byte[] body;
+            try
+            {
+                using var buffer = new MemoryStream();
+                await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+                body = buffer.ToArray();
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Problem(StatusCodes.Status413PayloadTooLarge, $"the body is over {bodyLimit} bytes");
+            }
+
+            if (Refused(route, http.Request, body, environment) is { } refusal) return refusal;
+
+            ExprValue? payload = null;
+            if (body.Length > 0)
+            {
+                try { payload = Evaluator.FromJson(System.Text.Encoding.UTF8.GetString(body)); }
+                catch (ExpressionException e) { return Problem(StatusCodes.Status400BadRequest, $"the body is not JSON: {e.Message}"); }
+            }
+
+            var deliveryId = DeliveryLog.Headers.Select(h => http.Request.Headers[h].ToString()).FirstOrDefault(v => v.Length > 0);
+            if (deliveryId is not null && deliveries.Find(deliveryId) is { } earlier)
+                return Results.Json(new { execution_id = earlier, status_url = $"/executions/{earlier}", replayed = true }, statusCode: StatusCodes.Status202Accepted);
+
+            var trigger = new TriggerDetails
+            {
+                Payload = payload,
+                Path = "/hooks/" + WebhookRoute.Normalize(path),
+                Headers = http.Request.Headers.Where(h => !IsCredential(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            };
+            var executionId = await starter.StartAsync(route, trigger, http.RequestAborted);
+            if (deliveryId is not null) deliveries.Add(deliveryId, executionId);
+            return Results.Json(new { execution_id = executionId, status_url = $"/executions/{executionId}" }, statusCode: StatusCodes.Status202Accepted);
+        });
+        return app;
+    }
+
+    /// <summary>Why a delivery is not let in (401, or 503 when the server lacks the hook's secret), or null.</summary>
+    private static IResult? Refused(WebhookRoute route, HttpRequest request, byte[] body, Func<string, string?> environment)
+    {
+        if (route.SecretVariable is null && route.TokenVariable is null) return null; // an open hook (on loopback by default)
+        if (route.TokenVariable is { } tokenVariable && environment(tokenVariable) is { Length: > 0 } token
+            && WebhookSignature.BearerMatches(token, request.Headers.Authorization.ToString()))
+            return null;
+        if (route.SecretVariable is { } secretVariable)
+        {
+            if (environment(secretVariable) is not { Length: > 0 } secret)
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"the server has no secret for this hook: set the environment variable {secretVariable}");
+            return WebhookSignature.Check(secret, body, request.Headers[WebhookSignature.Header].ToString()) switch
+            {
+                SignatureCheck.Valid => null,
+                SignatureCheck.Missing => Problem(StatusCodes.Status401Unauthorized, $"no {WebhookSignature.Header} header"),
+                SignatureCheck.Malformed => Problem(StatusCodes.Status401Unauthorized, $"{WebhookSignature.Header} is not sha256=<64 hex digits>"),
+                _ => Problem(StatusCodes.Status401Unauthorized, "the signature does not match the body"),
+            };
+        }
+        return Problem(StatusCodes.Status401Unauthorized, "a bearer token is required");
+    }
+
+    /// <summary>Credentials never reach the run's expressions.</summary>
+    private static bool IsCredential(string header) =>
+        header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Equals(WebhookSignature.Header, StringComparison.OrdinalIgnoreCase)
+        || header.Equals("X-Hub-Signature", StringComparison.OrdinalIgnoreCase) || header.Equals("Cookie", StringComparison.OrdinalIgnoreCase);
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+}
