@@ -24,6 +24,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     HealthCommand.Create(),
     MonitorCommand.Create(),
     ScheduleCommand.Create(),
+    ServeCommand.Create(),
 };
 
 var parse = root.Parse(args);

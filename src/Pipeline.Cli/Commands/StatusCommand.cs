@@ -1,3 +1,4 @@
+using Pipeline.State;
 using System.CommandLine;
 using System.Text.Json;
 using Pipeline.Cli.Output;

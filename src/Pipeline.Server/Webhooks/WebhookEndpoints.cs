@@ -62,7 +62,9 @@ public static class WebhookEndpoints
                 Path = "/hooks/" + WebhookRoute.Normalize(path),
                 Headers = http.Request.Headers.Where(h => !IsCredential(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             };
-            var executionId = await starter.StartAsync(route, trigger, http.RequestAborted);
+            string executionId;
+            try { executionId = await starter.StartAsync(route, trigger, http.RequestAborted); }
+            catch (Pipeline.Server.Runs.RunRefusedException e) { return Problem(StatusCodes.Status503ServiceUnavailable, e.Message); }
             if (deliveryId is not null) deliveries.Add(deliveryId, executionId);
             return Results.Json(new { execution_id = executionId, status_url = $"/executions/{executionId}" }, statusCode: StatusCodes.Status202Accepted);
         });

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Server.Runs;
+using Pipeline.Server.Webhooks;
+using Pipeline.State;
+
+namespace Pipeline.Server.Hosting;
+
+/// <summary>How `workflow serve` runs.</summary>
+public sealed record ServeOptions
+{
+    public string Directory { get; init; } = ".";
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+    public string StateDirectory { get; init; } = StateLocation.DefaultDirectory;
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+    public long BodyLimit { get; init; } = WebhookEndpoints.DefaultBodyLimit;
+}
+
+/// <summary>
+/// `workflow serve`: one Kestrel server (on 127.0.0.1 unless told otherwise) with the webhooks of the
+/// workflows under the directory, <c>GET /healthz</c> (alive), <c>GET /readyz</c> (the state store
+/// answers) and <c>GET /executions/&lt;id&gt;</c> (the JSON of <c>workflow status --format json</c>).
+/// SIGTERM or Ctrl-C stops accepting work, lets running workflows finish for the drain timeout, then
+/// stops them as <c>workflow run</c> does; a second signal stops at once.
+/// </summary>
+public static class ServeHost
+{
+    public static async Task<int> RunAsync(ServeOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetFullPath(options.Directory);
+        var stateDirectory = Path.GetFullPath(Path.Combine(directory, options.StateDirectory));
+        var catalog = WorkflowCatalog.Load(directory, line => output.WriteLine(line));
+        RelationalStateStore? store = null;
+        try { store = StateLocation.Open(stateDirectory); }
+        catch (StateStoreException e) { output.WriteLine($"workflow: warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
+        await using var app = builder.Build();
+        var starter = new WorkflowRunStarter(catalog, store, stateDirectory, options.GracePeriod);
+        var deliveries = new DeliveryLog(TimeProvider.System, TimeSpan.FromHours(24));
+
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () =>
+        {
+            try { return store is not null && store.SchemaVersion > 0 ? Results.Text("ready\n") : Results.Text("no state store\n", statusCode: 503); }
+            catch (StateStoreException e) { return Results.Text(e.Message + "\n", statusCode: 503); }
+        });
+        app.MapGet("/executions/{id}", (string id) =>
+        {
+            var detail = store?.Find(id);
+            return detail is null
+                ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
+                : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
+        });
+        app.MapWebhooks(path => catalog.Routes.GetValueOrDefault(path), starter, deliveries, options.BodyLimit);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"workflow: serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
+        foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
+            output.WriteLine($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
+
+        // The first signal drains, the second stops at once.
+        using var now = new CancellationTokenSource();
+        var stopping = new TaskCompletionSource();
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext c)
+        {
+            c.Cancel = true;
+            if (!stopping.TrySetResult()) now.Cancel();
+        }
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+        using var external = cancellationToken.Register(() => stopping.TrySetResult());
+        await stopping.Task.ConfigureAwait(false);
+
+        output.WriteLine($"workflow: stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
+        store?.Dispose();
+        output.WriteLine("workflow: stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Loading;
+using Pipeline.Core.Model;
+using Pipeline.Core.Validation;
+using Pipeline.Server.Webhooks;
+
+namespace Pipeline.Server.Hosting;
+
+/// <summary>
+/// The workflows `workflow serve` serves: every valid <c>*.workflow.json</c> under its directory
+/// (bin, obj, .git, node_modules and state folders skipped), and the webhook routes their triggers
+/// declare. A file with errors is reported in the canonical form and left out; one that uses what
+/// serve does not run yet (a concurrency policy other than allow) is left out with the reason.
+/// </summary>
+public sealed class WorkflowCatalog
+{
+    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules", ".git", ".workflow", ".task" };
+
+    private readonly Dictionary<string, WorkflowDefinition> _workflows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WebhookRoute> _routes = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, WorkflowDefinition> Workflows => _workflows;
+    public IReadOnlyDictionary<string, WebhookRoute> Routes => _routes;
+
+    /// <param name="report">Where each problem goes, one line each (file(line,col): error WF…: message).</param>
+    public static WorkflowCatalog Load(string directory, Action<string> report)
+    {
+        var catalog = new WorkflowCatalog();
+        foreach (var file in Files(directory))
+        {
+            var read = WorkflowLoader.Load(file);
+            var errors = WorkflowValidator.Validate(read).Where(d => d.Severity == Severity.Error).ToList();
+            foreach (var e in errors) report(e.ToCanonicalString());
+            if (errors.Count > 0 || read.Workflow is not { } workflow) continue;
+            if (workflow.Concurrency != ConcurrencyPolicy.Allow)
+            {
+                report($"{file}: not served: concurrency \"{workflow.Concurrency}\" is not enforced by workflow serve yet; run it with workflow run, or use allow");
+                continue;
+            }
+            var name = workflow.Name.Value;
+            if (!catalog._workflows.TryAdd(name, workflow))
+            {
+                report($"{file}: not served: another file is already the workflow \"{name}\"");
+                continue;
+            }
+            foreach (var hook in workflow.Triggers.OfType<WebhookTrigger>())
+            {
+                var path = WebhookRoute.Normalize(hook.Path?.Value ?? name);
+                // config.secret names one of the workflow's secrets (the validator checks it); its value comes from that secret's environment variable.
+                var variable = hook.Secret is { } secret ? workflow.Secrets.FirstOrDefault(s => s.Name.Value == secret.Value)?.From ?? secret.Value : null;
+                if (!catalog._routes.TryAdd(path, new WebhookRoute(path, name, variable)))
+                    report($"{file}: webhook /hooks/{path} is already served for workflow \"{catalog._routes[path].Workflow}\"; this one is left out");
+            }
+        }
+        return catalog;
+    }
+
+    private static IEnumerable<string> Files(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, "*.workflow.json").Order(StringComparer.Ordinal)) yield return file;
+        foreach (var sub in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+            if (!Skipped.Contains(Path.GetFileName(sub)))
+                foreach (var file in Files(sub)) yield return file;
+    }
+}

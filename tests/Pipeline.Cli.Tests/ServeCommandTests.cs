@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary>The real `workflow serve` process on 127.0.0.1, driven with real HTTP requests.</summary>
+public sealed class ServeCommandTests
+{
+    private const string Secret = "hook-secret-for-tests";
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string Sign(string body) =>
+        "sha256=" + Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body))).ToLowerInvariant();
+
+    private static async Task<HttpClient> WaitUntilServing(Process process, StringBuilder output, int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try { if ((await client.GetAsync("/healthz")).IsSuccessStatusCode) return client; }
+            catch (HttpRequestException) { }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("workflow serve did not answer /healthz:\n" + output);
+    }
+
+    [Fact]
+    public async Task A_signed_webhook_starts_a_recorded_run_whose_status_is_served_and_SIGTERM_drains_it()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "deploy.workflow.json"), """
+            { "name": "deploy", "secrets": ["HOOK_SECRET"],
+              "trigger": { "type": "webhook", "config": { "path": "/hooks/deploy", "secret": "HOOK_SECRET" } },
+              "tasks": [{ "id": "ship", "type": "shell", "command": "sleep 1; echo \"deploying ${trigger.payload.ref}\" > deployed.txt" }] }
+            """);
+        File.WriteAllText(Path.Combine(dir, "broken.workflow.json"), """{ "name": "broken", "tasks": [{ "id": "a", "type": "teleport" }] }""");
+        var port = FreePort();
+        var output = new StringBuilder();
+        using var process = WorkflowProcess.StartWithEnvironment(dir, new Dictionary<string, string> { ["HOOK_SECRET"] = Secret }, output, output,
+            "serve", "--urls", $"http://127.0.0.1:{port}", "--drain-timeout", "60s");
+        try
+        {
+            using var client = await WaitUntilServing(process, output, port);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+            lock (output) Assert.Contains("broken.workflow.json(1,52): error WF1016", output.ToString());
+
+            const string body = """{ "ref": "main; touch pwned" }""";
+            HttpRequestMessage Request(string path, string? signature)
+            {
+                var r = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (signature is not null) r.Headers.Add("X-Hub-Signature-256", signature);
+                return r;
+            }
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(Request("/hooks/deploy", Sign("other body")))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.SendAsync(Request("/hooks/nowhere", Sign(body)))).StatusCode);
+            var accepted = await client.SendAsync(Request("/hooks/deploy", Sign(body)));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            var id = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("execution_id").GetString()!;
+
+            // SIGTERM while the run sleeps: no new work, the run finishes, the server exits 0.
+            Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            Assert.True(process.WaitForExit(60_000), output.ToString());
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("deploying main; touch pwned", File.ReadAllText(Path.Combine(dir, "deployed.txt")).Trim());
+            Assert.False(File.Exists(Path.Combine(dir, "pwned"))); // the payload was a value, never script
+
+            var status = JsonDocument.Parse(WorkflowProcess.Run(dir, "status", id, "--format", "json").Stdout).RootElement;
+            Assert.Equal(("succeeded", "webhook"), (status.GetProperty("status").GetString(), status.GetProperty("trigger").GetString()));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_status_of_an_execution_is_served_as_workflow_status_prints_it()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "open.workflow.json"), """
+            { "name": "open", "trigger": { "type": "webhook", "config": { "path": "/hooks/open" } },
+              "tasks": [{ "id": "hello", "type": "shell", "command": "echo hello" }] }
+            """);
+        var port = FreePort();
+        var output = new StringBuilder();
+        using var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            using var client = await WaitUntilServing(process, output, port);
+            lock (output) Assert.Contains("POST /hooks/open → open (no secret", output.ToString());
+            var accepted = await client.PostAsync("/hooks/open", new StringContent("{}", Encoding.UTF8, "application/json"));
+            var statusUrl = JsonDocument.Parse(await accepted.Content.ReadAsStringAsync()).RootElement.GetProperty("status_url").GetString()!;
+            JsonElement status = default;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline)
+            {
+                var response = await client.GetAsync(statusUrl);
+                if (response.IsSuccessStatusCode)
+                {
+                    status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                    if (status.GetProperty("status").GetString() == "succeeded") break;
+                }
+                await Task.Delay(50);
+            }
+            Assert.Equal("succeeded", status.GetProperty("status").GetString());
+            Assert.Equal("hello", status.GetProperty("tasks")[0].GetProperty("output_excerpt").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/executions/19990101T000000000Z-000000")).StatusCode);
+        }
+        finally
+        {
+            Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            if (!process.WaitForExit(30_000)) process.Kill(entireProcessTree: true);
+        }
+    }
+}
