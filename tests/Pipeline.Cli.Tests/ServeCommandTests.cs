@@ -124,4 +124,53 @@ public sealed class ServeCommandTests
             if (!process.WaitForExit(30_000)) process.Kill(entireProcessTree: true);
         }
     }
+
+    [Fact]
+    public async Task An_edited_file_takes_effect_and_an_edit_with_errors_keeps_the_last_good_version()
+    {
+        var dir = WorkflowProcess.TempDir();
+        var file = Path.Combine(dir, "hook.workflow.json");
+        string Workflow(string path) => $$"""
+            { "name": "hook", "trigger": { "type": "webhook", "config": { "path": "{{path}}" } },
+              "tasks": [{ "id": "hello", "type": "shell", "command": "echo hello" }] }
+            """;
+        File.WriteAllText(file, Workflow("/hooks/first"));
+        var port = FreePort();
+        var output = new StringBuilder();
+        using var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            using var client = await WaitUntilServing(process, output, port);
+            async Task<HttpStatusCode> Post(string path) => (await client.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode;
+            async Task Until(string path, HttpStatusCode expected)
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (await Post(path) != expected)
+                {
+                    if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} never answered {expected}:\n{output}");
+                    await Task.Delay(100);
+                }
+            }
+            Assert.Equal(HttpStatusCode.Accepted, await Post("/hooks/first"));
+
+            File.WriteAllText(file, Workflow("/hooks/second")); // an edit takes effect
+            await Until("/hooks/second", HttpStatusCode.Accepted);
+            Assert.Equal(HttpStatusCode.NotFound, await Post("/hooks/first"));
+
+            File.WriteAllText(file, """{ "name": "hook", "tasks": [{ "id": "x", "type": "teleport" }] }"""); // an edit with errors
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!output.ToString().Contains("keeps running its last good version") && DateTime.UtcNow < deadline) await Task.Delay(100);
+            lock (output)
+            {
+                Assert.Matches(@"hook\.workflow\.json\(1,\d+\): error WF1016", output.ToString());
+                Assert.Contains("keeps running its last good version", output.ToString());
+            }
+            Assert.Equal(HttpStatusCode.Accepted, await Post("/hooks/second"));
+        }
+        finally
+        {
+            Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            if (!process.WaitForExit(30_000)) process.Kill(entireProcessTree: true);
+        }
+    }
 }

@@ -24,6 +24,7 @@ public static class ServeCommand
               GET  /readyz            the state store answers
 
             Runs are recorded like any other (trigger webhook), so history, status and monitor show them.
+            Edited workflow files take effect without a restart; an edit with errors keeps the last good version.
             SIGTERM or Ctrl-C: no new runs; running ones get --drain-timeout, then stop as on Ctrl-C.
             Not yet: schedules and file-change triggers inside serve (use workflow schedule install),
             concurrency policies other than allow (such workflows are left out, with the reason).

@@ -36,6 +36,7 @@ public static class ServeHost
         var directory = Path.GetFullPath(options.Directory);
         var stateDirectory = Path.GetFullPath(Path.Combine(directory, options.StateDirectory));
         var catalog = WorkflowCatalog.Load(directory, line => output.WriteLine(line));
+        var catalogLock = new object();
         RelationalStateStore? store = null;
         try { store = StateLocation.Open(stateDirectory); }
         catch (StateStoreException e) { output.WriteLine($"workflow: warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
@@ -45,7 +46,7 @@ public static class ServeHost
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
         await using var app = builder.Build();
-        var starter = new WorkflowRunStarter(catalog, store, stateDirectory, options.GracePeriod);
+        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod);
         var deliveries = new DeliveryLog(TimeProvider.System, TimeSpan.FromHours(24));
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -61,7 +62,26 @@ public static class ServeHost
                 ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
                 : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
         });
-        app.MapWebhooks(path => catalog.Routes.GetValueOrDefault(path), starter, deliveries, options.BodyLimit);
+        app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, deliveries, options.BodyLimit);
+
+        // An edited, added or removed workflow file takes effect without a restart; a file that now
+        // has errors keeps its last good version (and its errors are logged). Edits are debounced.
+        using var watcher = new FileSystemWatcher(directory, "*.workflow.json") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
+        using var debounce = new Timer(_ =>
+        {
+            lock (catalogLock)
+            {
+                var reloaded = WorkflowCatalog.Load(directory, line => output.WriteLine(line), Volatile.Read(ref catalog));
+                Volatile.Write(ref catalog, reloaded);
+                output.WriteLine($"workflow: reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
+            }
+        });
+        void Changed(object? sender, FileSystemEventArgs e) => debounce.Change(TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
+        watcher.Changed += Changed;
+        watcher.Created += Changed;
+        watcher.Deleted += Changed;
+        watcher.Renamed += (s, e) => Changed(s, e);
+        watcher.EnableRaisingEvents = true;
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         output.WriteLine($"workflow: serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");

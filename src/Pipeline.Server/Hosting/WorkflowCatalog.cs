@@ -11,9 +11,12 @@ namespace Pipeline.Server.Hosting;
 /// (bin, obj, .git, node_modules and state folders skipped), and the webhook routes their triggers
 /// declare. A file with errors is reported in the canonical form and left out; one that uses what
 /// serve does not run yet (a concurrency policy other than allow) is left out with the reason.
+/// Reloading after an edit keeps the last good version of a file that now has errors.
 /// </summary>
 public sealed class WorkflowCatalog
 {
+    /// <summary>Each file's last good definition, for reloads.</summary>
+    private readonly Dictionary<string, WorkflowDefinition> _byFile = new(StringComparer.Ordinal);
     private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules", ".git", ".workflow", ".task" };
 
     private readonly Dictionary<string, WorkflowDefinition> _workflows = new(StringComparer.Ordinal);
@@ -23,7 +26,7 @@ public sealed class WorkflowCatalog
     public IReadOnlyDictionary<string, WebhookRoute> Routes => _routes;
 
     /// <param name="report">Where each problem goes, one line each (file(line,col): error WF…: message).</param>
-    public static WorkflowCatalog Load(string directory, Action<string> report)
+    public static WorkflowCatalog Load(string directory, Action<string> report, WorkflowCatalog? previous = null)
     {
         var catalog = new WorkflowCatalog();
         foreach (var file in Files(directory))
@@ -31,12 +34,19 @@ public sealed class WorkflowCatalog
             var read = WorkflowLoader.Load(file);
             var errors = WorkflowValidator.Validate(read).Where(d => d.Severity == Severity.Error).ToList();
             foreach (var e in errors) report(e.ToCanonicalString());
-            if (errors.Count > 0 || read.Workflow is not { } workflow) continue;
+            WorkflowDefinition? workflow = errors.Count == 0 ? read.Workflow : null;
+            if (workflow is null && previous is not null && previous._byFile.TryGetValue(file, out var lastGood))
+            {
+                report($"{file}: keeps running its last good version until the errors above are fixed");
+                workflow = lastGood;
+            }
+            if (workflow is null) continue;
             if (workflow.Concurrency != ConcurrencyPolicy.Allow)
             {
                 report($"{file}: not served: concurrency \"{workflow.Concurrency}\" is not enforced by workflow serve yet; run it with workflow run, or use allow");
                 continue;
             }
+            catalog._byFile[file] = workflow;
             var name = workflow.Name.Value;
             if (!catalog._workflows.TryAdd(name, workflow))
             {

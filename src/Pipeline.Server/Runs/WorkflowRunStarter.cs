@@ -18,7 +18,8 @@ public sealed class RunRefusedException(string message) : Exception(message);
 /// execution id is known before the run starts, so a webhook answers at once. <see cref="DrainAsync"/>
 /// lets the running ones finish at shutdown, then stops the rest as Ctrl-C does.
 /// </summary>
-public sealed class WorkflowRunStarter(WorkflowCatalog catalog, IStateStore? store, string stateDirectory, TimeSpan gracePeriod) : IRunStarter
+/// <param name="catalog">The workflows as served now (they change when files are edited).</param>
+public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStore? store, string stateDirectory, TimeSpan gracePeriod) : IRunStarter
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -29,7 +30,7 @@ public sealed class WorkflowRunStarter(WorkflowCatalog catalog, IStateStore? sto
     public Task<string> StartAsync(WebhookRoute route, TriggerDetails trigger, CancellationToken cancellationToken)
     {
         if (_stop.IsCancellationRequested) throw new RunRefusedException("the server is shutting down");
-        var definition = catalog.Workflows[route.Workflow];
+        var definition = catalog().Workflows.GetValueOrDefault(route.Workflow) ?? throw new RunRefusedException($"workflow '{route.Workflow}' is no longer served");
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in definition.Secrets)
         {
