@@ -120,7 +120,8 @@ public partial class TaskfileBuild : PipelineBuild
         .Executes(async () =>
         {
             var started = Path.Combine(Stamps, "waits-started");
-            for (var i = 0; i < 600 && !File.Exists(started); i++) await Task.Delay(50);
+            var deadline = DateTime.UtcNow.AddSeconds(60); // a generous deadline on the observable file, not a count of sleeps
+            while (!File.Exists(started) && DateTime.UtcNow < deadline) await Task.Delay(20);
             if (!File.Exists(started)) throw new TimeoutException("the Taskfile's waits task did not start while Release ran");
             File.WriteAllText(Path.Combine(Stamps, "release"), "");
         });

@@ -87,7 +87,7 @@ internal sealed record BuildArguments
                     }
                     else if (arg.StartsWith('-') && arg.Length > 1)
                         throw new UsageException($"unknown option {arg}", "run with --help for the targets, workflows and parameters");
-                    else if (IsVariable(arg)) result.TaskfileVariables[arg[..arg.IndexOf('=')]] = arg[(arg.IndexOf('=') + 1)..];
+                    else if (Pipeline.Engine.Taskfile.TaskfileCommandLine.IsVariable(arg)) result.TaskfileVariables[arg[..arg.IndexOf('=')]] = arg[(arg.IndexOf('=') + 1)..];
                     else result.Names.AddRange(Split(arg));
                     break;
             }
@@ -96,13 +96,6 @@ internal sealed record BuildArguments
         var defining = args.Where((a, i) => a != "--continue" && a != "--state-dir" && (i == 0 || args[i - 1] != "--state-dir"));
         result.Invocation = string.Join('\u001f', defining);
         return result;
-    }
-
-    /// <summary><c>NAME=value</c> with a variable name before the <c>=</c>, as go-task reads its arguments.</summary>
-    private static bool IsVariable(string arg)
-    {
-        var eq = arg.IndexOf('=');
-        return eq > 0 && arg[..eq].All(c => char.IsLetterOrDigit(c) || c == '_');
     }
 
     private static IEnumerable<string> Split(string names) =>

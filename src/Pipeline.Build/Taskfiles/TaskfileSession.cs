@@ -73,19 +73,12 @@ internal sealed class TaskfileSession
             Verbose = verbose,
             CleanupToken = cleanup,
             // prompt: asks on a terminal; without one (CI) the task is cancelled, as with workflow run -t
-            Prompt = Console.IsInputRedirected ? null : Ask,
+            Prompt = TaskfileCommandLine.ConsolePrompt,
         };
         return new TaskfileSession(handle, project, options, Pipeline.Engine.Secrets.SecretNames.MaskParameters(variables, secretNames), recording, log);
     }
 
-    private static bool Ask(string question)
-    {
-        Console.Error.Write($"{question} [y/N]: ");
-        var answer = Console.ReadLine()?.Trim();
-        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
-    }
-
-    private static string Describe(Diagnostic? d) => d is null ? "unknown" : $"{d.Span.Path}({d.Span.Line},{d.Span.Column}): {d.Descriptor.Code}: {d.Message}";
+    private static string Describe(Diagnostic? d) => d?.ToCanonicalString() ?? "unknown";
 
     /// <summary>Checks that <paramref name="task"/> names a task go-task would run from its command line.</summary>
     /// <exception cref="UsageException">It does not exist or is internal (go-task's message, exit code 2).</exception>

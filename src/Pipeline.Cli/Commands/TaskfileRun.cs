@@ -140,7 +140,7 @@ public static class TaskfileRun
             MaxParallel = request.MaxParallel,
             Parallel = request.Parallel,
             AssumeYes = request.AssumeYes,
-            Prompt = Console.IsInputRedirected ? null : Ask,
+            Prompt = TaskfileCommandLine.ConsolePrompt,
             CleanupToken = cleanup.Token,
             Observers = recording.Observers(report, new TaskfileConsole(Console.Out, error, mode, request.Verbose)),
         };
@@ -167,17 +167,9 @@ public static class TaskfileRun
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var t in targets)
         {
-            var eq = t.IndexOf('=');
-            if (eq > 0 && t[..eq].All(c => char.IsLetterOrDigit(c) || c == '_')) variables[t[..eq]] = t[(eq + 1)..];
+            if (TaskfileCommandLine.IsVariable(t)) variables[t[..t.IndexOf('=')]] = t[(t.IndexOf('=') + 1)..];
             else tasks.Add(t);
         }
         return (tasks, variables);
-    }
-
-    private static bool Ask(string question)
-    {
-        Console.Error.Write($"{question} [y/N]: ");
-        var answer = Console.ReadLine()?.Trim();
-        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
     }
 }

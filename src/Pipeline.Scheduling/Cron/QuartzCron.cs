@@ -33,11 +33,7 @@ public static class QuartzCron
     }
 
     /// <summary>A plain list or range that names all seven days (<c>0-7</c>, <c>0-6</c>, <c>SUN-SAT</c>).</summary>
-    internal static bool EveryDay(string field)
-    {
-        if (field.Contains('L') || field.Contains('#')) return false;
-        return field.Split(',').SelectMany(Expand).Distinct().Count() == 7;
-    }
+    internal static bool EveryDay(string field) => CronField.IsEvery(field, 0, 6, weekDays: true);
 
     /// <summary>Cron's day-of-week field in Quartz's terms: every item a name, <c>L</c> and <c>#</c> with Quartz's numbers.</summary>
     private static string DayOfWeek(string field)
@@ -47,39 +43,14 @@ public static class QuartzCron
         {
             if (item.EndsWith('L') && item.Length > 1) { items.Add($"{QuartzDay(Day(item[..^1]))}L"); continue; }
             if (item.Contains('#')) { var parts = item.Split('#'); items.Add($"{QuartzDay(Day(parts[0]))}#{parts[1]}"); continue; }
-            items.AddRange(Expand(item).Select(d => Names[d]));
+            items.AddRange(CronField.Values(item, 0, 6, weekDays: true)!.Select(d => Names[d]));
         }
         // Each day once, in week order, so "*/2" and "0,2,4,6" read the same.
         return string.Join(',', items.Distinct().OrderBy(i => Array.IndexOf(Names, i) is var n && n >= 0 ? n : 7));
     }
 
-    /// <summary>The days (0 = Sunday) a plain item names: <c>*</c>, <c>n</c>, <c>a-b</c>, any of them with <c>/step</c>.</summary>
-    private static IEnumerable<int> Expand(string item)
-    {
-        var slash = item.IndexOf('/');
-        var range = slash < 0 ? item : item[..slash];
-        var step = slash < 0 ? 1 : int.Parse(item[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        int from, to;
-        if (range == "*") (from, to) = (0, 6);
-        else if (range.Contains('-'))
-        {
-            var p = range.Split('-');
-            from = Day(p[0]);
-            to = p[1] == "7" ? 7 : Day(p[1]); // 7 is Sunday at the end of a range (5-7: Friday to Sunday)
-            if (to < from) to += 7;
-        }
-        else { from = Day(range); to = slash < 0 ? from : 6; }
-        for (var d = from; d <= to; d += step) yield return d % 7;
-    }
-
     /// <summary>A cron day: 0–7 (0 and 7 are Sunday) or a name.</summary>
-    private static int Day(string text)
-    {
-        var i = Array.IndexOf(Names, text.ToUpperInvariant());
-        if (i >= 0) return i;
-        var n = int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
-        return n == 7 ? 0 : n;
-    }
+    private static int Day(string text) => CronField.Values(text, 0, 6, weekDays: true)!.Single();
 
     private static int QuartzDay(int cronDay) => cronDay + 1;
 }

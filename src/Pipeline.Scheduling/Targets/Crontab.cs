@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipeline.Scheduling.Targets;
 
 /// <summary>
@@ -60,24 +58,6 @@ public sealed class Crontab(string program = "crontab")
         if (exit != 0) throw new InvalidOperationException($"crontab - failed ({exit}): {error.Trim()}");
     }
 
-    private (int Exit, string Output, string Error) Run(string[] args, string? input)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"'{program}' was not found: install cron (apt-get install cron)"); }
-        using (process)
-        {
-            if (input is not null)
-            {
-                process.StandardInput.Write(input);
-                process.StandardInput.Close();
-            }
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return (process.ExitCode, output.Result, error);
-        }
-    }
+    private (int Exit, string Output, string Error) Run(string[] args, string? input) =>
+        Programs.Run(program, args, input) ?? throw new InvalidOperationException($"'{program}' was not found: install cron (apt-get install cron)");
 }

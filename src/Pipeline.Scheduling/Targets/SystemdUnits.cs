@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipeline.Scheduling.Targets;
 
 /// <summary>
@@ -94,21 +92,8 @@ public static class SystemdUnits
     /// <summary>Runs a program; <paramref name="exit"/> is null when it is not installed.</summary>
     internal static string Run(string program, string[] args, out int? exit)
     {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        try
-        {
-            using var process = Process.Start(psi)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            exit = process.ExitCode;
-            return output.Result + error;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            exit = null;
-            return "";
-        }
+        var result = Programs.Run(program, args);
+        exit = result?.Exit;
+        return result is { } r ? r.Output + r.Error : "";
     }
 }

@@ -19,7 +19,8 @@ partial class Build : PipelineBuild
     Target Release => _ => _
         .Executes(async () =>
         {
-            for (var i = 0; i < 600 && !File.Exists("waits-started"); i++) await Task.Delay(50);
+            var deadline = DateTime.UtcNow.AddSeconds(60); // a generous deadline on the observable file, not a count of sleeps
+            while (!File.Exists("waits-started") && DateTime.UtcNow < deadline) await Task.Delay(20);
             if (!File.Exists("waits-started")) throw new TimeoutException("the Taskfile's waits task did not start beside Release");
             File.WriteAllText("release", "");
         });
