@@ -297,6 +297,59 @@ public abstract class StoreContract : IDisposable
         }
     }
 
+    [Fact]
+    public void A_trigger_firing_is_claimed_once_across_connections_and_forgotten_after_pruning()
+    {
+        var at = DateTimeOffset.Parse("2026-11-30T10:00:00Z");
+        using (var store = Backend.Open())
+        {
+            Assert.Null(store.ClaimTrigger("schedule:w:0:2026-11-30T10:00:00Z", "e1", at));
+            Assert.Equal("e1", store.ClaimTrigger("schedule:w:0:2026-11-30T10:00:00Z", "e2", at));
+            Assert.Null(store.ClaimTrigger("schedule:w:0:2026-11-30T10:00:05Z", "e3", at.AddSeconds(5)));
+        }
+        // Another connection (a restarted server) sees the claims.
+        using var again = Backend.Open();
+        Assert.Equal("e1", again.ClaimTrigger("schedule:w:0:2026-11-30T10:00:00Z", "e4", at.AddHours(1)));
+        Assert.Equal(1, again.PruneTriggerClaims(at.AddSeconds(1)));
+        Assert.Null(again.ClaimTrigger("schedule:w:0:2026-11-30T10:00:00Z", "e5", at.AddHours(1)));
+        Assert.Equal("e3", again.ClaimTrigger("schedule:w:0:2026-11-30T10:00:05Z", "e6", at.AddHours(1)));
+    }
+
+    [Fact]
+    public async Task Claims_of_one_firing_racing_from_separate_connections_grant_exactly_one()
+    {
+        const int Racers = 6;
+        var stores = Enumerable.Range(0, Racers).Select(_ => Backend.Open()).ToList();
+        try
+        {
+            using var start = new Barrier(Racers);
+            var claims = stores.Select((store, i) => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return store.ClaimTrigger("webhook:deploy:delivery-1", $"e{i}", DateTimeOffset.UtcNow);
+            })).ToList();
+            var results = await Task.WhenAll(claims);
+            Assert.Single(results, r => r is null);
+            var winner = $"e{Array.IndexOf(results, null)}";
+            Assert.All(results.Where(r => r is not null), r => Assert.Equal(winner, r));
+        }
+        finally
+        {
+            foreach (var store in stores) store.Dispose();
+        }
+    }
+
+    [Fact]
+    public void What_a_trigger_carried_is_kept_with_the_execution_and_shown_in_its_json()
+    {
+        using var store = Backend.Open();
+        store.ExecutionStarted(Running("fired") with { Trigger = "schedule", TriggerData = """{"schedule":"*/5 * * * * *","scheduled_at":"2026-11-30T10:00:05Z"}""" });
+        var found = store.Find("fired")!.Execution;
+        Assert.Equal("schedule", found.Trigger);
+        var json = System.Text.Json.JsonSerializer.Serialize(StateJson.Execution(found));
+        Assert.Contains("\"trigger_data\":{\"schedule\":\"*/5 * * * * *\",\"scheduled_at\":\"2026-11-30T10:00:05Z\"}", json);
+    }
+
     /// <summary>Checks, for every finished task it is shown, that the store already has it finished.</summary>
     private sealed class StoredBeforeShown(IStateStore store) : IRunObserver
     {

@@ -11,6 +11,9 @@ public sealed record RunContext
     public string? ContentHash { get; init; }
     public string Trigger { get; init; } = "manual";
 
+    /// <summary>What the trigger carried, as JSON (see <see cref="ExecutionRecord.TriggerData"/>).</summary>
+    public string? TriggerData { get; init; }
+
     /// <summary>The run's parameters (--env overrides); recorded as JSON.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
@@ -29,6 +32,7 @@ public sealed record RunContext
         Version = workflow.Version?.Value,
         ContentHash = ContentHash,
         Trigger = Trigger,
+        TriggerData = TriggerData,
         Parameters = Parameters.Count == 0 ? null : JsonSerializer.Serialize(Parameters),
         Status = "running",
         StartedAt = startedAt,

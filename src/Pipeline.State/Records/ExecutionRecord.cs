@@ -15,6 +15,9 @@ public sealed record ExecutionRecord
     /// <summary>The run's parameters (--env overrides) as JSON; secret values never reach the store.</summary>
     public string? Parameters { get; init; }
 
+    /// <summary>What the trigger carried, as JSON: a schedule's cron and firing time, a webhook's path, delivery and payload, a file change's files.</summary>
+    public string? TriggerData { get; init; }
+
     /// <summary>running, succeeded, failed or cancelled; "running" after a crash means interrupted.</summary>
     public required string Status { get; init; }
     public required DateTimeOffset StartedAt { get; init; }

@@ -30,6 +30,16 @@ public interface IStateStore : IDisposable
     /// </summary>
     IReadOnlyList<ExecutionRecord> TryClaim(ExecutionRecord execution, Func<ExecutionRecord, bool> isAlive);
 
+    /// <summary>
+    /// Claims one firing of a trigger (a schedule's fire time, a webhook's delivery id) for an
+    /// execution, atomically across processes and restarts: returns null when this call claimed it,
+    /// or the execution id that claimed it first (and nothing is written).
+    /// </summary>
+    string? ClaimTrigger(string key, string executionId, DateTimeOffset at);
+
+    /// <summary>Forgets the claims made before <paramref name="before"/>; returns how many.</summary>
+    int PruneTriggerClaims(DateTimeOffset before);
+
     /// <summary>Every finished run of a DAG task, oldest first (for metrics, health and estimates).</summary>
     IReadOnlyList<TaskSample> TaskSamples(string? workflow, DateTimeOffset? since);
 

@@ -17,7 +17,7 @@ namespace Pipeline.State;
 /// </remarks>
 public abstract partial class RelationalStateStore : IStateStore
 {
-    private const string ExecutionColumns = "id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host";
+    private const string ExecutionColumns = "id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host, trigger_data";
 
     private readonly DbConnection _connection;
     private readonly object _gate = new();
@@ -87,12 +87,12 @@ public abstract partial class RelationalStateStore : IStateStore
         Execute(
         $"""
         INSERT INTO executions ({ExecutionColumns})
-        VALUES (@id, @workflow, @file, @version, @hash, @trigger, @parameters, @status, @started, @finished, @error, @pid, @host)
+        VALUES (@id, @workflow, @file, @version, @hash, @trigger, @parameters, @status, @started, @finished, @error, @pid, @host, @trigger_data)
         ON CONFLICT (id) DO UPDATE SET status = @status, finished_at = NULL, error = NULL, content_hash = @hash, pid = @pid, host = @host
         """,
         ("id", e.Id), ("workflow", e.Workflow), ("file", e.File), ("version", e.Version), ("hash", e.ContentHash),
         ("trigger", e.Trigger), ("parameters", e.Parameters), ("status", e.Status), ("started", Time(e.StartedAt)),
-        ("finished", Time(e.FinishedAt)), ("error", e.Error), ("pid", e.Pid), ("host", e.Host));
+        ("finished", Time(e.FinishedAt)), ("error", e.Error), ("pid", e.Pid), ("host", e.Host), ("trigger_data", e.TriggerData));
     });
 
     public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at) => Execute(
@@ -172,6 +172,22 @@ public abstract partial class RelationalStateStore : IStateStore
         return running;
     }
 
+    public string? ClaimTrigger(string key, string executionId, DateTimeOffset at)
+    {
+        string? first = null;
+        // ON CONFLICT rather than a lock: a second claimant waits for the first one's transaction and then inserts nothing.
+        InOneTransaction(() =>
+        {
+            Execute("INSERT INTO trigger_claims (key, execution_id, claimed_at) VALUES (@key, @execution, @at) ON CONFLICT (key) DO NOTHING",
+                ("key", key), ("execution", executionId), ("at", Time(at)));
+            first = Scalar("SELECT execution_id FROM trigger_claims WHERE key = @key", ("key", key)) as string;
+        });
+        return first == executionId ? null : first;
+    }
+
+    public int PruneTriggerClaims(DateTimeOffset before) =>
+        Read("DELETE FROM trigger_claims WHERE claimed_at < @before RETURNING key", r => r.GetString(0), ("before", Time(before))).Count;
+
     public void InOneTransaction(Action writes)
     {
         lock (_gate)
@@ -237,7 +253,7 @@ public abstract partial class RelationalStateStore : IStateStore
     {
         Id = r.GetString(0), Workflow = r.GetString(1), File = Text(r, 2), Version = Text(r, 3), ContentHash = Text(r, 4), Trigger = r.GetString(5),
         Parameters = Text(r, 6), Status = r.GetString(7), StartedAt = TimeOrNull(r, 8)!.Value, FinishedAt = TimeOrNull(r, 9), Error = Text(r, 10),
-        Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12),
+        Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12), TriggerData = Text(r, 13),
     };
 
     /// <summary>Runs a statement in the current transaction, if any.</summary>
