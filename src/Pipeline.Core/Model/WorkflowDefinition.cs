@@ -32,6 +32,12 @@ public sealed record WorkflowDefinition
     public Located<int>? MaxParallel { get; init; }
     public ConcurrencyPolicy Concurrency { get; init; } = ConcurrencyPolicy.Allow;
 
+    /// <summary>
+    /// What the concurrency policy is counted per: an expression such as <c>${trigger.payload.ref}</c>,
+    /// so runs for different branches do not wait for each other. Null: one group, the workflow.
+    /// </summary>
+    public LocatedString? ConcurrencyGroup { get; init; }
+
     public WorkflowFormat Format { get; init; }
     public required string Path { get; init; }
     public SourceSpan Span { get; init; }

@@ -50,7 +50,7 @@ public static class WorkflowJsonReader
             bag.Report(Descriptors.ConflictingFields, f.KeySpan("triggers"), "the workflow has both \"trigger\" and \"triggers\"",
                 "keep one: \"trigger\" for a single trigger, \"triggers\" for a list");
 
-        var concurrency = f.Choice("concurrency", ConcurrencyValues);
+        var (concurrency, concurrencyGroup) = ReadConcurrency(f);
         var workflow = new WorkflowDefinition
         {
             Name = name ?? LocatedString.Synthetic(DefaultName(document.Path), obj.Span),
@@ -64,6 +64,7 @@ public static class WorkflowJsonReader
             Tasks = tasks.Tasks,
             Rollback = f.Refs("rollback"),
             MaxParallel = f.Int("max_parallel"),
+            ConcurrencyGroup = concurrencyGroup,
             Concurrency = concurrency?.Value switch
             {
                 "skip" => ConcurrencyPolicy.Skip,
@@ -97,6 +98,18 @@ public static class WorkflowJsonReader
         var file = System.IO.Path.GetFileName(path);
         var dot = file.IndexOf('.');
         return dot > 0 ? file.Substring(0, dot) : file;
+    }
+
+    /// <summary><c>"concurrency": "queue"</c>, or <c>{ "policy": "queue", "group": "${trigger.payload.ref}" }</c>.</summary>
+    private static (LocatedString? Policy, LocatedString? Group) ReadConcurrency(ObjectFields f)
+    {
+        if (f.Get("concurrency") is not JsonObject obj) return (f.Choice("concurrency", ConcurrencyValues), null);
+        var c = new ObjectFields(obj, "concurrency", f.Diagnostics);
+        var policy = c.Choice("policy", ConcurrencyValues);
+        if (!c.Has("policy")) c.Missing("policy", "add \"policy\": one of allow, skip, queue, cancel-previous");
+        var group = c.String("group");
+        c.ReportUnknown(new[] { "policy", "group" });
+        return (policy, group);
     }
 
     private static IReadOnlyList<TriggerDefinition> ReadTriggers(ObjectFields f)
@@ -155,7 +168,18 @@ public static class WorkflowJsonReader
                             "for example \"0 2 * * *\" runs every day at 02:00");
                     result = null;
                 }
-                else result = new ScheduleTrigger(schedule, cfg.String("timezone"), obj.Span);
+                else
+                {
+                    var misfire = cfg.Choice("misfire", new[] { "skip", "run_once" });
+                    var jitter = cfg.Milliseconds("jitter");
+                    if (jitter is { Value: < 0 } j)
+                        bag.Report(Descriptors.InvalidValue, j.Span, "\"jitter\" cannot be negative", "use 0 or a duration such as \"30s\"");
+                    result = new ScheduleTrigger(schedule, cfg.String("timezone"), obj.Span)
+                    {
+                        Misfire = misfire?.Value == "run_once" ? MisfirePolicy.RunOnce : MisfirePolicy.Skip,
+                        JitterMs = Math.Max(0, jitter?.Value ?? 0),
+                    };
+                }
                 break;
             case "webhook":
                 var method = cfg.Choice("method", HttpTask.Methods, ignoreCase: true);
@@ -173,7 +197,14 @@ public static class WorkflowJsonReader
                 var debounce = cfg.Milliseconds("debounce");
                 if (debounce is { Value: < 0 } d)
                     bag.Report(Descriptors.InvalidValue, d.Span, "\"debounce\" cannot be negative", "use 0 or more milliseconds");
-                result = new FileChangeTrigger(paths, debounce?.Value ?? FileChangeTrigger.DefaultDebounceMs, events, obj.Span);
+                var poll = cfg.Milliseconds("poll");
+                if (poll is { Value: < 100 } pl)
+                    bag.Report(Descriptors.InvalidValue, pl.Span, $"\"poll\" of {pl.Value} ms is too short", "poll every 100 ms or more, e.g. \"2s\"");
+                result = new FileChangeTrigger(paths, debounce?.Value ?? FileChangeTrigger.DefaultDebounceMs, events, obj.Span)
+                {
+                    Ignore = cfg.StringList("ignore"),
+                    PollMs = poll?.Value,
+                };
                 break;
             default:
                 result = new ManualTrigger(obj.Span);
@@ -181,9 +212,9 @@ public static class WorkflowJsonReader
         }
         var allowed = type.Value switch
         {
-            "schedule" => new[] { "schedule", "timezone" },
+            "schedule" => new[] { "schedule", "timezone", "misfire", "jitter" },
             "webhook" => new[] { "path", "url", "secret", "method" },
-            "file_change" => new[] { "paths", "events", "debounce" },
+            "file_change" => new[] { "paths", "events", "debounce", "ignore", "poll" },
             _ => Array.Empty<string>(),
         };
         cfg.ReportUnknown(allowed);

@@ -20,6 +20,7 @@ internal static class ExpressionRules
         var scopes = new Scopes(ctx);
         var w = ctx.Workflow;
         foreach (var env in w.Environment) CheckInterpolated(ctx, scopes, null, env.Value);
+        if (w.ConcurrencyGroup is { } group) CheckInterpolated(ctx, scopes, null, group);
         foreach (var channel in w.Notifications?.Channels ?? Array.Empty<NotificationChannel>())
             foreach (var s in channel.Settings) CheckInterpolated(ctx, scopes, null, s.Value);
 

@@ -37,6 +37,7 @@ internal static class DefinitionLiteral
         List(p, "Rollback", "TaskRef", w.Rollback, Ref);
         if (w.MaxParallel is { } mp) p.Add($"MaxParallel = {LocatedInt(mp)}");
         if (w.Concurrency != ConcurrencyPolicy.Allow) p.Add($"Concurrency = {Model}ConcurrencyPolicy.{w.Concurrency}");
+        Opt(p, "ConcurrencyGroup", w.ConcurrencyGroup);
         p.Add($"Format = {Model}WorkflowFormat.{w.Format}");
         p.Add("Path = File");
         p.Add("Span = s");
@@ -126,9 +127,9 @@ internal static class DefinitionLiteral
     private static string Trigger(TriggerDefinition t) => t switch
     {
         ManualTrigger => $"new {Model}ManualTrigger(s)",
-        ScheduleTrigger s => $"new {Model}ScheduleTrigger({L(s.Schedule)}, {OptL(s.Timezone)}, s)",
+        ScheduleTrigger s => $"new {Model}ScheduleTrigger({L(s.Schedule)}, {OptL(s.Timezone)}, s) {{ Misfire = {Model}MisfirePolicy.{s.Misfire}, JitterMs = {Int(s.JitterMs)} }}",
         WebhookTrigger w => $"new {Model}WebhookTrigger({OptL(w.Path)}, {OptL(w.Url)}, {OptL(w.Secret)}, {OptL(w.Method)}, s)",
-        FileChangeTrigger f => $"new {Model}FileChangeTrigger({Array(null, f.Paths, L)}, {Int(f.DebounceMs)}, {Array(null, f.Events, L)}, s)",
+        FileChangeTrigger f => $"new {Model}FileChangeTrigger({Array(null, f.Paths, L)}, {Int(f.DebounceMs)}, {Array(null, f.Events, L)}, s) {{ Ignore = {Array(null, f.Ignore, L)}, PollMs = {(f.PollMs is { } poll ? Int(poll) : "null")} }}",
         _ => throw new NotSupportedException($"trigger {t.GetType().Name} cannot be written as C#"),
     };
 
