@@ -173,4 +173,86 @@ public sealed class ServeCommandTests
             if (!process.WaitForExit(30_000)) process.Kill(entireProcessTree: true);
         }
     }
+
+    /// <summary>The fire times (from trigger_data) of the succeeded schedule runs recorded in the directory's store.</summary>
+    private static List<DateTimeOffset> ScheduledRuns(string dir)
+    {
+        var database = Path.Combine(dir, ".workflow", "state.db");
+        if (!File.Exists(database)) return [];
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var query = connection.CreateCommand();
+            query.CommandText = "SELECT trigger_data FROM executions WHERE trigger = 'schedule' AND status = 'succeeded'";
+            using var reader = query.ExecuteReader();
+            var times = new List<DateTimeOffset>();
+            while (reader.Read())
+                times.Add(DateTimeOffset.Parse(JsonDocument.Parse(reader.GetString(0)).RootElement.GetProperty("scheduled_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            return times.Order().ToList();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return []; } // not created yet, or busy
+    }
+
+    private static async Task<List<DateTimeOffset>> WaitForScheduledRuns(string dir, int count, StringBuilder output)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var runs = ScheduledRuns(dir);
+            if (runs.Count >= count) return runs;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{runs.Count} of {count} schedule runs recorded:\n{output}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static void Stop(Process process, StringBuilder output)
+    {
+        Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(60_000), output.ToString());
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_schedule_runs_each_fire_time_once_across_a_restart_that_crosses_one()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "tick.workflow.json"), """
+            { "name": "tick", "trigger": { "type": "schedule", "config": { "schedule": "*/2 * * * * *" } },
+              "tasks": [{ "id": "note", "type": "shell", "command": "echo \"${trigger.scheduled_at}\" >> ticks.txt" }] }
+            """);
+        var output = new StringBuilder();
+        var port = FreePort();
+        var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            using (var client = await WaitUntilServing(process, output, port))
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
+            await WaitForScheduledRuns(dir, 2, output);
+            lock (output) Assert.Contains("*/2 * * * * * (UTC) → tick, next", output.ToString());
+            Stop(process, output);
+        }
+        finally { process.Dispose(); }
+
+        // Down across at least one fire time (every 2 s): the clock passes the next one, then the server starts again.
+        var before = ScheduledRuns(dir);
+        var missed = before[^1].AddSeconds(4);
+        while (DateTimeOffset.UtcNow < missed.AddMilliseconds(500)) await Task.Delay(100);
+
+        output.Clear();
+        using var again = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            await WaitForScheduledRuns(dir, before.Count + 4, output);
+            lock (output) Assert.Contains("1 kept as stored", output.ToString());
+        }
+        finally { Stop(again, output); }
+
+        var runs = ScheduledRuns(dir);
+        Assert.Equal(runs.Distinct().Count(), runs.Count); // none doubled
+        for (var i = 1; i < runs.Count; i++) Assert.Equal(TimeSpan.FromSeconds(2), runs[i] - runs[i - 1]); // none lost, the missed ones included
+        Assert.Contains(runs, r => r >= missed.AddSeconds(-2) && r <= missed);
+        var lines = File.ReadAllLines(Path.Combine(dir, "ticks.txt"));
+        Assert.Equal(runs.Count, lines.Length);
+    }
 }

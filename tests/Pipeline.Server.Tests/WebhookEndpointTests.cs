@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Pipeline.Engine.Running;
+using Pipeline.Server.Runs;
 using Pipeline.Server.Webhooks;
 
 namespace Pipeline.Server.Tests;
@@ -15,19 +16,24 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
     private const string Secret = "s3cret-for-tests";
     private WebApplication _app = null!;
     private HttpClient _client = null!;
-    private readonly Starter _starter = new();
     private readonly Clock _clock = new();
+    private readonly Starter _starter;
 
-    private sealed class Starter : IRunStarter
+    public WebhookEndpointTests() => _starter = new Starter(new TriggerClaims(null, _clock, TriggerClaims.DefaultWindow));
+
+    /// <summary>Records what it is asked to start; claims keys as the server's starter does (in memory: no store here).</summary>
+    private sealed class Starter(TriggerClaims claims) : IRunStarter
     {
-        public List<(WebhookRoute Route, TriggerDetails Trigger)> Started { get; } = [];
+        public List<RunRequest> Started { get; } = [];
 
-        public Task<string> StartAsync(WebhookRoute route, TriggerDetails trigger, CancellationToken cancellationToken)
+        public Task<StartedRun> StartAsync(RunRequest request, CancellationToken cancellationToken)
         {
             lock (Started)
             {
-                Started.Add((route, trigger));
-                return Task.FromResult($"exec-{Started.Count}");
+                var id = $"exec-{Started.Count + 1}";
+                if (request.ClaimKey is { } key && claims.Claim(key, id) is { } earlier) return Task.FromResult(new StartedRun(earlier, true));
+                Started.Add(request);
+                return Task.FromResult(new StartedRun(id));
             }
         }
     }
@@ -50,7 +56,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
             ["unset"] = new("unset", "other", SecretVariable: "NOT_SET_ANYWHERE"),
         };
         var environment = new Dictionary<string, string> { ["HOOK_SECRET"] = Secret, ["HOOK_TOKEN"] = "t0ken-value" };
-        _app.MapWebhooks(path => routes.GetValueOrDefault(path), _starter, new DeliveryLog(_clock, TimeSpan.FromHours(24)), bodyLimit: 1024,
+        _app.MapWebhooks(path => routes.GetValueOrDefault(path), _starter, bodyLimit: 1024,
             environment: name => environment.GetValueOrDefault(name));
         await _app.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
@@ -82,8 +88,13 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("exec-1", answer.GetProperty("execution_id").GetString());
         Assert.Equal("/executions/exec-1", answer.GetProperty("status_url").GetString());
-        var (route, trigger) = Assert.Single(_starter.Started);
-        Assert.Equal("deploy", route.Workflow);
+        var request = Assert.Single(_starter.Started);
+        var trigger = request.Trigger;
+        Assert.Equal("deploy", request.Workflow);
+        Assert.Equal("webhook", request.TriggerType);
+        using var recorded = JsonDocument.Parse(request.TriggerData!);
+        Assert.Equal("refs/heads/main", recorded.RootElement.GetProperty("payload").GetProperty("ref").GetString());
+        Assert.Equal("/hooks/deploy", recorded.RootElement.GetProperty("path").GetString());
         Assert.Equal("refs/heads/main", trigger.Payload!.GetProperty("ref").AsString);
         Assert.Equal("push", trigger.Headers["x-github-event"]);
         Assert.DoesNotContain(trigger.Headers.Keys, k => k.Equals(WebhookSignature.Header, StringComparison.OrdinalIgnoreCase));
@@ -136,6 +147,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
         Assert.Equal(first.GetProperty("execution_id").GetString(), second.GetProperty("execution_id").GetString());
         Assert.True(second.GetProperty("replayed").GetBoolean());
         Assert.Single(_starter.Started);
+        Assert.Equal("webhook:deploy:72d3162e-cc78-11e3-81ab-4c9367dc0958", _starter.Started[0].ClaimKey);
 
         _clock.Now = _clock.Now.AddHours(25);
         var later = await (await Post("/hooks/deploy", body, Sign(body), headers)).Content.ReadFromJsonAsync<JsonElement>();

@@ -66,7 +66,7 @@ public static class ExpressionRoots
     public static readonly IReadOnlyList<string> TaskProperties = new[] { "status", "exit_code", "outputs", "duration", "attempts", "error", "stdout", "stderr" };
 
     /// <summary>Properties of <c>trigger</c>.</summary>
-    public static readonly IReadOnlyList<string> TriggerProperties = new[] { "type", "payload", "headers", "path", "files", "schedule" };
+    public static readonly IReadOnlyList<string> TriggerProperties = new[] { "type", "payload", "headers", "path", "files", "schedule", "scheduled_at" };
 
     public static bool IsRoot(string name)
     {

@@ -58,6 +58,7 @@ internal sealed class RunEnvironment
             new("path", ExprValue.String(d.Path)),
             new("files", ExprValue.Array(d.Files.Select(ExprValue.String))),
             new("schedule", ExprValue.String(d.Schedule)),
+            new("scheduled_at", ExprValue.String(d.ScheduledAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))),
         ]);
     }
 

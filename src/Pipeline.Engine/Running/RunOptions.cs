@@ -78,4 +78,7 @@ public sealed record TriggerDetails
 
     /// <summary>A schedule's cron expression.</summary>
     public string? Schedule { get; init; }
+
+    /// <summary>The time a schedule called for (the run may start later: jitter, a busy machine, a restart).</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Server.Runs;
+using Pipeline.Server.Schedules;
 using Pipeline.Server.Webhooks;
 using Pipeline.State;
 
@@ -25,7 +26,9 @@ public sealed record ServeOptions
 /// <summary>
 /// `workflow serve`: one Kestrel server (on 127.0.0.1 unless told otherwise) with the webhooks of the
 /// workflows under the directory, <c>GET /healthz</c> (alive), <c>GET /readyz</c> (the state store
-/// answers) and <c>GET /executions/&lt;id&gt;</c> (the JSON of <c>workflow status --format json</c>).
+/// answers and the schedules are loaded) and <c>GET /executions/&lt;id&gt;</c> (the JSON of
+/// <c>workflow status --format json</c>); and the scheduler that runs their schedule triggers
+/// (<see cref="WorkflowScheduler"/>, its schedule kept in the state store's database).
 /// SIGTERM or Ctrl-C stops accepting work, lets running workflows finish for the drain timeout, then
 /// stops them as <c>workflow run</c> does; a second signal stops at once.
 /// </summary>
@@ -46,13 +49,34 @@ public static class ServeHost
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
         await using var app = builder.Build();
-        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod);
-        var deliveries = new DeliveryLog(TimeProvider.System, TimeSpan.FromHours(24));
+        var claims = new TriggerClaims(store, TimeProvider.System, TriggerClaims.DefaultWindow);
+        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims);
+        WorkflowScheduler? scheduler = null;
+        var schedulesLoaded = false;
+        if (store is not null)
+        {
+            try
+            {
+                var database = StateLocation.Database(stateDirectory);
+                scheduler = await WorkflowScheduler.StartAsync(new ScheduleStore(database.Postgres, database.ConnectionString),
+                    new ScheduleRunner(starter, TimeProvider.System, line => output.WriteLine($"workflow: {line}")), TimeProvider.System, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await ApplySchedulesAsync(scheduler, catalog, output).ConfigureAwait(false);
+                schedulesLoaded = true;
+            }
+            catch (Exception e) when (e is Quartz.SchedulerException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                output.WriteLine($"workflow: warning: the scheduler cannot start on {store.Location}: {e.Message}; schedule triggers do not run and /readyz answers 503");
+            }
+        }
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () =>
         {
-            try { return store is not null && store.SchemaVersion > 0 ? Results.Text("ready\n") : Results.Text("no state store\n", statusCode: 503); }
+            try
+            {
+                if (store is null || store.SchemaVersion == 0) return Results.Text("no state store\n", statusCode: 503);
+                return Volatile.Read(ref schedulesLoaded) ? Results.Text("ready\n") : Results.Text("schedules not loaded\n", statusCode: 503);
+            }
             catch (StateStoreException e) { return Results.Text(e.Message + "\n", statusCode: 503); }
         });
         app.MapGet("/executions/{id}", (string id) =>
@@ -62,7 +86,7 @@ public static class ServeHost
                 ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
                 : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
         });
-        app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, deliveries, options.BodyLimit);
+        app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
 
         // An edited, added or removed workflow file takes effect without a restart; a file that now
         // has errors keeps its last good version (and its errors are logged). Edits are debounced.
@@ -74,6 +98,7 @@ public static class ServeHost
                 var reloaded = WorkflowCatalog.Load(directory, line => output.WriteLine(line), Volatile.Read(ref catalog));
                 Volatile.Write(ref catalog, reloaded);
                 output.WriteLine($"workflow: reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
+                if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, output).GetAwaiter().GetResult();
             }
         });
         void Changed(object? sender, FileSystemEventArgs e) => debounce.Change(TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
@@ -102,10 +127,21 @@ public static class ServeHost
         await stopping.Task.ConfigureAwait(false);
 
         output.WriteLine($"workflow: stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
+        if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
         store?.Dispose();
         output.WriteLine("workflow: stopped");
         return 0;
+    }
+
+    /// <summary>Brings the scheduler in line with the catalog, and says what each schedule does next.</summary>
+    private static async Task ApplySchedulesAsync(WorkflowScheduler scheduler, WorkflowCatalog catalog, TextWriter output)
+    {
+        var changes = await scheduler.ApplyAsync(catalog.Schedules).ConfigureAwait(false);
+        var next = await scheduler.NextFireTimesAsync().ConfigureAwait(false);
+        output.WriteLine($"workflow: schedules: {catalog.Schedules.Count} ({changes.Added} added, {changes.Replaced} changed, {changes.Removed} removed, {changes.Kept} kept as stored)");
+        foreach (var entry in catalog.Schedules)
+            output.WriteLine($"  {entry.Cron} ({entry.TimeZone.Id}) → {entry.Workflow}, next {(next.GetValueOrDefault(entry.Key) is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "never")}");
     }
 }

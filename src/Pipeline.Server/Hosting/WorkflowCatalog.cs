@@ -2,6 +2,7 @@ using Pipeline.Core.Diagnostics;
 using Pipeline.Core.Loading;
 using Pipeline.Core.Model;
 using Pipeline.Core.Validation;
+using Pipeline.Server.Schedules;
 using Pipeline.Server.Webhooks;
 
 namespace Pipeline.Server.Hosting;
@@ -21,9 +22,13 @@ public sealed class WorkflowCatalog
 
     private readonly Dictionary<string, WorkflowDefinition> _workflows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebhookRoute> _routes = new(StringComparer.Ordinal);
+    private readonly List<ScheduleEntry> _schedules = [];
 
     public IReadOnlyDictionary<string, WorkflowDefinition> Workflows => _workflows;
     public IReadOnlyDictionary<string, WebhookRoute> Routes => _routes;
+
+    /// <summary>The schedule triggers to run (one a scheduler cannot run exactly as written is reported and left out).</summary>
+    public IReadOnlyList<ScheduleEntry> Schedules => _schedules;
 
     /// <param name="report">Where each problem goes, one line each (file(line,col): error WF…: message).</param>
     public static WorkflowCatalog Load(string directory, Action<string> report, WorkflowCatalog? previous = null)
@@ -53,6 +58,7 @@ public sealed class WorkflowCatalog
                 report($"{file}: not served: another file is already the workflow \"{name}\"");
                 continue;
             }
+            catalog._schedules.AddRange(ScheduleEntry.Of(workflow, report));
             foreach (var hook in workflow.Triggers.OfType<WebhookTrigger>())
             {
                 var path = WebhookRoute.Normalize(hook.Path?.Value ?? name);

@@ -4,22 +4,19 @@ using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
 using Pipeline.Engine.Running;
 using Pipeline.Server.Hosting;
-using Pipeline.Server.Webhooks;
 using Pipeline.State;
 
 namespace Pipeline.Server.Runs;
 
-/// <summary>The run a delivery asks for cannot start (a secret of the workflow has no value on the server).</summary>
-public sealed class RunRefusedException(string message) : Exception(message);
-
 /// <summary>
 /// Starts the runs triggers ask for: each an ordinary execution of the engine, recorded in the state
 /// store with its trigger (history, status, monitor, health see it), with its report and logs. The
-/// execution id is known before the run starts, so a webhook answers at once. <see cref="DrainAsync"/>
+/// execution id is known before the run starts, so a webhook answers at once. A request's claim key
+/// (a delivery id, a fire time) starts at most one run (<see cref="TriggerClaims"/>). <see cref="DrainAsync"/>
 /// lets the running ones finish at shutdown, then stops the rest as Ctrl-C does.
 /// </summary>
 /// <param name="catalog">The workflows as served now (they change when files are edited).</param>
-public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStore? store, string stateDirectory, TimeSpan gracePeriod) : IRunStarter
+public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStore? store, string stateDirectory, TimeSpan gracePeriod, TriggerClaims claims) : IRunStarter
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
@@ -27,10 +24,10 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
 
     public int Running => _running.Count;
 
-    public Task<string> StartAsync(WebhookRoute route, TriggerDetails trigger, CancellationToken cancellationToken)
+    public Task<StartedRun> StartAsync(RunRequest request, CancellationToken cancellationToken)
     {
         if (_stop.IsCancellationRequested) throw new RunRefusedException("the server is shutting down");
-        var definition = catalog().Workflows.GetValueOrDefault(route.Workflow) ?? throw new RunRefusedException($"workflow '{route.Workflow}' is no longer served");
+        var definition = catalog().Workflows.GetValueOrDefault(request.Workflow) ?? throw new RunRefusedException($"workflow '{request.Workflow}' is no longer served");
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in definition.Secrets)
         {
@@ -38,27 +35,30 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
             if (string.IsNullOrEmpty(value)) throw new RunRefusedException($"secret {s.Name.Value} of workflow '{definition.Name.Value}' has no value: set {s.From} in the server's environment");
             secrets[s.Name.Value] = value;
         }
-        var executionId = WorkflowEngine.NewExecutionId();
-        _running[executionId] = Task.Run(() => RunAsync(definition, executionId, "webhook", trigger, secrets));
-        return Task.FromResult(executionId);
+        if (request.ClaimKey is { } key && claims.Claim(key, request.ExecutionId) is { } earlier)
+            return Task.FromResult(new StartedRun(earlier, Replayed: true));
+        _running[request.ExecutionId] = Task.Run(() => RunAsync(definition, request, secrets));
+        return Task.FromResult(new StartedRun(request.ExecutionId));
     }
 
-    private async Task RunAsync(WorkflowDefinition definition, string executionId, string triggerType, TriggerDetails trigger, Dictionary<string, string> secrets)
+    private async Task RunAsync(WorkflowDefinition definition, RunRequest request, Dictionary<string, string> secrets)
     {
+        var executionId = request.ExecutionId;
         try
         {
             using var report = new RunReportWriter(stateDirectory);
             var recording = new RunRecording(store, new RunContext
             {
-                Trigger = triggerType,
+                Trigger = request.TriggerType,
+                TriggerData = request.TriggerData,
                 ContentHash = StateLocation.HashOf(definition.Path),
                 LogPath = report.LogPath,
             });
             await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 ExecutionId = executionId,
-                TriggerType = triggerType,
-                Trigger = trigger,
+                TriggerType = request.TriggerType,
+                Trigger = request.Trigger,
                 Secrets = secrets,
                 GracePeriod = gracePeriod,
                 CleanupToken = _cleanup.Token,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Pipeline.Core.Expressions;
 using Pipeline.Engine.Running;
+using Pipeline.Server.Runs;
 
 namespace Pipeline.Server.Webhooks;
 
@@ -12,16 +13,20 @@ namespace Pipeline.Server.Webhooks;
 /// <c>POST /hooks/&lt;path&gt;</c>: 404 for an unknown path, 413 for a body over the limit, 401 for a
 /// missing or wrong signature (or token), 400 for a body that is not JSON, 503 when the hook's
 /// secret is not set on the server; otherwise the run starts and the answer is <c>202 Accepted</c>
-/// with <c>{ "execution_id", "status_url" }</c>. A delivery id seen before (within the window) gets the
-/// first answer again, and nothing starts. The payload and the headers reach the run as
+/// with <c>{ "execution_id", "status_url" }</c>. A delivery id (<c>X-GitHub-Delivery</c> or
+/// <c>X-Request-Id</c>) seen before (within 24 hours, across restarts) gets the first answer again,
+/// and nothing starts. The payload and the headers reach the run as
 /// <c>${trigger.payload...}</c> and <c>${trigger.headers...}</c>.
 /// </summary>
 public static class WebhookEndpoints
 {
     public const long DefaultBodyLimit = 1024 * 1024;
 
+    /// <summary>The headers a delivery id is read from, first found wins.</summary>
+    public static readonly string[] DeliveryHeaders = ["X-GitHub-Delivery", "X-Request-Id"];
+
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app, Func<string, WebhookRoute?> routes, IRunStarter starter,
-        DeliveryLog deliveries, long bodyLimit = DefaultBodyLimit, Func<string, string?>? environment = null)
+        long bodyLimit = DefaultBodyLimit, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
         app.MapPost("/hooks/{**path}", async (HttpContext http, string path) =>
@@ -52,21 +57,30 @@ public static class WebhookEndpoints
                 catch (ExpressionException e) { return Problem(StatusCodes.Status400BadRequest, $"the body is not JSON: {e.Message}"); }
             }
 
-            var deliveryId = DeliveryLog.Headers.Select(h => http.Request.Headers[h].ToString()).FirstOrDefault(v => v.Length > 0);
-            if (deliveryId is not null && deliveries.Find(deliveryId) is { } earlier)
-                return Results.Json(new { execution_id = earlier, status_url = $"/executions/{earlier}", replayed = true }, statusCode: StatusCodes.Status202Accepted);
-
+            var deliveryId = DeliveryHeaders.Select(h => http.Request.Headers[h].ToString()).FirstOrDefault(v => v.Length > 0);
+            var hookPath = "/hooks/" + route.Path;
             var trigger = new TriggerDetails
             {
                 Payload = payload,
-                Path = "/hooks/" + WebhookRoute.Normalize(path),
+                Path = hookPath,
                 Headers = http.Request.Headers.Where(h => !IsCredential(h.Key)).ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             };
-            string executionId;
-            try { executionId = await starter.StartAsync(route, trigger, http.RequestAborted); }
-            catch (Pipeline.Server.Runs.RunRefusedException e) { return Problem(StatusCodes.Status503ServiceUnavailable, e.Message); }
-            if (deliveryId is not null) deliveries.Add(deliveryId, executionId);
-            return Results.Json(new { execution_id = executionId, status_url = $"/executions/{executionId}" }, statusCode: StatusCodes.Status202Accepted);
+            var request = new RunRequest(route.Workflow, "webhook", trigger)
+            {
+                ClaimKey = deliveryId is null ? null : $"webhook:{route.Path}:{deliveryId}",
+                TriggerData = JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["path"] = hookPath,
+                    ["delivery"] = deliveryId,
+                    ["payload"] = payload is null ? null : JsonDocument.Parse(body).RootElement,
+                }),
+            };
+            StartedRun run;
+            try { run = await starter.StartAsync(request, http.RequestAborted); }
+            catch (RunRefusedException e) { return Problem(StatusCodes.Status503ServiceUnavailable, e.Message); }
+            return run.Replayed
+                ? Results.Json(new { execution_id = run.ExecutionId, status_url = $"/executions/{run.ExecutionId}", replayed = true }, statusCode: StatusCodes.Status202Accepted)
+                : Results.Json(new { execution_id = run.ExecutionId, status_url = $"/executions/{run.ExecutionId}" }, statusCode: StatusCodes.Status202Accepted);
         });
         return app;
     }

@@ -15,9 +15,3 @@ public sealed record WebhookRoute(string Path, string Workflow, string? SecretVa
         return p.StartsWith("hooks/", StringComparison.Ordinal) ? p["hooks/".Length..] : p;
     }
 }
-
-/// <summary>Starts the run a delivery asks for; returns its execution id at once (the run goes on).</summary>
-public interface IRunStarter
-{
-    Task<string> StartAsync(WebhookRoute route, Pipeline.Engine.Running.TriggerDetails trigger, CancellationToken cancellationToken);
-}

@@ -33,6 +33,15 @@ public static class StateLocation
         catch (StateStoreException e) { throw new StateStoreException($"{e.Message} (the connection string comes from {PostgresVariable})", e.InnerException); }
     }
 
+    /// <summary>
+    /// The database a scheduler keeps its schedule in beside the runs (Quartz's tables in the same
+    /// database as the state store): the SQLite file, or the PostgreSQL server, as an ADO.NET
+    /// connection string.
+    /// </summary>
+    public static (bool Postgres, string ConnectionString) Database(string stateDirectory) => PostgresConnection is { } connection
+        ? (true, PostgresStateStore.Parse(connection).ConnectionString)
+        : (false, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(DatabasePath(stateDirectory)), DefaultTimeout = 30 }.ToString());
+
     /// <summary>SHA-256 (hex) of a definition file, to tell a changed file on resume; null when it cannot be read.</summary>
     public static string? HashOf(string path)
     {
