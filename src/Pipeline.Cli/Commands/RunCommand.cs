@@ -239,6 +239,7 @@ public static class RunCommand
         {
             ContentHash = StateStores.HashOf(definition.Path),
             Trigger = request.Trigger,
+            ConcurrencyGroup = GroupOf(definition, request.Trigger, error),
             Parameters = Pipeline.Engine.Secrets.SecretNames.MaskParameters(overrides, SecretResolver.DeclaredNames(definition)),
             LogPath = report.LogPath,
         };
@@ -315,5 +316,16 @@ public static class RunCommand
             env[pair[..eq]] = pair[(eq + 1)..];
         }
         return env;
+    }
+
+    /// <summary>The run's concurrency group (a hand-started run has no payload: <c>${trigger.payload.ref}</c> is empty); a group that fails is the workflow's one group, with a warning.</summary>
+    private static string? GroupOf(WorkflowDefinition definition, string trigger, TextWriter error)
+    {
+        try { return Pipeline.Engine.Running.ConcurrencyGroup.Of(definition, trigger, null); }
+        catch (Pipeline.Core.Expressions.ExpressionException e)
+        {
+            error.WriteLine($"workflow: warning: the concurrency group cannot be worked out ({e.Message}); the run counts in the workflow's one group");
+            return null;
+        }
     }
 }

@@ -30,14 +30,16 @@ internal static partial class ConcurrencyGate
             switch (definition.Concurrency)
             {
                 case ConcurrencyPolicy.Skip:
-                    var why = $"skipped: execution {other.Id} of '{record.Workflow}' is running (concurrency: skip)";
+                    var why = $"skipped: execution {other.Id} of '{record.Workflow}'{(record.ConcurrencyGroup is { } g ? $" (group {g})" : "")} is running (concurrency: skip)";
                     error.WriteLine($"workflow: {why}");
                     RecordEnded(store, record, "skipped", why);
                     return 0;
                 case ConcurrencyPolicy.CancelPrevious:
                     foreach (var r in running.Where(r => told.Add(r.Id)))
                     {
-                        if (r.Host == Environment.MachineName && r.Pid is { } pid and > 1)
+                        if (ExecutionProcesses.IsServed(r))
+                            error.WriteLine($"workflow: execution {r.Id} runs inside workflow serve (process {r.Pid}), which this command does not stop; waiting for it (concurrency: cancel-previous)");
+                        else if (r.Host == Environment.MachineName && r.Pid is { } pid and > 1)
                         {
                             error.WriteLine($"workflow: stopping execution {r.Id} (process {pid}) first (concurrency: cancel-previous)");
                             _ = kill(pid, 15);

@@ -59,24 +59,8 @@ internal static class StateStores
         return (store, store is null);
     }
 
-    /// <summary>
-    /// Whether an execution's process still runs, here: another machine's process cannot be checked
-    /// and counts as alive (refusing is the safe side), as does a reused pid.
-    /// </summary>
-    public static bool IsAlive(ExecutionRecord e)
-    {
-        if (e.Pid is not { } pid) return false;
-        if (e.Host != Environment.MachineName) return true;
-        if (pid == Environment.ProcessId) return false;
-        var stat = $"/proc/{pid}/stat";
-        try
-        {
-            if (!File.Exists(stat)) return false;
-            var text = File.ReadAllText(stat);
-            return text[text.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException) { return false; }
-    }
+    /// <summary>Whether an execution's process still runs (see <see cref="ExecutionProcesses.IsAlive"/>).</summary>
+    public static bool IsAlive(ExecutionRecord e) => ExecutionProcesses.IsAlive(e);
 
     /// <summary>
     /// The plan's estimate of each task from its recorded runs (median of its successful runs), or

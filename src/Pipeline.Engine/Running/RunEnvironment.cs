@@ -47,7 +47,7 @@ internal sealed class RunEnvironment
     }
 
     /// <summary><c>trigger</c>: its type, and what it carried (payload, headers, path, files, schedule).</summary>
-    private static ExprValue TriggerValue(string type, TriggerDetails? details)
+    internal static ExprValue TriggerValue(string type, TriggerDetails? details)
     {
         var d = details ?? new TriggerDetails();
         return ExprValue.Object(

@@ -10,8 +10,7 @@ namespace Pipeline.Server.Hosting;
 /// <summary>
 /// The workflows `workflow serve` serves: every valid <c>*.workflow.json</c> under its directory
 /// (bin, obj, .git, node_modules and state folders skipped), and the webhook routes their triggers
-/// declare. A file with errors is reported in the canonical form and left out; one that uses what
-/// serve does not run yet (a concurrency policy other than allow) is left out with the reason.
+/// declare. A file with errors is reported in the canonical form and left out.
 /// Reloading after an edit keeps the last good version of a file that now has errors.
 /// </summary>
 public sealed class WorkflowCatalog
@@ -46,11 +45,6 @@ public sealed class WorkflowCatalog
                 workflow = lastGood;
             }
             if (workflow is null) continue;
-            if (workflow.Concurrency != ConcurrencyPolicy.Allow)
-            {
-                report($"{file}: not served: concurrency \"{workflow.Concurrency}\" is not enforced by workflow serve yet; run it with workflow run, or use allow");
-                continue;
-            }
             catalog._byFile[file] = workflow;
             var name = workflow.Name.Value;
             if (!catalog._workflows.TryAdd(name, workflow))

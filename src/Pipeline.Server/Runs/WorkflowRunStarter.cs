@@ -21,6 +21,10 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _cleanup = new();
+    private readonly ServedConcurrency _concurrency = new(store);
+
+    /// <summary>Where the starter says what it decided (a run skipped, queued behind another, stopped first).</summary>
+    public Action<string> Log { get; init; } = _ => { };
 
     public int Running => _running.Count;
 
@@ -35,25 +39,37 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
             if (string.IsNullOrEmpty(value)) throw new RunRefusedException($"secret {s.Name.Value} of workflow '{definition.Name.Value}' has no value: set {s.From} in the server's environment");
             secrets[s.Name.Value] = value;
         }
+        string? group;
+        try { group = ConcurrencyGroup.Of(definition, request.TriggerType, request.Trigger); }
+        catch (Pipeline.Core.Expressions.ExpressionException e) { throw new RunRefusedException($"the concurrency group of workflow '{definition.Name.Value}' cannot be worked out for this trigger: {e.Message}"); }
         if (request.ClaimKey is { } key && claims.Claim(key, request.ExecutionId) is { } earlier)
             return Task.FromResult(new StartedRun(earlier, Replayed: true));
-        _running[request.ExecutionId] = Task.Run(() => RunAsync(definition, request, secrets));
+        _running[request.ExecutionId] = Task.Run(() => RunAsync(definition, request, group, secrets));
         return Task.FromResult(new StartedRun(request.ExecutionId));
     }
 
-    private async Task RunAsync(WorkflowDefinition definition, RunRequest request, Dictionary<string, string> secrets)
+    private async Task RunAsync(WorkflowDefinition definition, RunRequest request, string? group, Dictionary<string, string> secrets)
     {
         var executionId = request.ExecutionId;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         try
         {
             using var report = new RunReportWriter(stateDirectory);
-            var recording = new RunRecording(store, new RunContext
+            var context = new RunContext
             {
                 Trigger = request.TriggerType,
                 TriggerData = request.TriggerData,
+                ConcurrencyGroup = group,
                 ContentHash = StateLocation.HashOf(definition.Path),
                 LogPath = report.LogPath,
-            });
+            };
+            using var passage = await _concurrency.PassAsync(definition, context.Execution(executionId, definition, DateTimeOffset.UtcNow), cancel, Log, _stop.Token).ConfigureAwait(false);
+            if (!passage.Run)
+            {
+                Log($"execution {executionId} of '{definition.Name.Value}' {passage.EndedAs} (concurrency: {definition.Concurrency})");
+                return;
+            }
+            var recording = new RunRecording(store, context);
             await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 ExecutionId = executionId,
@@ -63,7 +79,7 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
                 GracePeriod = gracePeriod,
                 CleanupToken = _cleanup.Token,
                 Observers = recording.Observers(report),
-            }, _stop.Token).ConfigureAwait(false);
+            }, cancel.Token).ConfigureAwait(false);
             await recording.CompleteAsync().ConfigureAwait(false);
             recording.Finish(stateDirectory);
         }

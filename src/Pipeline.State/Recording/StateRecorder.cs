@@ -14,6 +14,9 @@ public sealed record RunContext
     /// <summary>What the trigger carried, as JSON (see <see cref="ExecutionRecord.TriggerData"/>).</summary>
     public string? TriggerData { get; init; }
 
+    /// <summary>The concurrency group the run counts in (see <see cref="ExecutionRecord.ConcurrencyGroup"/>).</summary>
+    public string? ConcurrencyGroup { get; init; }
+
     /// <summary>The run's parameters (--env overrides); recorded as JSON.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
@@ -33,6 +36,7 @@ public sealed record RunContext
         ContentHash = ContentHash,
         Trigger = Trigger,
         TriggerData = TriggerData,
+        ConcurrencyGroup = ConcurrencyGroup,
         Parameters = Parameters.Count == 0 ? null : JsonSerializer.Serialize(Parameters),
         Status = "running",
         StartedAt = startedAt,

@@ -18,6 +18,9 @@ public sealed record ExecutionRecord
     /// <summary>What the trigger carried, as JSON: a schedule's cron and firing time, a webhook's path, delivery and payload, a file change's files.</summary>
     public string? TriggerData { get; init; }
 
+    /// <summary>The concurrency group the run counts in (its workflow's <c>concurrency.group</c>, rendered); null is the workflow's one group.</summary>
+    public string? ConcurrencyGroup { get; init; }
+
     /// <summary>running, succeeded, failed or cancelled; "running" after a crash means interrupted.</summary>
     public required string Status { get; init; }
     public required DateTimeOffset StartedAt { get; init; }

@@ -19,6 +19,7 @@ public static class StateJson
         ["version"] = e.Version,
         ["content_hash"] = e.ContentHash,
         ["trigger"] = e.Trigger,
+        ["concurrency_group"] = e.ConcurrencyGroup,
         ["trigger_data"] = e.TriggerData is null ? null : JsonDocument.Parse(e.TriggerData).RootElement.Clone(),
         ["parameters"] = e.Parameters is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(e.Parameters),
         ["started_at"] = Iso(e.StartedAt),

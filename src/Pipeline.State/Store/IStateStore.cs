@@ -22,8 +22,8 @@ public interface IStateStore : IDisposable
     IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false);
 
     /// <summary>
-    /// Claims the workflow for one execution, atomically across processes: when no other execution
-    /// of the workflow is running (as <paramref name="isAlive"/> judges its process), the execution
+    /// Claims the workflow (within the execution's concurrency group) for one execution, atomically
+    /// across processes: when no other execution of the workflow and group is running (as <paramref name="isAlive"/> judges its process), the execution
     /// is recorded as running and nothing is returned; otherwise nothing is written and the running
     /// executions are returned. A run that crashed leaves a row whose process is gone, which does
     /// not count: no lock file to clean up after a crash.

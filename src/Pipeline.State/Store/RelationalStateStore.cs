@@ -17,7 +17,7 @@ namespace Pipeline.State;
 /// </remarks>
 public abstract partial class RelationalStateStore : IStateStore
 {
-    private const string ExecutionColumns = "id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host, trigger_data";
+    private const string ExecutionColumns = "id, workflow, file, version, content_hash, trigger, parameters, status, started_at, finished_at, error, pid, host, trigger_data, concurrency_group";
 
     private readonly DbConnection _connection;
     private readonly object _gate = new();
@@ -87,12 +87,13 @@ public abstract partial class RelationalStateStore : IStateStore
         Execute(
         $"""
         INSERT INTO executions ({ExecutionColumns})
-        VALUES (@id, @workflow, @file, @version, @hash, @trigger, @parameters, @status, @started, @finished, @error, @pid, @host, @trigger_data)
-        ON CONFLICT (id) DO UPDATE SET status = @status, finished_at = NULL, error = NULL, content_hash = @hash, pid = @pid, host = @host
+        VALUES (@id, @workflow, @file, @version, @hash, @trigger, @parameters, @status, @started, @finished, @error, @pid, @host, @trigger_data, @group)
+        ON CONFLICT (id) DO UPDATE SET status = @status, finished_at = NULL, error = NULL, content_hash = @hash, pid = @pid, host = @host,
+            started_at = CASE WHEN executions.status = 'queued' THEN @started ELSE executions.started_at END
         """,
         ("id", e.Id), ("workflow", e.Workflow), ("file", e.File), ("version", e.Version), ("hash", e.ContentHash),
         ("trigger", e.Trigger), ("parameters", e.Parameters), ("status", e.Status), ("started", Time(e.StartedAt)),
-        ("finished", Time(e.FinishedAt)), ("error", e.Error), ("pid", e.Pid), ("host", e.Host), ("trigger_data", e.TriggerData));
+        ("finished", Time(e.FinishedAt)), ("error", e.Error), ("pid", e.Pid), ("host", e.Host), ("trigger_data", e.TriggerData), ("group", e.ConcurrencyGroup));
     });
 
     public void TaskStarted(string executionId, string instanceId, string taskId, string role, int attempt, DateTimeOffset at) => Execute(
@@ -165,8 +166,8 @@ public abstract partial class RelationalStateStore : IStateStore
         InOneTransaction(() =>
         {
             LockForClaim(execution.Workflow);
-            running = Read($"SELECT {ExecutionColumns} FROM executions WHERE workflow = @workflow AND status = 'running' AND id <> @id",
-                ReadExecution, ("workflow", execution.Workflow), ("id", execution.Id)).Where(isAlive).ToList();
+            running = Read($"SELECT {ExecutionColumns} FROM executions WHERE workflow = @workflow AND status = 'running' AND id <> @id AND COALESCE(concurrency_group, '') = @group",
+                ReadExecution, ("workflow", execution.Workflow), ("id", execution.Id), ("group", execution.ConcurrencyGroup ?? "")).Where(isAlive).ToList();
             if (running.Count == 0) ExecutionStarted(execution);
         });
         return running;
@@ -253,7 +254,7 @@ public abstract partial class RelationalStateStore : IStateStore
     {
         Id = r.GetString(0), Workflow = r.GetString(1), File = Text(r, 2), Version = Text(r, 3), ContentHash = Text(r, 4), Trigger = r.GetString(5),
         Parameters = Text(r, 6), Status = r.GetString(7), StartedAt = TimeOrNull(r, 8)!.Value, FinishedAt = TimeOrNull(r, 9), Error = Text(r, 10),
-        Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12), TriggerData = Text(r, 13),
+        Pid = r.IsDBNull(11) ? null : r.GetInt32(11), Host = Text(r, 12), TriggerData = Text(r, 13), ConcurrencyGroup = Text(r, 14),
     };
 
     /// <summary>Runs a statement in the current transaction, if any.</summary>

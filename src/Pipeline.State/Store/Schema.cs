@@ -97,10 +97,11 @@ internal static class Schema
         ALTER TABLE task_runs ADD COLUMN process_start TEXT;
         """,
         // 5: what a trigger carried (a schedule's firing time, a webhook's payload, a file change's
-        // files) as JSON; and the claims that keep one firing or one webhook delivery from starting
+        // files) as JSON; the concurrency group a run counts in (its policy applies per group); and the claims that keep one firing or one webhook delivery from starting
         // two runs, across restarts (the key names the trigger and the firing or delivery).
         """
         ALTER TABLE executions ADD COLUMN trigger_data TEXT;
+        ALTER TABLE executions ADD COLUMN concurrency_group TEXT;
         CREATE TABLE trigger_claims (
             key TEXT PRIMARY KEY,
             execution_id TEXT NOT NULL,
