@@ -255,4 +255,35 @@ public sealed class ServeCommandTests
         var lines = File.ReadAllLines(Path.Combine(dir, "ticks.txt"));
         Assert.Equal(runs.Count, lines.Length);
     }
+
+    [Fact]
+    public async Task Files_dropped_into_a_watched_folder_start_one_run_that_lists_them()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "inbox"));
+        File.WriteAllText(Path.Combine(dir, "ingest.workflow.json"), """
+            { "name": "ingest", "trigger": { "type": "file_change", "config": { "paths": ["inbox/*.csv"], "debounce": "300ms" } },
+              "tasks": [{ "id": "list", "type": "shell", "command": "echo \"${join(trigger.files, ',')} added=${join(trigger.payload.added, ',')}\" >> ingested.txt" }] }
+            """);
+        var output = new StringBuilder();
+        var port = FreePort();
+        using var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            using var client = await WaitUntilServing(process, output, port);
+            lock (output) Assert.Contains("file_change: inbox/*.csv under", output.ToString());
+            File.WriteAllText(Path.Combine(dir, "inbox", "a.csv"), "1");
+            File.WriteAllText(Path.Combine(dir, "inbox", "b.csv"), "2");
+            File.WriteAllText(Path.Combine(dir, "inbox", "skip.txt"), "3");
+            var ingested = Path.Combine(dir, "ingested.txt");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(ingested) && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Equal("inbox/a.csv,inbox/b.csv added=inbox/a.csv,inbox/b.csv", File.ReadAllText(ingested).Trim());
+        }
+        finally { Stop(process, output); }
+        var history = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement;
+        var run = Assert.Single(history.EnumerateArray());
+        Assert.Equal("file_change", run.GetProperty("trigger").GetString());
+        Assert.Equal(["inbox/a.csv", "inbox/b.csv"], run.GetProperty("trigger_data").GetProperty("added").EnumerateArray().Select(e => e.GetString()));
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Pipeline.Server.Files;
 using Pipeline.Server.Runs;
 using Pipeline.Server.Schedules;
 using Pipeline.Server.Webhooks;
@@ -38,7 +39,7 @@ public static class ServeHost
     {
         var directory = Path.GetFullPath(options.Directory);
         var stateDirectory = Path.GetFullPath(Path.Combine(directory, options.StateDirectory));
-        var catalog = WorkflowCatalog.Load(directory, line => output.WriteLine(line));
+        var catalog = WorkflowCatalog.Load(directory, line => output.WriteLine(line), stateDirectory: stateDirectory);
         var catalogLock = new object();
         RelationalStateStore? store = null;
         try { store = StateLocation.Open(stateDirectory); }
@@ -88,6 +89,9 @@ public static class ServeHost
         });
         app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
 
+        using var fileTriggers = new FileTriggers(starter, line => output.WriteLine($"workflow: {line}"));
+        fileTriggers.Apply(catalog.FileWatches);
+
         // An edited, added or removed workflow file takes effect without a restart; a file that now
         // has errors keeps its last good version (and its errors are logged). Edits are debounced.
         using var watcher = new FileSystemWatcher(directory, "*.workflow.json") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
@@ -95,10 +99,11 @@ public static class ServeHost
         {
             lock (catalogLock)
             {
-                var reloaded = WorkflowCatalog.Load(directory, line => output.WriteLine(line), Volatile.Read(ref catalog));
+                var reloaded = WorkflowCatalog.Load(directory, line => output.WriteLine(line), Volatile.Read(ref catalog), stateDirectory);
                 Volatile.Write(ref catalog, reloaded);
                 output.WriteLine($"workflow: reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
                 if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, output).GetAwaiter().GetResult();
+                fileTriggers.Apply(reloaded.FileWatches);
             }
         });
         void Changed(object? sender, FileSystemEventArgs e) => debounce.Change(TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
@@ -128,6 +133,7 @@ public static class ServeHost
 
         output.WriteLine($"workflow: stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
         if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
+        fileTriggers.Dispose();
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
         store?.Dispose();

@@ -2,6 +2,7 @@ using Pipeline.Core.Diagnostics;
 using Pipeline.Core.Loading;
 using Pipeline.Core.Model;
 using Pipeline.Core.Validation;
+using Pipeline.Server.Files;
 using Pipeline.Server.Schedules;
 using Pipeline.Server.Webhooks;
 
@@ -22,6 +23,7 @@ public sealed class WorkflowCatalog
     private readonly Dictionary<string, WorkflowDefinition> _workflows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebhookRoute> _routes = new(StringComparer.Ordinal);
     private readonly List<ScheduleEntry> _schedules = [];
+    private readonly List<FileWatchEntry> _fileWatches = [];
 
     public IReadOnlyDictionary<string, WorkflowDefinition> Workflows => _workflows;
     public IReadOnlyDictionary<string, WebhookRoute> Routes => _routes;
@@ -29,8 +31,12 @@ public sealed class WorkflowCatalog
     /// <summary>The schedule triggers to run (one a scheduler cannot run exactly as written is reported and left out).</summary>
     public IReadOnlyList<ScheduleEntry> Schedules => _schedules;
 
+    /// <summary>The file_change triggers to watch.</summary>
+    public IReadOnlyList<FileWatchEntry> FileWatches => _fileWatches;
+
     /// <param name="report">Where each problem goes, one line each (file(line,col): error WF…: message).</param>
-    public static WorkflowCatalog Load(string directory, Action<string> report, WorkflowCatalog? previous = null)
+    /// <param name="stateDirectory">Left out of every file_change trigger's watch.</param>
+    public static WorkflowCatalog Load(string directory, Action<string> report, WorkflowCatalog? previous = null, string? stateDirectory = null)
     {
         var catalog = new WorkflowCatalog();
         foreach (var file in Files(directory))
@@ -53,6 +59,7 @@ public sealed class WorkflowCatalog
                 continue;
             }
             catalog._schedules.AddRange(ScheduleEntry.Of(workflow, report));
+            catalog._fileWatches.AddRange(FileWatchEntry.Of(workflow, stateDirectory ?? Path.Combine(directory, Pipeline.State.StateLocation.DefaultDirectory)));
             foreach (var hook in workflow.Triggers.OfType<WebhookTrigger>())
             {
                 var path = WebhookRoute.Normalize(hook.Path?.Value ?? name);
