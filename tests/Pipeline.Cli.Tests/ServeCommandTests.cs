@@ -267,11 +267,15 @@ public sealed class ServeCommandTests
             """);
         var output = new StringBuilder();
         var port = FreePort();
-        using var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
+        using var process = WorkflowProcess.Start(dir, output, output, "serve", "--urls", $"http://127.0.0.1:{port}", "--log-format", "json");
         try
         {
             using var client = await WaitUntilServing(process, output, port);
-            lock (output) Assert.Contains("file_change: inbox/*.csv under", output.ToString());
+            // Structured logs: one JSON object per line, with the level, the category and the message.
+            List<JsonElement> entries;
+            lock (output) entries = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            var watching = Assert.Single(entries, e => e.GetProperty("Message").GetString()!.StartsWith("file_change: inbox/*.csv under", StringComparison.Ordinal));
+            Assert.Equal(("Information", "workflow.serve"), (watching.GetProperty("LogLevel").GetString(), watching.GetProperty("Category").GetString()));
             File.WriteAllText(Path.Combine(dir, "inbox", "a.csv"), "1");
             File.WriteAllText(Path.Combine(dir, "inbox", "b.csv"), "2");
             File.WriteAllText(Path.Combine(dir, "inbox", "skip.txt"), "3");

@@ -22,6 +22,9 @@ public sealed record ServeOptions
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
     public long BodyLimit { get; init; } = WebhookEndpoints.DefaultBodyLimit;
+
+    /// <summary><c>text</c> (one line per entry) or <c>json</c> (one JSON object per line).</summary>
+    public string LogFormat { get; init; } = "text";
 }
 
 /// <summary>
@@ -35,21 +38,30 @@ public sealed record ServeOptions
 /// </summary>
 public static class ServeHost
 {
-    public static async Task<int> RunAsync(ServeOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         var directory = Path.GetFullPath(options.Directory);
         var stateDirectory = Path.GetFullPath(Path.Combine(directory, options.StateDirectory));
-        var catalog = WorkflowCatalog.Load(directory, line => output.WriteLine(line), stateDirectory: stateDirectory);
-        var catalogLock = new object();
-        RelationalStateStore? store = null;
-        try { store = StateLocation.Open(stateDirectory); }
-        catch (StateStoreException e) { output.WriteLine($"workflow: warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();
+        if (options.LogFormat == "json")
+            builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
+        // Under systemd: Type=notify readiness (READY=1 once serving), STOPPING=1, and the journal's log format.
+        builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
         await using var app = builder.Build();
+        var log = new ServeLog(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("workflow.serve"));
+
+        var catalog = WorkflowCatalog.Load(directory, log, stateDirectory: stateDirectory);
+        var catalogLock = new object();
+        RelationalStateStore? store = null;
+        try { store = StateLocation.Open(stateDirectory); }
+        catch (StateStoreException e) { log.Line($"warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
         var claims = new TriggerClaims(store, TimeProvider.System, TriggerClaims.DefaultWindow);
         var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims);
         WorkflowScheduler? scheduler = null;
@@ -60,13 +72,13 @@ public static class ServeHost
             {
                 var database = StateLocation.Database(stateDirectory);
                 scheduler = await WorkflowScheduler.StartAsync(new ScheduleStore(database.Postgres, database.ConnectionString),
-                    new ScheduleRunner(starter, TimeProvider.System, line => output.WriteLine($"workflow: {line}")), TimeProvider.System, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await ApplySchedulesAsync(scheduler, catalog, output).ConfigureAwait(false);
+                    new ScheduleRunner(starter, TimeProvider.System, log), TimeProvider.System, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await ApplySchedulesAsync(scheduler, catalog, log).ConfigureAwait(false);
                 schedulesLoaded = true;
             }
             catch (Exception e) when (e is Quartz.SchedulerException or System.Data.Common.DbException or InvalidOperationException)
             {
-                output.WriteLine($"workflow: warning: the scheduler cannot start on {store.Location}: {e.Message}; schedule triggers do not run and /readyz answers 503");
+                log.Line($"warning: the scheduler cannot start on {store.Location}: {e.Message}; schedule triggers do not run and /readyz answers 503");
             }
         }
 
@@ -89,7 +101,7 @@ public static class ServeHost
         });
         app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
 
-        using var fileTriggers = new FileTriggers(starter, line => output.WriteLine($"workflow: {line}"));
+        using var fileTriggers = new FileTriggers(starter, log);
         fileTriggers.Apply(catalog.FileWatches);
 
         // An edited, added or removed workflow file takes effect without a restart; a file that now
@@ -99,10 +111,10 @@ public static class ServeHost
         {
             lock (catalogLock)
             {
-                var reloaded = WorkflowCatalog.Load(directory, line => output.WriteLine(line), Volatile.Read(ref catalog), stateDirectory);
+                var reloaded = WorkflowCatalog.Load(directory, log.Line, Volatile.Read(ref catalog), stateDirectory);
                 Volatile.Write(ref catalog, reloaded);
-                output.WriteLine($"workflow: reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
-                if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, output).GetAwaiter().GetResult();
+                log.Line($"reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
+                if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, log).GetAwaiter().GetResult();
                 fileTriggers.Apply(reloaded.FileWatches);
             }
         });
@@ -114,9 +126,9 @@ public static class ServeHost
         watcher.EnableRaisingEvents = true;
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"workflow: serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
+        log.Line($"serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
         foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
-            output.WriteLine($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
+            log.Line($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
 
         // The first signal drains, the second stops at once.
         using var now = new CancellationTokenSource();
@@ -131,23 +143,23 @@ public static class ServeHost
         using var external = cancellationToken.Register(() => stopping.TrySetResult());
         await stopping.Task.ConfigureAwait(false);
 
-        output.WriteLine($"workflow: stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
+        log.Line($"stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
         if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
         fileTriggers.Dispose();
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
         store?.Dispose();
-        output.WriteLine("workflow: stopped");
+        log.Line("stopped");
         return 0;
     }
 
     /// <summary>Brings the scheduler in line with the catalog, and says what each schedule does next.</summary>
-    private static async Task ApplySchedulesAsync(WorkflowScheduler scheduler, WorkflowCatalog catalog, TextWriter output)
+    private static async Task ApplySchedulesAsync(WorkflowScheduler scheduler, WorkflowCatalog catalog, ServeLog log)
     {
         var changes = await scheduler.ApplyAsync(catalog.Schedules).ConfigureAwait(false);
         var next = await scheduler.NextFireTimesAsync().ConfigureAwait(false);
-        output.WriteLine($"workflow: schedules: {catalog.Schedules.Count} ({changes.Added} added, {changes.Replaced} changed, {changes.Removed} removed, {changes.Kept} kept as stored)");
+        log.Line($"schedules: {catalog.Schedules.Count} ({changes.Added} added, {changes.Replaced} changed, {changes.Removed} removed, {changes.Kept} kept as stored)");
         foreach (var entry in catalog.Schedules)
-            output.WriteLine($"  {entry.Cron} ({entry.TimeZone.Id}) → {entry.Workflow}, next {(next.GetValueOrDefault(entry.Key) is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "never")}");
+            log.Line($"  {entry.Cron} ({entry.TimeZone.Id}) → {entry.Workflow}, next {(next.GetValueOrDefault(entry.Key) is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "never")}");
     }
 }
