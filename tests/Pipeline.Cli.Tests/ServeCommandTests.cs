@@ -229,8 +229,11 @@ public sealed class ServeCommandTests
             using (var client = await WaitUntilServing(process, output, port))
                 Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
             await WaitForScheduledRuns(dir, 2, output);
-            lock (output) Assert.Contains("*/2 * * * * * (UTC) → tick, next", output.ToString());
+            lock (output) Assert.Matches(@"\*/2 \* \* \* \* \* \(.+\) → tick, next", output.ToString());
             Stop(process, output);
+            // workflow schedule list names serve as where the schedule is installed.
+            var list = WorkflowProcess.Run(dir, "schedule", "list");
+            Assert.Contains("installed: workflow serve (*/2 * * * * *; next ", list.Stdout);
         }
         finally { process.Dispose(); }
 

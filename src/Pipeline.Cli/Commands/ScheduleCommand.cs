@@ -54,6 +54,8 @@ public static class ScheduleCommand
         {
             var (files, _) = FileDiscovery.Find(parse.GetValue(paths) ?? []);
             var crontab = TryCrontab();
+            var database = Pipeline.State.StateLocation.Database(Path.GetFullPath(parse.GetValue(stateDir)!));
+            var served = Pipeline.Server.Schedules.StoredSchedules.Read(new Pipeline.Server.Schedules.ScheduleStore(database.Postgres, database.ConnectionString));
             var rows = new List<object>();
             var o = Console.Out;
             foreach (var file in files)
@@ -64,6 +66,9 @@ public static class ScheduleCommand
                 if (schedules.Count == 0) continue;
                 var full = Path.GetFullPath(file);
                 var installed = Installed(workflow.Name.Value, full, crontab, Path.GetFullPath(parse.GetValue(stateDir)!));
+                for (var i = 0; i < workflow.Triggers.Count; i++)
+                    if (workflow.Triggers[i] is ScheduleTrigger t && served.TryGetValue($"{workflow.Name.Value}#{i}", out var nextInServe))
+                        installed.Insert(0, $"workflow serve ({t.Schedule.Value}; next {(nextInServe is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC" : "never")})");
                 var entries = schedules.Select(s =>
                 {
                     var zone = Zone(s.Timezone?.Value);

@@ -28,7 +28,7 @@ public sealed record ScheduleEntry(string Workflow, int TriggerIndex, string Cro
             try
             {
                 quartz = Pipeline.Scheduling.Cron.QuartzCron.Convert(schedule.Schedule.Value);
-                zone = schedule.Timezone is { } tz ? TimeZoneInfo.FindSystemTimeZoneById(tz.Value) : TimeZoneInfo.Utc;
+                zone = schedule.Timezone is { } tz ? TimeZoneInfo.FindSystemTimeZoneById(tz.Value) : TimeZoneInfo.Local; // as cron and systemd read it
             }
             catch (CronConversionException e)
             {
