@@ -39,6 +39,11 @@ echo
 echo
 /usr/bin/python3 bench/hardening_probe.py dotnet "$workflow_dll"
 echo
+echo "## workflow serve: webhook load (wrk) and schedule accuracy (ACCURACY_MINUTES, default 10)"
+echo
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "note: wrk could not be installed" >&2; }
+/usr/bin/python3 bench/serve_bench.py dotnet "$workflow_dll"
+echo
 echo "## Build project start-up"
 echo
 /usr/bin/python3 bench/startup_bench.py

@@ -284,7 +284,8 @@ public sealed class ServeCommandTests
             File.WriteAllText(Path.Combine(dir, "inbox", "skip.txt"), "3");
             var ingested = Path.Combine(dir, "ingested.txt");
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!File.Exists(ingested) && DateTime.UtcNow < deadline) await Task.Delay(50);
+            // The shell creates the file before echo writes its line: wait for the whole line.
+            while (!(File.Exists(ingested) && File.ReadAllText(ingested).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Equal("inbox/a.csv,inbox/b.csv added=inbox/a.csv,inbox/b.csv", File.ReadAllText(ingested).Trim());
         }
         finally { Stop(process, output); }
