@@ -105,25 +105,25 @@ public static class ServeHost
         fileTriggers.Apply(catalog.FileWatches);
 
         // An edited, added or removed workflow file takes effect without a restart; a file that now
-        // has errors keeps its last good version (and its errors are logged). Edits are debounced.
-        using var watcher = new FileSystemWatcher(directory, "*.workflow.json") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size };
-        using var debounce = new Timer(_ =>
-        {
-            lock (catalogLock)
+        // has errors keeps its last good version (and its errors are logged). The files are compared
+        // every second rather than watched for events: a recursive watch would also wake for every
+        // report and log the runs write under the state directory.
+        var relativeState = Path.GetRelativePath(directory, stateDirectory).Replace('\\', '/');
+        using var definitions = new FileChangeWatch(new FileWatchEntry("(workflow files)", 0, directory, ["**/*.workflow.json"],
+            [.. FileWatchEntry.DefaultIgnore, "**/.task/**", .. relativeState.StartsWith("..", StringComparison.Ordinal) ? Array.Empty<string>() : [relativeState + "/**"]],
+            TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), new HashSet<FileChangeKind> { FileChangeKind.Added, FileChangeKind.Changed, FileChangeKind.Deleted }),
+            _ =>
             {
-                var reloaded = WorkflowCatalog.Load(directory, log.Line, Volatile.Read(ref catalog), stateDirectory);
-                Volatile.Write(ref catalog, reloaded);
-                log.Line($"reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
-                if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, log).GetAwaiter().GetResult();
-                fileTriggers.Apply(reloaded.FileWatches);
-            }
-        });
-        void Changed(object? sender, FileSystemEventArgs e) => debounce.Change(TimeSpan.FromMilliseconds(200), Timeout.InfiniteTimeSpan);
-        watcher.Changed += Changed;
-        watcher.Created += Changed;
-        watcher.Deleted += Changed;
-        watcher.Renamed += (s, e) => Changed(s, e);
-        watcher.EnableRaisingEvents = true;
+                lock (catalogLock)
+                {
+                    var reloaded = WorkflowCatalog.Load(directory, log.Line, Volatile.Read(ref catalog), stateDirectory);
+                    Volatile.Write(ref catalog, reloaded);
+                    log.Line($"reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
+                    if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, log).GetAwaiter().GetResult();
+                    fileTriggers.Apply(reloaded.FileWatches);
+                }
+                return Task.CompletedTask;
+            }, log);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         log.Line($"serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");

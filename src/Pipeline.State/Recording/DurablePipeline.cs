@@ -36,9 +36,9 @@ public sealed class DurablePipeline : IRunObserver
         _store = store;
         _recorder = recorder;
         _downstream = downstream;
-        // A thread of its own: publishers may block on a full queue, and the pump must not need a
-        // thread-pool thread to drain it.
-        _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // On threads of our own (shared): publishers may block on a full queue, and the pump must not
+        // need a thread-pool thread to drain it.
+        _pump = Task.Factory.StartNew(PumpAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, PumpThreads.Shared).Unwrap();
     }
 
     /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
@@ -94,11 +94,12 @@ public sealed class DurablePipeline : IRunObserver
         return _pump;
     }
 
-    private void Pump()
+    private async Task PumpAsync()
     {
         var batch = new List<RunEvent>(MaxBatch);
         var reader = _events.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        // Continues on PumpThreads (the scheduler this started on), never on the thread pool.
+        while (await reader.WaitToReadAsync().ConfigureAwait(true))
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
