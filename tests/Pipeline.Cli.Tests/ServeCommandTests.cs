@@ -294,4 +294,50 @@ public sealed class ServeCommandTests
         Assert.Equal("file_change", run.GetProperty("trigger").GetString());
         Assert.Equal(["inbox/a.csv", "inbox/b.csv"], run.GetProperty("trigger_data").GetProperty("added").EnumerateArray().Select(e => e.GetString()));
     }
+
+    [Fact]
+    public async Task Under_systemd_it_reports_readiness_and_stopping_on_the_notify_socket()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "hook.workflow.json"), """
+            { "name": "hook", "trigger": { "type": "webhook", "config": { "path": "/hooks/hook" } }, "tasks": [{ "id": "a", "type": "shell", "command": "true" }] }
+            """);
+        // What systemd gives a Type=notify service: a datagram socket in NOTIFY_SOCKET and its own pid in SYSTEMD_EXEC_PID (exec keeps the shell's pid).
+        var socketPath = Path.Combine(dir, "notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(socketPath));
+        var port = FreePort();
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "export SYSTEMD_EXEC_PID=$$; exec \"$0\" \"$@\"", WorkflowProcess.Host, WorkflowProcess.Dll, "serve", "--urls", $"http://127.0.0.1:{port}" })
+            start.ArgumentList.Add(a);
+        start.Environment["NOTIFY_SOCKET"] = socketPath;
+        start.Environment.Remove("WORKFLOW_POSTGRES");
+        var output = new StringBuilder();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        async Task<string> Next()
+        {
+            var buffer = new byte[4096];
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try { return Encoding.UTF8.GetString(buffer, 0, await socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token)); }
+            catch (OperationCanceledException) { throw new TimeoutException("nothing on the notify socket:\n" + output); }
+        }
+        try
+        {
+            Assert.Contains("READY=1", await Next());
+            using var client = await WaitUntilServing(process, output, port); // ready means serving
+            Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            Assert.Contains("STOPPING=1", await Next());
+            Assert.True(process.WaitForExit(60_000), output.ToString());
+            Assert.Equal(0, process.ExitCode);
+            lock (output) Assert.Matches(@"<6>workflow\.serve\[0\] serving 1 workflow", output.ToString()); // the journal's priority prefix
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
 }

@@ -45,14 +45,17 @@ public static class ServeHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
+        // Under systemd: Type=notify readiness (READY=1 once serving), STOPPING=1, and the journal's
+        // log format (with priorities) unless JSON is asked for.
+        builder.Services.AddSystemd();
         builder.Logging.ClearProviders();
         if (options.LogFormat == "json")
             builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+        else if (Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService())
+            builder.Logging.AddConsole();
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
-        // Under systemd: Type=notify readiness (READY=1 once serving), STOPPING=1, and the journal's log format.
-        builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
         await using var app = builder.Build();
         var log = new ServeLog(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("workflow.serve"));
