@@ -242,8 +242,9 @@ public sealed class MonitorCommandTests
     {
         var dir = WorkflowProcess.TempDir();
         var path = Path.Combine(dir, "m.workflow.json");
-        File.WriteAllText(path, """{ "name": "mon", "tasks": [{ "id": "step", "type": "shell", "command": "sleep 0.$RUN" }] }""");
-        for (var run = 1; run <= 3; run++) Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet", "--env", $"RUN={run}").ExitCode);
+        File.WriteAllText(path, """{ "name": "mon", "tasks": [{ "id": "step", "type": "shell", "command": "sleep $DUR" }] }""");
+        // Far apart, so a busy machine's start-up delays cannot reorder them.
+        foreach (var duration in new[] { "0.1", "0.7", "1.5" }) Assert.Equal(0, WorkflowProcess.Run(dir, "run", path, "--quiet", "--env", $"DUR={duration}").ExitCode);
 
         var (code, screen, _) = WorkflowProcess.Run(dir, "monitor", "--once");
         Assert.Equal(0, code);
@@ -251,7 +252,7 @@ public sealed class MonitorCommandTests
         Assert.Contains("Latest executions", screen);
         Assert.Equal(3, screen.Split('\n').Count(l => l.Contains("succeeded")));
         Assert.Matches(@"mon\s+│\s+step\s+│\s+3\s+│\s+100%", screen);
-        Assert.Matches("▁[▁▂▃▄▅▆▇█]█", screen); // 0.1s, 0.2s, 0.3s: rising
+        Assert.Matches("▁[▁▂▃▄▅▆▇█]█", screen); // 0.1s, 0.7s, 1.5s: rising
         // Each execution id whole on one line, as `workflow status` takes it (they used to wrap at 80 columns).
         var ids = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!);
         Assert.All(ids, id => Assert.Contains(id, screen));

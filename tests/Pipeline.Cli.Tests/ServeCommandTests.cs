@@ -247,6 +247,9 @@ public sealed class ServeCommandTests
         try
         {
             await WaitForScheduledRuns(dir, before.Count + 4, output);
+            // The log line comes through the console logger's queue and the pipe: wait for it too.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!output.ToString().Contains("1 kept as stored") && DateTime.UtcNow < deadline) await Task.Delay(50);
             lock (output) Assert.Contains("1 kept as stored", output.ToString());
         }
         finally { Stop(again, output); }
