@@ -40,6 +40,19 @@ public static class ServeHost
 {
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
+        // Signals are taken from the first moment, so a SIGTERM while starting up (the scheduler may
+        // already be starting runs) stops gracefully too. The first signal drains, the second stops at once.
+        using var now = new CancellationTokenSource();
+        var stopping = new TaskCompletionSource();
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext c)
+        {
+            c.Cancel = true;
+            if (!stopping.TrySetResult()) now.Cancel();
+        }
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+        using var external = cancellationToken.Register(() => stopping.TrySetResult());
+
         var directory = Path.GetFullPath(options.Directory);
         var stateDirectory = Path.GetFullPath(Path.Combine(directory, options.StateDirectory));
 
@@ -133,17 +146,6 @@ public static class ServeHost
         foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
             log.Line($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
 
-        // The first signal drains, the second stops at once.
-        using var now = new CancellationTokenSource();
-        var stopping = new TaskCompletionSource();
-        void OnSignal(System.Runtime.InteropServices.PosixSignalContext c)
-        {
-            c.Cancel = true;
-            if (!stopping.TrySetResult()) now.Cancel();
-        }
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
-        using var external = cancellationToken.Register(() => stopping.TrySetResult());
         await stopping.Task.ConfigureAwait(false);
 
         log.Line($"stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
