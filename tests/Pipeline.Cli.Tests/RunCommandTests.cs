@@ -131,7 +131,7 @@ public sealed class RunCommandTests
     public void Task_types_without_an_executor_are_refused_with_their_position()
     {
         var dir = WorkflowProcess.TempDir();
-        var wf = Write(dir, """[ { "id": "db", "type": "sql", "connection": "Host=127.0.0.1;Database=x", "query": "select 1" } ]""");
+        var wf = Write(dir, """[ { "id": "box", "type": "docker", "image": "busybox", "command": "true" } ]""");
         var (code, _, stderr) = WorkflowProcess.Run(dir, "run", wf);
         Assert.Equal(2, code);
         Assert.Matches(@"wf\.workflow\.json\(1,\d+\): error WF4010", stderr);

@@ -253,6 +253,9 @@ public sealed record SqlTask : TaskDefinition
     /// <summary>Named parameters (<c>@name</c> in the query), so values are never spliced into SQL text.</summary>
     public IReadOnlyList<NamedValue> Parameters { get; init; } = Lists.Empty<NamedValue>();
 
+    /// <summary>The whole task in one transaction: a failure, a timeout or a cancellation rolls it all back.</summary>
+    public bool Transaction { get; init; }
+
     public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
     {
         foreach (var f in base.InterpolatedFields()) yield return f;

@@ -32,7 +32,7 @@ internal sealed class TaskJsonReader
         [TaskType.Conditional] = new[] { "then", "else" },
         [TaskType.Parallel] = new[] { "tasks", "wait_for" },
         [TaskType.Loop] = new[] { "items", "task", "parallel", "stop_on_failure" },
-        [TaskType.Sql] = new[] { "connection", "provider", "query", "file", "parameters" },
+        [TaskType.Sql] = new[] { "connection", "provider", "query", "file", "parameters", "transaction" },
     };
 
     internal static readonly HashSet<string> AllTaskFields = new(CommonFields.Concat(TypeFields.Values.SelectMany(v => v)), StringComparer.Ordinal);
@@ -250,11 +250,16 @@ internal sealed class TaskJsonReader
                 var provider = f.Choice("provider", SqlTask.Providers);
                 var query = f.String("query");
                 var file = f.String("file");
-                if (query is null && file is null && !f.Has("query") && !f.Has("file"))
+                var given = new[] { ("query", query), ("file", file) }.Where(g => g.Item2 is not null).ToList();
+                if (given.Count == 0 && !f.Has("query") && !f.Has("file"))
                     _bag.Report(Descriptors.MissingTaskField, obj.Span, $"sql task '{id.Value}' needs \"query\" or \"file\"", "add \"query\": \"SELECT 1\"");
-                if (query is not null && file is not null)
-                    _bag.Report(Descriptors.ConflictingFields, f.KeySpan("file"), $"sql task '{id.Value}' has both \"query\" and \"file\"", "keep one of them");
-                return connection is null ? null : new SqlTask { Id = id, Connection = connection, Provider = provider, Query = query, File = file, Parameters = f.Pairs("parameters") };
+                if (given.Count > 1)
+                    _bag.Report(Descriptors.ConflictingFields, f.KeySpan(given[1].Item1), $"sql task '{id.Value}' has both \"{given[0].Item1}\" and \"{given[1].Item1}\"", "keep one of them");
+                return connection is null ? null : new SqlTask
+                {
+                    Id = id, Connection = connection, Provider = provider, Query = query, File = file, Parameters = f.Pairs("parameters"),
+                    Transaction = f.Bool("transaction") ?? false,
+                };
             }
             default:
                 return null;

@@ -20,12 +20,13 @@ public sealed class ExecutorRegistry
             [TaskType.Parallel] = new ParallelExecutor(findTask),
             [TaskType.Loop] = new LoopExecutor(findTask),
             [TaskType.Code] = new CodeExecutor(),
+            [TaskType.Sql] = new Sql.SqlExecutor(),
         };
         if (overrides is not null)
             foreach (var (type, executor) in overrides) _executors[type] = executor;
     }
 
-    /// <summary>Task types this engine cannot run yet (docker and sql arrive with their own issue).</summary>
+    /// <summary>Task types this engine cannot run yet (docker arrives with its own issue).</summary>
     public bool Supports(TaskType type) => _executors.ContainsKey(type);
 
     public ITaskExecutor For(TaskType type) => _executors.TryGetValue(type, out var e)

@@ -21,7 +21,7 @@ public sealed class WorkflowEngine
         return plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type))
             .Select(t => new Diagnostic(Descriptors.TaskTypeNotRunnable, t.TypeSpan,
                 $"task '{t.Id.Value}' has type '{TaskTypes.NameOf(t.Type)}', which this version of the engine cannot run yet",
-                "shell, http, javascript, python, conditional, parallel and loop tasks run today; docker and sql follow"))
+                "shell, http, javascript, python, sql, conditional, parallel and loop tasks run today; docker follows"))
             .ToList();
     }
 

@@ -117,6 +117,7 @@ internal static class DefinitionLiteral
                 Opt(p, "Query", sql.Query);
                 Opt(p, "File", sql.File);
                 List(p, "Parameters", "NamedValue", sql.Parameters, Named);
+                if (sql.Transaction) p.Add("Transaction = true");
                 return Init("SqlTask", p);
             default:
                 // A new task type must be taught here; the round-trip test over every type catches a gap.

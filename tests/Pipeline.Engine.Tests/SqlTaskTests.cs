@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Pipeline.Engine.Running;
+
+namespace Pipeline.Engine.Tests;
+
+/// <summary>sql tasks against a real SQLite file.</summary>
+public sealed class SqliteSqlTaskTests : SqlTaskTests
+{
+    protected override string Connection => "Data Source=" + Path.Combine(Harness.Folder, "app.db");
+    protected override string LongQuery => "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+}
+
+/// <summary>sql tasks against the real PostgreSQL server the tests start (a schema of its own).</summary>
+public sealed class PostgresSqlTaskTests : SqlTaskTests
+{
+    private readonly Pipeline.Testing.PostgresTestSchema _schema = new();
+
+    protected override string Connection => _schema.ConnectionString;
+    protected override string LongQuery => "SELECT pg_sleep(60)";
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _schema.Dispose();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_named_by_host_and_port_never_by_its_password()
+    {
+        var run = await Harness.RunTasks("""[{ "id": "q", "type": "sql", "provider": "postgres", "connection": "${secrets.DB}", "query": "SELECT 1" }]""",
+            "\"secrets\": [\"DB\"]", new RunOptions { Secrets = new Dictionary<string, string> { ["DB"] = "postgresql://app:hunter2-canary@127.0.0.1:1/appdb" } });
+        var error = run.Task("q").Error!;
+        Assert.Contains("cannot reach PostgreSQL 127.0.0.1:1/appdb", error);
+        Assert.DoesNotContain("hunter2-canary", error);
+    }
+}
+
+/// <summary>What a sql task does on every database: parameters bound, results as outputs and a table, transactions rolled back.</summary>
+public abstract class SqlTaskTests : IDisposable
+{
+    protected EngineHarness Harness { get; } = new();
+    protected abstract string Connection { get; }
+    protected abstract string LongQuery { get; }
+
+    public virtual void Dispose()
+    {
+        Harness.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private RunOptions WithDb() => new() { Secrets = new Dictionary<string, string> { ["DB"] = Connection } };
+
+    private Task<RunResult> Run(string tasks) => Harness.RunTasks(tasks, "\"secrets\": [\"DB\"]", WithDb());
+
+    private const string Setup = """{ "id": "setup", "type": "sql", "connection": "${secrets.DB}", "query": "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL); INSERT INTO items (id, name) VALUES (1, 'alpha'), (2, 'beta'), (3, 'gamma')" }""";
+
+    [Fact]
+    public async Task Rows_come_back_as_outputs_and_a_table_and_parameters_are_bound_never_spliced()
+    {
+        var run = await Run($$"""
+            [ {{Setup}},
+              { "id": "find", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["setup"],
+                "query": "SELECT id, name FROM items WHERE id >= @min ORDER BY id", "parameters": { "min": "2" } },
+              { "id": "evil", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["find"],
+                "query": "INSERT INTO items (id, name) VALUES (4, @name)", "parameters": { "name": "x'); DROP TABLE items; --" } },
+              { "id": "after", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["evil"], "query": "SELECT count(*) AS n, max(name) AS last FROM items" },
+              { "id": "use", "type": "shell", "depends_on": ["after"], "command": "echo \"first=${tasks.find.outputs.name} n=${tasks.after.outputs.n}\"" } ]
+            """);
+        Assert.True(run.Status == RunStatus.Succeeded, string.Join("; ", run.Tasks.Select(t => $"{t.InstanceId}: {t.Error}")));
+        var find = run.Task("find");
+        Assert.Equal("2", find.Outputs["row_count"]);
+        using var rows = JsonDocument.Parse(find.Outputs["rows"]);
+        Assert.Equal(["beta", "gamma"], rows.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(2, rows.RootElement[0].GetProperty("id").GetInt64());
+        Assert.Equal("beta", find.Outputs["name"]); // the first row's columns
+        Assert.Equal(["id | name", "---+------", "2  | beta", "3  | gamma", "(2 rows)"], Harness.Lines("find"));
+        Assert.Equal("1", run.Task("evil").Outputs["affected"]);
+        Assert.Equal("x'); DROP TABLE items; --", run.Task("after").Outputs["last"]); // stored as a value; the table is still there
+        Assert.Equal(["first=beta n=4"], Harness.Lines("use"));
+    }
+
+    [Fact]
+    public async Task A_failing_statement_in_a_transaction_leaves_nothing_behind()
+    {
+        var run = await Run($$"""
+            [ {{Setup}},
+              { "id": "batch", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["setup"], "transaction": true,
+                "query": "INSERT INTO items (id, name) VALUES (10, 'ten'); INSERT INTO items (id, name) VALUES (11, NULL)" },
+              { "id": "count", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["batch"], "condition": "always()", "query": "SELECT count(*) AS n FROM items" } ]
+            """);
+        Assert.Equal(TaskState.Failed, run.Task("batch").State);
+        Assert.Contains("the transaction was rolled back", run.Task("batch").Error);
+        Assert.Equal("3", run.Task("count").Outputs["n"]);
+    }
+
+    [Fact]
+    public async Task A_timeout_stops_the_query_and_rolls_its_transaction_back()
+    {
+        var run = await Run($$"""
+            [ {{Setup}},
+              { "id": "slow", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["setup"], "transaction": true, "timeout": 1,
+                "file": "slow.sql" },
+              { "id": "count", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["slow"], "condition": "always()", "query": "SELECT count(*) AS n FROM items" } ]
+            """.Replace("slow.sql", WriteSlow()));
+        Assert.Equal(TaskState.TimedOut, run.Task("slow").State);
+        Assert.Equal("3", run.Task("count").Outputs["n"]);
+    }
+
+    private string WriteSlow()
+    {
+        File.WriteAllText(Path.Combine(Harness.Folder, "slow.sql"), "INSERT INTO items (id, name) VALUES (20, 'twenty');\n" + LongQuery + ";\n");
+        return "slow.sql";
+    }
+}
