@@ -13,13 +13,13 @@ namespace Pipeline.Engine.Executors.Sql;
 /// the connection string. What is said about a database names its host and database or its file,
 /// never the connection string, which usually holds a password.
 /// </summary>
-internal static class SqlConnections
+public static class SqlConnections
 {
     /// <summary>A connection (not opened yet) and how to name it in messages.</summary>
-    public sealed record Target(DbConnection Connection, string Location, bool Postgres);
+    internal sealed record Target(DbConnection Connection, string Location, bool Postgres);
 
     /// <exception cref="ArgumentException">The connection string cannot be read; the message does not repeat it.</exception>
-    public static Target Create(string? provider, string connectionString, string workflowDirectory)
+    internal static Target Create(string? provider, string connectionString, string workflowDirectory)
     {
         var text = connectionString.Trim();
         var postgres = provider switch
@@ -82,7 +82,7 @@ internal static class SqlConnections
     }
 
     /// <summary>A database's failure in words: what went wrong and where, never the connection string.</summary>
-    public static string Describe(DbException e, string location) => e switch
+    internal static string Describe(DbException e, string location) => e switch
     {
         PostgresException { SqlState: "28P01" or "28000" } p => $"{location} refused the login: {p.MessageText}; check the user and password",
         PostgresException { SqlState: "3D000" } p => $"{location}: {p.MessageText}",

@@ -57,40 +57,12 @@ public sealed class PostgresStateStore : RelationalStateStore
     {
         try
         {
-            var text = connectionString.Trim();
-            var builder = text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-                ? FromUrl(text)
-                : new NpgsqlConnectionStringBuilder(text);
-            if (string.IsNullOrEmpty(builder.Host)) throw new ArgumentException("it names no Host");
+            // One reader of connection strings and URLs for the store and for sql tasks.
+            var builder = Pipeline.Engine.Executors.Sql.SqlConnections.Postgres(connectionString);
             if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
-            if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "pipeline";
             return builder;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
-        {
-            // The message never repeats the string: it may hold a password.
-            throw new StateStoreException($"the PostgreSQL connection string is not valid: {e.Message}" +
-                " (expected 'Host=...;Username=...;Password=...;Database=...' or 'postgresql://user:password@host:port/database')", e);
-        }
-    }
-
-    /// <summary><c>postgresql://user:password@host:port/database?key=value</c>, the form most hosting services hand out.</summary>
-    private static NpgsqlConnectionStringBuilder FromUrl(string url)
-    {
-        var uri = new Uri(url);
-        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
-        if (uri.Port > 0) builder.Port = uri.Port;
-        var user = uri.UserInfo.Split(':', 2);
-        if (user[0].Length > 0) builder.Username = Uri.UnescapeDataString(user[0]);
-        if (user.Length > 1) builder.Password = Uri.UnescapeDataString(user[1]);
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0) builder.Database = database;
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var parts = pair.Split('=', 2);
-            builder[Uri.UnescapeDataString(parts[0])] = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
-        }
-        return builder;
+        catch (ArgumentException e) { throw new StateStoreException(e.Message, e); }
     }
 
     private static string Describe(NpgsqlConnectionStringBuilder b) =>
