@@ -111,4 +111,83 @@ public abstract class SqlTaskTests : IDisposable
         File.WriteAllText(Path.Combine(Harness.Folder, "slow.sql"), "INSERT INTO items (id, name) VALUES (20, 'twenty');\n" + LongQuery + ";\n");
         return "slow.sql";
     }
+
+    private void Migration(string name, string text)
+    {
+        Directory.CreateDirectory(Path.Combine(Harness.Folder, "migrations"));
+        File.WriteAllText(Path.Combine(Harness.Folder, "migrations", name), text);
+    }
+
+    private const string Migrate = """{ "id": "migrate", "type": "sql", "connection": "${secrets.DB}", "migrations": "migrations" }""";
+    private const string CountItems = """{ "id": "count", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["migrate"], "condition": "always()", "query": "SELECT count(*) AS n FROM items" }""";
+
+    [Fact]
+    public async Task Migrations_are_applied_in_order_and_each_only_once()
+    {
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\nINSERT INTO items (id, name) VALUES (1, 'alpha');\n");
+        Migration("002_more.sql", "-- a second file\nINSERT INTO items (id, name) VALUES (2, 'beta');\n");
+        var first = await Run($"[ {Migrate}, {CountItems} ]");
+        Assert.Equal(("2", "2"), (first.Task("migrate").Outputs["applied"], first.Task("count").Outputs["n"]));
+        Assert.Contains("001_items.sql: applied", Harness.Lines("migrate"));
+
+        Migration("003_gamma.sql", "INSERT INTO items (id, name) VALUES (3, 'gamma');");
+        var second = await Run($"[ {Migrate}, {CountItems} ]");
+        Assert.Equal(("1", "3"), (second.Task("migrate").Outputs["applied"], second.Task("count").Outputs["n"]));
+        Assert.Equal("[\"003_gamma.sql\"]", second.Task("migrate").Outputs["applied_files"]);
+    }
+
+    [Fact]
+    public async Task A_failing_migration_is_rolled_back_whole_with_its_line_and_later_files_wait()
+    {
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+        Migration("002_bad.sql", "INSERT INTO items (id, name) VALUES (1, 'kept only if all of it works');\n\nINSERT INTO items (id, name) VALUES (2, NULL);\n");
+        Migration("003_later.sql", "INSERT INTO items (id, name) VALUES (3, 'later');");
+        var run = await Run($"[ {Migrate}, {CountItems} ]");
+        var migrate = run.Task("migrate");
+        Assert.Equal(TaskState.Failed, migrate.State);
+        Assert.Contains(Path.Combine(Harness.Folder, "migrations", "002_bad.sql") + "(3): ", migrate.Error);
+        Assert.Contains("this file was rolled back and the 1 after it were not applied", migrate.Error);
+        Assert.Equal("0", run.Task("count").Outputs["n"]); // nothing of 002 (its first line included), nothing of 003
+
+        Migration("002_bad.sql", "INSERT INTO items (id, name) VALUES (1, 'fixed');"); // never applied, so it may change
+        var fixedRun = await Run($"[ {Migrate}, {CountItems} ]");
+        Assert.Equal(("2", "2"), (fixedRun.Task("migrate").Outputs["applied"], fixedRun.Task("count").Outputs["n"]));
+    }
+
+    [Fact]
+    public async Task An_applied_migration_that_changed_is_refused_unless_allowed()
+    {
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+        Assert.Equal(RunStatus.Succeeded, (await Run($"[ {Migrate} ]")).Status);
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, extra TEXT);");
+        var refused = await Run($"[ {Migrate} ]");
+        Assert.Contains("001_items.sql: was changed after it was applied", refused.Task("migrate").Error);
+        var allowed = await Run($"[ {Migrate.Replace("\"migrations\" }", "\"migrations\", \"allow_changed\": true }")} ]");
+        Assert.Equal(RunStatus.Succeeded, allowed.Status);
+        Assert.Equal("0", allowed.Task("migrate").Outputs["applied"]);
+        Assert.Equal(RunStatus.Succeeded, (await Run($"[ {Migrate} ]")).Status); // the new checksum was recorded
+    }
+}
+
+/// <summary>Where the statements of a migration script start and end, so a failing one is named by its line.</summary>
+public sealed class SqlScriptTests
+{
+    [Fact]
+    public void Semicolons_inside_quotes_dollar_quotes_and_comments_do_not_split()
+    {
+        const string script = """
+            -- a comment; with a semicolon
+            INSERT INTO t VALUES ('a;b', 'it''s; fine');
+            /* block; comment */
+            CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;
+            SELECT "odd;name" FROM t
+            """;
+        var statements = Pipeline.Engine.Executors.Sql.SqlScript.Statements(script).Select(s => script[s.Start..s.End]).ToList();
+        Assert.Equal(
+        [
+            "INSERT INTO t VALUES ('a;b', 'it''s; fine')",
+            "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql",
+            "SELECT \"odd;name\" FROM t",
+        ], statements);
+    }
 }

@@ -256,6 +256,12 @@ public sealed record SqlTask : TaskDefinition
     /// <summary>The whole task in one transaction: a failure, a timeout or a cancellation rolls it all back.</summary>
     public bool Transaction { get; init; }
 
+    /// <summary>A folder of <c>*.sql</c> files applied in name order, each once, each in its own transaction (tracked in <c>pipeline_migrations</c>).</summary>
+    public LocatedString? Migrations { get; init; }
+
+    /// <summary>An applied migration file may change: its new checksum is recorded, and it is not applied again.</summary>
+    public bool AllowChanged { get; init; }
+
     public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
     {
         foreach (var f in base.InterpolatedFields()) yield return f;

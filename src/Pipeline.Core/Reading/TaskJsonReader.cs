@@ -32,7 +32,7 @@ internal sealed class TaskJsonReader
         [TaskType.Conditional] = new[] { "then", "else" },
         [TaskType.Parallel] = new[] { "tasks", "wait_for" },
         [TaskType.Loop] = new[] { "items", "task", "parallel", "stop_on_failure" },
-        [TaskType.Sql] = new[] { "connection", "provider", "query", "file", "parameters", "transaction" },
+        [TaskType.Sql] = new[] { "connection", "provider", "query", "file", "parameters", "transaction", "migrations", "allow_changed" },
     };
 
     internal static readonly HashSet<string> AllTaskFields = new(CommonFields.Concat(TypeFields.Values.SelectMany(v => v)), StringComparer.Ordinal);
@@ -250,15 +250,16 @@ internal sealed class TaskJsonReader
                 var provider = f.Choice("provider", SqlTask.Providers);
                 var query = f.String("query");
                 var file = f.String("file");
-                var given = new[] { ("query", query), ("file", file) }.Where(g => g.Item2 is not null).ToList();
-                if (given.Count == 0 && !f.Has("query") && !f.Has("file"))
-                    _bag.Report(Descriptors.MissingTaskField, obj.Span, $"sql task '{id.Value}' needs \"query\" or \"file\"", "add \"query\": \"SELECT 1\"");
+                var migrations = f.String("migrations");
+                var given = new[] { ("query", query), ("file", file), ("migrations", migrations) }.Where(g => g.Item2 is not null).ToList();
+                if (given.Count == 0 && !f.Has("query") && !f.Has("file") && !f.Has("migrations"))
+                    _bag.Report(Descriptors.MissingTaskField, obj.Span, $"sql task '{id.Value}' needs \"query\", \"file\" or \"migrations\"", "add \"query\": \"SELECT 1\", or \"migrations\": \"db/migrations\"");
                 if (given.Count > 1)
                     _bag.Report(Descriptors.ConflictingFields, f.KeySpan(given[1].Item1), $"sql task '{id.Value}' has both \"{given[0].Item1}\" and \"{given[1].Item1}\"", "keep one of them");
                 return connection is null ? null : new SqlTask
                 {
                     Id = id, Connection = connection, Provider = provider, Query = query, File = file, Parameters = f.Pairs("parameters"),
-                    Transaction = f.Bool("transaction") ?? false,
+                    Transaction = f.Bool("transaction") ?? false, Migrations = migrations, AllowChanged = f.Bool("allow_changed") ?? false,
                 };
             }
             default:

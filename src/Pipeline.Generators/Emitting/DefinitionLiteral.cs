@@ -118,6 +118,8 @@ internal static class DefinitionLiteral
                 Opt(p, "File", sql.File);
                 List(p, "Parameters", "NamedValue", sql.Parameters, Named);
                 if (sql.Transaction) p.Add("Transaction = true");
+                Opt(p, "Migrations", sql.Migrations);
+                if (sql.AllowChanged) p.Add("AllowChanged = true");
                 return Init("SqlTask", p);
             default:
                 // A new task type must be taught here; the round-trip test over every type catches a gap.

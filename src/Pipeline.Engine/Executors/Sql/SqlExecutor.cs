@@ -24,6 +24,7 @@ internal sealed class SqlExecutor : ITaskExecutor
     public async Task<ExecutionOutcome> ExecuteAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         var task = (SqlTask)invocation.Task;
+        if (task.Migrations is { } migrations) return await MigrateAsync(invocation, task, invocation.Render(migrations), cancellationToken).ConfigureAwait(false);
         string sql;
         if (task.File is { } file)
         {
@@ -87,6 +88,38 @@ internal sealed class SqlExecutor : ITaskExecutor
         finally
         {
             if (transaction is not null) await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>migrations</c>: applies the folder's pending files (see <see cref="SqlMigrations"/>); outputs <c>applied</c> (how many) and <c>applied_files</c>.</summary>
+    private static async Task<ExecutionOutcome> MigrateAsync(TaskInvocation invocation, SqlTask task, string folder, CancellationToken cancellationToken)
+    {
+        var path = Path.GetFullPath(Path.Combine(invocation.WorkflowDirectory, folder));
+        if (!Directory.Exists(path)) return ExecutionOutcome.Fail($"the migrations folder {path} does not exist");
+        SqlConnections.Target target;
+        try { target = SqlConnections.Create(task.Provider?.Value, invocation.Render(task.Connection), invocation.WorkflowDirectory); }
+        catch (ArgumentException e) { return ExecutionOutcome.Fail(e.Message); }
+        await using var connection = target.Connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var interrupt = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+                ? cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(sqlite.Handle))
+                : default;
+            var report = await SqlMigrations.ApplyAsync(connection, path, task.AllowChanged, line => invocation.Output(OutputStream.Stdout, line), cancellationToken).ConfigureAwait(false);
+            invocation.Output(OutputStream.Stdout, $"{report.Applied.Count} migration(s) applied, {report.AlreadyApplied.Count} already applied ({target.Location})");
+            var outputs = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["applied"] = report.Applied.Count.ToString(CultureInfo.InvariantCulture),
+                ["applied_files"] = JsonSerializer.Serialize(report.Applied),
+            };
+            return report.Error is { } error
+                ? new ExecutionOutcome { Succeeded = false, Error = error, Outputs = outputs }
+                : new ExecutionOutcome { Succeeded = true, ExitCode = 0, Outputs = outputs };
+        }
+        catch (DbException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ExecutionOutcome.Fail(SqlConnections.Describe(e, target.Location));
         }
     }
 
