@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Pipeline.Core.Model;
 using Pipeline.State;
 
@@ -11,7 +10,7 @@ namespace Pipeline.Cli;
 /// <c>queue</c> waits for the running one to finish; <c>cancel-previous</c> sends the running one
 /// SIGTERM (it stops as on Ctrl-C: grace period, clean-up, report) and then runs.
 /// </summary>
-internal static partial class ConcurrencyGate
+internal static class ConcurrencyGate
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
@@ -42,7 +41,7 @@ internal static partial class ConcurrencyGate
                         else if (r.Host == Environment.MachineName && r.Pid is { } pid and > 1)
                         {
                             error.WriteLine($"workflow: stopping execution {r.Id} (process {pid}) first (concurrency: cancel-previous)");
-                            _ = kill(pid, 15);
+                            _ = Pipeline.Engine.Processes.Signals.Terminate(pid);
                         }
                         else error.WriteLine($"workflow: execution {r.Id} runs on {r.Host}, which this machine cannot stop; waiting for it (concurrency: cancel-previous)");
                     }
@@ -68,7 +67,4 @@ internal static partial class ConcurrencyGate
         store.ExecutionStarted(record with { Status = "running", StartedAt = now });
         store.ExecutionFinished(record.Id, status, now, why);
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }

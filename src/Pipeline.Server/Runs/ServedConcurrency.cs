@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Pipeline.Core.Model;
 using Pipeline.State;
 
@@ -15,7 +14,7 @@ namespace Pipeline.Server.Runs;
 /// A run of another process is stopped with SIGTERM when it is a <c>workflow run</c> on this machine,
 /// and waited for otherwise.
 /// </summary>
-internal sealed partial class ServedConcurrency(IStateStore? store)
+internal sealed class ServedConcurrency(IStateStore? store)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
@@ -97,7 +96,7 @@ internal sealed partial class ServedConcurrency(IStateStore? store)
                     && pid != Environment.ProcessId && !ExecutionProcesses.IsServed(other))
                 {
                     log($"stopping execution {other.Id} (process {pid}) first (concurrency: cancel-previous)");
-                    _ = kill(pid, 15);
+                    _ = Pipeline.Engine.Processes.Signals.Terminate(pid);
                 }
                 else log($"execution {record.Id} waits for execution {other.Id} of '{record.Workflow}'{group} in another process");
             }
@@ -131,7 +130,4 @@ internal sealed partial class ServedConcurrency(IStateStore? store)
         catch (StateStoreException) { }
         return new Passage(null, status);
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int signal);
 }
