@@ -16,7 +16,7 @@ namespace Pipeline.Engine.Executors.Sql;
 public static class SqlConnections
 {
     /// <summary>A connection (not opened yet) and how to name it in messages.</summary>
-    internal sealed record Target(DbConnection Connection, string Location, bool Postgres);
+    internal sealed record Target(DbConnection Connection, string Location);
 
     /// <exception cref="ArgumentException">The connection string cannot be read; the message does not repeat it.</exception>
     internal static Target Create(string? provider, string connectionString, string workflowDirectory)
@@ -32,14 +32,35 @@ public static class SqlConnections
         if (postgres)
         {
             var b = Postgres(text);
-            return new Target(new NpgsqlConnection(b.ConnectionString), $"PostgreSQL {b.Host}:{b.Port.ToString(CultureInfo.InvariantCulture)}/{b.Database ?? b.Username}", true);
+            return new Target(new NpgsqlConnection(b.ConnectionString), $"PostgreSQL {b.Host}:{b.Port.ToString(CultureInfo.InvariantCulture)}/{b.Database ?? b.Username}");
         }
         SqliteConnectionStringBuilder sqlite;
         try { sqlite = text.Contains('=') ? new SqliteConnectionStringBuilder(text) : new SqliteConnectionStringBuilder { DataSource = text }; }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException) { throw new ArgumentException($"the SQLite connection string is not valid: {e.Message}"); }
         if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && !Path.IsPathRooted(file)) sqlite.DataSource = Path.GetFullPath(Path.Combine(workflowDirectory, file));
         sqlite.Pooling = false;
-        return new Target(new SqliteConnection(sqlite.ConnectionString), $"SQLite {sqlite.DataSource}", false);
+        return new Target(new SqliteConnection(sqlite.ConnectionString), $"SQLite {sqlite.DataSource}");
+    }
+
+    /// <summary>
+    /// Opens the connection and returns what interrupts it when <paramref name="cancellationToken"/>
+    /// fires: SQLite runs a statement on the caller's thread and looks at no token, so it is
+    /// interrupted; PostgreSQL's driver sends a cancel request itself. Dispose the result with the connection.
+    /// </summary>
+    internal static async Task<CancellationTokenRegistration> OpenAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection is SqliteConnection sqlite ? cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(sqlite.Handle)) : default;
+    }
+
+    /// <summary>Binds <c>@name</c> as a real parameter; a PostgreSQL text value of unknown type lets the server infer it from the query.</summary>
+    internal static void Bind(DbCommand command, string name, object value, bool inferType = false)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = command is NpgsqlCommand ? name : "@" + name;
+        parameter.Value = value;
+        if (inferType && parameter is NpgsqlParameter npgsql) npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>A keyword string or a <c>postgresql://</c> URL, as Npgsql takes it.</summary>

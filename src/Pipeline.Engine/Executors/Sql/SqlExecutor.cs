@@ -24,7 +24,12 @@ internal sealed class SqlExecutor : ITaskExecutor
     public async Task<ExecutionOutcome> ExecuteAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         var task = (SqlTask)invocation.Task;
-        if (task.Migrations is { } migrations) return await MigrateAsync(invocation, task, invocation.Render(migrations), cancellationToken).ConfigureAwait(false);
+        SqlConnections.Target target;
+        try { target = SqlConnections.Create(task.Provider?.Value, invocation.Render(task.Connection), invocation.WorkflowDirectory); }
+        catch (ArgumentException e) { return ExecutionOutcome.Fail(e.Message); }
+        await using var connection = target.Connection;
+        if (task.Migrations is { } migrations) return await MigrateAsync(invocation, task, target, invocation.Render(migrations), cancellationToken).ConfigureAwait(false);
+
         string sql;
         if (task.File is { } file)
         {
@@ -34,32 +39,16 @@ internal sealed class SqlExecutor : ITaskExecutor
         }
         else sql = task.Query?.Value ?? "";
 
-        SqlConnections.Target target;
-        try { target = SqlConnections.Create(task.Provider?.Value, invocation.Render(task.Connection), invocation.WorkflowDirectory); }
-        catch (ArgumentException e) { return ExecutionOutcome.Fail(e.Message); }
-
-        await using var connection = target.Connection;
         DbTransaction? transaction = null;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // SQLite runs a statement on this thread and looks at no token: interrupt it (PostgreSQL's driver sends a cancel request itself).
-            await using var interrupt = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-                ? cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(sqlite.Handle))
-                : default;
+            await using var interrupt = await SqlConnections.OpenAsync(connection, cancellationToken).ConfigureAwait(false);
             if (task.Transaction) transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Transaction = transaction;
             command.CommandTimeout = 0; // the task's timeout governs, through the token
-            foreach (var p in task.Parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = target.Postgres ? p.Name.Value : "@" + p.Name.Value;
-                parameter.Value = invocation.Render(p.Value);
-                if (parameter is Npgsql.NpgsqlParameter npgsql) npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown; // the server infers the type from the query
-                command.Parameters.Add(parameter);
-            }
+            foreach (var p in task.Parameters) SqlConnections.Bind(command, p.Name.Value, invocation.Render(p.Value), inferType: true);
 
             var result = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
             if (transaction is not null) await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -92,21 +81,14 @@ internal sealed class SqlExecutor : ITaskExecutor
     }
 
     /// <summary><c>migrations</c>: applies the folder's pending files (see <see cref="SqlMigrations"/>); outputs <c>applied</c> (how many) and <c>applied_files</c>.</summary>
-    private static async Task<ExecutionOutcome> MigrateAsync(TaskInvocation invocation, SqlTask task, string folder, CancellationToken cancellationToken)
+    private static async Task<ExecutionOutcome> MigrateAsync(TaskInvocation invocation, SqlTask task, SqlConnections.Target target, string folder, CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(Path.Combine(invocation.WorkflowDirectory, folder));
         if (!Directory.Exists(path)) return ExecutionOutcome.Fail($"the migrations folder {path} does not exist");
-        SqlConnections.Target target;
-        try { target = SqlConnections.Create(task.Provider?.Value, invocation.Render(task.Connection), invocation.WorkflowDirectory); }
-        catch (ArgumentException e) { return ExecutionOutcome.Fail(e.Message); }
-        await using var connection = target.Connection;
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var interrupt = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
-                ? cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(sqlite.Handle))
-                : default;
-            var report = await SqlMigrations.ApplyAsync(connection, path, task.AllowChanged, line => invocation.Output(OutputStream.Stdout, line), cancellationToken).ConfigureAwait(false);
+            await using var interrupt = await SqlConnections.OpenAsync(target.Connection, cancellationToken).ConfigureAwait(false);
+            var report = await SqlMigrations.ApplyAsync(target.Connection, path, task.AllowChanged, line => invocation.Output(OutputStream.Stdout, line), cancellationToken).ConfigureAwait(false);
             invocation.Output(OutputStream.Stdout, $"{report.Applied.Count} migration(s) applied, {report.AlreadyApplied.Count} already applied ({target.Location})");
             var outputs = new Dictionary<string, string>(StringComparer.Ordinal)
             {

@@ -132,13 +132,7 @@ internal static class SqlMigrations
         command.CommandText = sql;
         command.Transaction = transaction;
         command.CommandTimeout = 0;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = connection is NpgsqlConnection ? name : "@" + name;
-            p.Value = value;
-            command.Parameters.Add(p);
-        }
+        foreach (var (name, value) in parameters) SqlConnections.Bind(command, name, value);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
