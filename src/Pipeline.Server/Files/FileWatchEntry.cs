@@ -15,6 +15,15 @@ public sealed record FileWatchEntry(string Workflow, int TriggerIndex, string Ro
     /// <summary>Never watched unless a path glob names them: version control, build output, dependencies, the state directory.</summary>
     public static readonly string[] DefaultIgnore = [".git/**", "**/.git/**", "**/bin/**", "**/obj/**", "**/node_modules/**", ".workflow/**", "**/.workflow/**"];
 
+    /// <summary>The default globs left out under <paramref name="root"/>, and the state directory when it lies inside it.</summary>
+    public static List<string> IgnoredUnder(string root, string stateDirectory)
+    {
+        var ignore = DefaultIgnore.ToList();
+        var state = Path.GetRelativePath(root, stateDirectory).Replace('\\', '/');
+        if (!state.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(state)) ignore.Add(state + "/**");
+        return ignore;
+    }
+
     public string Key => $"{Workflow}#{TriggerIndex}";
 
     public string Signature => string.Join('|', Root, string.Join(',', Paths), string.Join(',', Ignore), Debounce.TotalMilliseconds, Poll?.TotalMilliseconds, string.Join(',', Kinds.Order()));
@@ -36,14 +45,13 @@ public sealed record FileWatchEntry(string Workflow, int TriggerIndex, string Ro
     public static IEnumerable<FileWatchEntry> Of(WorkflowDefinition workflow, string stateDirectory)
     {
         var root = Path.GetDirectoryName(Path.GetFullPath(workflow.Path))!;
-        var state = Path.GetRelativePath(root, stateDirectory).Replace('\\', '/');
         var index = 0;
         foreach (var trigger in workflow.Triggers)
         {
             var i = index++;
             if (trigger is not FileChangeTrigger files) continue;
-            var ignore = DefaultIgnore.Concat(files.Ignore.Select(g => g.Value)).ToList();
-            if (!state.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(state)) ignore.Add(state + "/**");
+            var ignore = IgnoredUnder(root, stateDirectory);
+            ignore.AddRange(files.Ignore.Select(g => g.Value));
             var kinds = files.Events.Count == 0
                 ? new HashSet<FileChangeKind> { FileChangeKind.Added, FileChangeKind.Changed, FileChangeKind.Deleted }
                 : files.Events.SelectMany(e => e.Value switch

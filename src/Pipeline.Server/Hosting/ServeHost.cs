@@ -124,9 +124,8 @@ public static class ServeHost
         // has errors keeps its last good version (and its errors are logged). The files are compared
         // every second rather than watched for events: a recursive watch would also wake for every
         // report and log the runs write under the state directory.
-        var relativeState = Path.GetRelativePath(directory, stateDirectory).Replace('\\', '/');
         using var definitions = new FileChangeWatch(new FileWatchEntry("(workflow files)", 0, directory, ["**/*.workflow.json"],
-            [.. FileWatchEntry.DefaultIgnore, "**/.task/**", .. relativeState.StartsWith("..", StringComparison.Ordinal) ? Array.Empty<string>() : [relativeState + "/**"]],
+            [.. FileWatchEntry.IgnoredUnder(directory, stateDirectory), "**/.task/**"],
             TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), new HashSet<FileChangeKind> { FileChangeKind.Added, FileChangeKind.Changed, FileChangeKind.Deleted }),
             _ =>
             {
