@@ -16,6 +16,7 @@ public sealed class ServedConcurrencyTests : IAsyncLifetime
     private RelationalStateStore _store = null!;
     private WorkflowRunStarter _starter = null!;
     private WorkflowCatalog _catalog = null!;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     public Task InitializeAsync()
     {
@@ -44,7 +45,7 @@ public sealed class ServedConcurrencyTests : IAsyncLifetime
         _catalog = WorkflowCatalog.Load(_dir, problems.Add);
         Assert.Empty(problems);
         _starter = new WorkflowRunStarter(() => _catalog, _store, Path.Combine(_dir, ".workflow"), TimeSpan.FromSeconds(5),
-            new TriggerClaims(_store, TimeProvider.System, TriggerClaims.DefaultWindow));
+            new TriggerClaims(_store, TimeProvider.System, TriggerClaims.DefaultWindow)) { Log = _log.Enqueue };
     }
 
     private async Task<string> Start(string name, string? branch = null)
@@ -77,6 +78,7 @@ public sealed class ServedConcurrencyTests : IAsyncLifetime
         var second = await Start("b");
         await Until(() => Status(second) == "skipped", "b recorded as skipped");
         Assert.Contains("concurrency: skip", _store.Find(second)!.Execution.Error);
+        await Until(() => _log.Contains($"execution {second} of 'hold' skipped (concurrency: Skip)"), "the skip logged");
         Go("a");
         await Until(() => Status(first) == "succeeded" && _starter.Running == 0, "a finished");
         Assert.False(Started("b"));

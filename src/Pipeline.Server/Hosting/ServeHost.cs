@@ -79,7 +79,7 @@ public static class ServeHost
         try { store = StateLocation.Open(stateDirectory); }
         catch (StateStoreException e) { log.Line($"warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
         var claims = new TriggerClaims(store, TimeProvider.System, TriggerClaims.DefaultWindow);
-        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims);
+        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims) { Log = log };
         WorkflowScheduler? scheduler = null;
         var schedulesLoaded = false;
         if (store is not null)
