@@ -68,12 +68,7 @@ public static class WebhookEndpoints
             var request = new RunRequest(route.Workflow, "webhook", trigger)
             {
                 ClaimKey = deliveryId is null ? null : $"webhook:{route.Path}:{deliveryId}",
-                TriggerData = JsonSerializer.Serialize(new Dictionary<string, object?>
-                {
-                    ["path"] = hookPath,
-                    ["delivery"] = deliveryId,
-                    ["payload"] = payload is null ? null : JsonDocument.Parse(body).RootElement,
-                }),
+                TriggerData = TriggerData(hookPath, deliveryId, payload),
             };
             StartedRun run;
             try { run = await starter.StartAsync(request, http.RequestAborted); }
@@ -105,6 +100,27 @@ public static class WebhookEndpoints
             };
         }
         return Problem(StatusCodes.Status401Unauthorized, "a bearer token is required");
+    }
+
+    /// <summary>
+    /// What the store keeps of a delivery: its path, delivery id and payload, written from the payload
+    /// as read (not by parsing the body a second time, which a body our reader accepts, with a comment
+    /// say, would fail).
+    /// </summary>
+    private static string TriggerData(string path, string? deliveryId, ExprValue? payload)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("path", path);
+            writer.WriteString("delivery", deliveryId);
+            writer.WritePropertyName("payload");
+            if (payload is null) writer.WriteNullValue();
+            else writer.WriteRawValue(payload.ToJson(indented: false));
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     /// <summary>Credentials never reach the run's expressions.</summary>
