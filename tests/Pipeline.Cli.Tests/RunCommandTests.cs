@@ -104,6 +104,29 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void Dry_run_lists_the_migrations_a_run_would_apply_without_touching_the_database()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "migrations"));
+        File.WriteAllText(Path.Combine(dir, "migrations", "001_items.sql"), "CREATE TABLE items (id INTEGER PRIMARY KEY);");
+        File.WriteAllText(Path.Combine(dir, "migrations", "002_more.sql"), "INSERT INTO items (id) VALUES (1);");
+        var wf = Write(dir, """[ { "id": "migrate", "type": "sql", "connection": "${secrets.DB}", "migrations": "migrations" } ]""", "\"secrets\": [\"DB\"],");
+        var env = new Dictionary<string, string> { ["DB"] = "Data Source=app.db" };
+
+        var (code, stdout, _) = WorkflowProcess.RunWithEnvironment(dir, env, "run", wf, "--dry-run");
+        Assert.Equal(0, code);
+        Assert.Contains($"migrate: migrations: 2 pending on SQLite {Path.Combine(dir, "app.db")}: 001_items.sql, 002_more.sql", stdout);
+        Assert.False(File.Exists(Path.Combine(dir, "app.db")));
+
+        Assert.Equal(0, WorkflowProcess.RunWithEnvironment(dir, env, "run", wf).ExitCode);
+        File.WriteAllText(Path.Combine(dir, "migrations", "003_again.sql"), "INSERT INTO items (id) VALUES (2);");
+        var json = JsonDocument.Parse(WorkflowProcess.RunWithEnvironment(dir, env, "run", wf, "--dry-run", "--format", "json").Stdout).RootElement;
+        var migrations = json.GetProperty("migrations")[0];
+        Assert.Equal("migrate", migrations.GetProperty("task").GetString());
+        Assert.Equal(["003_again.sql"], migrations.GetProperty("pending").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
     public void Json_format_prints_the_report_on_stdout()
     {
         var dir = WorkflowProcess.TempDir();

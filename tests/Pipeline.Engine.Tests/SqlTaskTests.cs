@@ -167,6 +167,55 @@ public abstract class SqlTaskTests : IDisposable
         Assert.Equal("0", allowed.Task("migrate").Outputs["applied"]);
         Assert.Equal(RunStatus.Succeeded, (await Run($"[ {Migrate} ]")).Status); // the new checksum was recorded
     }
+
+    private async Task<Pipeline.Engine.Executors.Sql.MigrationPreview.TaskMigrations> Preview()
+    {
+        var path = Harness.Write("preview.workflow.json", $$"""
+            { "name": "preview", "environment": { "DB_URL": {{JsonSerializer.Serialize(Connection)}} },
+              "tasks": [ { "id": "migrate", "type": "sql", "connection": "${env.DB_URL}", "migrations": "migrations" } ] }
+            """);
+        var previews = await Pipeline.Engine.Executors.Sql.MigrationPreview.ReadAsync(EngineHarness.Plan(path).Workflow, new Dictionary<string, string>(), CancellationToken.None);
+        return Assert.Single(previews);
+    }
+
+    [Fact]
+    public async Task A_dry_run_preview_lists_pending_and_changed_migrations_and_writes_nothing()
+    {
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+        Migration("002_more.sql", "INSERT INTO items (id, name) VALUES (2, 'beta');");
+        var before = await Preview();
+        Assert.Null(before.Problem);
+        Assert.Equal(["001_items.sql", "002_more.sql"], before.Pending);
+        Assert.Equal(["001_items.sql", "002_more.sql"], (await Preview()).Pending); // the first look recorded nothing
+
+        Assert.Equal("2", (await Run($"[ {Migrate} ]")).Task("migrate").Outputs["applied"]);
+        Migration("003_gamma.sql", "INSERT INTO items (id, name) VALUES (3, 'gamma');");
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, extra TEXT);");
+        var after = await Preview();
+        Assert.Equal(["003_gamma.sql"], after.Pending);
+        Assert.Equal(["001_items.sql"], after.Changed);
+        Assert.Matches("^(SQLite|PostgreSQL) ", after.Database);
+    }
+
+    [Fact]
+    public async Task A_sql_task_in_rollback_runs_a_down_migration_so_the_next_run_applies_it_again()
+    {
+        Migration("001_items.sql", "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);");
+        Directory.CreateDirectory(Path.Combine(Harness.Folder, "migrations", "down"));
+        File.WriteAllText(Path.Combine(Harness.Folder, "migrations", "down", "001_items.sql"), "DROP TABLE items;\nDELETE FROM pipeline_migrations WHERE file = '001_items.sql';\n");
+        var tasks = $$"""
+            [ {{Migrate}},
+              { "id": "deploy", "type": "shell", "depends_on": ["migrate"], "command": "exit 3" },
+              { "id": "down", "type": "sql", "connection": "${secrets.DB}", "depends_on": ["migrate"], "transaction": true, "file": "migrations/down/001_items.sql" } ]
+            """;
+        var run = await Harness.RunTasks(tasks, "\"secrets\": [\"DB\"], \"rollback\": [\"down\"]", WithDb());
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(TaskState.Succeeded, run.Task("rollback/down").State);
+        var probe = await Run("""[ { "id": "probe", "type": "sql", "connection": "${secrets.DB}", "query": "SELECT count(*) AS n FROM pipeline_migrations" } ]""");
+        Assert.Equal("0", probe.Task("probe").Outputs["n"]);
+        Assert.Equal(["001_items.sql"], (await Preview()).Pending); // the table is gone, and so is its record
+        Assert.Equal("1", (await Run($"[ {Migrate} ]")).Task("migrate").Outputs["applied"]);
+    }
 }
 
 /// <summary>Where the statements of a migration script start and end, so a failing one is named by its line.</summary>

@@ -217,8 +217,9 @@ public static class RunCommand
 
         if (request.DryRun)
         {
-            if (request.Format == OutputFormat.Json) PlanPrinter.WriteJson(Console.Out, plan, maxParallel);
-            else PlanPrinter.WriteText(Console.Out, plan, maxParallel, fromHistory: estimates is not null);
+            var migrations = await Pipeline.Engine.Executors.Sql.MigrationPreview.ReadAsync(definition, overrides, CancellationToken.None);
+            if (request.Format == OutputFormat.Json) PlanPrinter.WriteJson(Console.Out, plan, maxParallel, migrations);
+            else PlanPrinter.WriteText(Console.Out, plan, maxParallel, migrations, fromHistory: estimates is not null);
             return ExitCodes.Success;
         }
 

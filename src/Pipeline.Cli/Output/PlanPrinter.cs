@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Core.Model;
+using Pipeline.Engine.Executors.Sql;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Running;
 
@@ -9,7 +10,7 @@ namespace Pipeline.Cli.Output;
 /// <summary><c>workflow run --dry-run</c>: what would run, in which order, and how long it may take; nothing is started.</summary>
 public static class PlanPrinter
 {
-    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel, bool fromHistory = false)
+    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations, bool fromHistory = false)
     {
         var w = plan.Workflow;
         var g = plan.Graph;
@@ -25,10 +26,11 @@ public static class PlanPrinter
                 output.WriteLine($"  {r.Id}: runs as {role} of {t.Id.Value}");
         if (w.Rollback.Count > 0)
             output.WriteLine($"  rollback on failure: {string.Join(", ", w.Rollback.Select(r => r.Id))}");
+        foreach (var m in migrations) output.WriteLine($"  {m.TaskId}: {Describe(m)}");
         output.WriteLine("Nothing was run (--dry-run).");
     }
 
-    public static void WriteJson(TextWriter output, ExecutionPlan plan, int maxParallel)
+    public static void WriteJson(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations)
     {
         var g = plan.Graph;
         var json = new JsonObject
@@ -46,8 +48,27 @@ public static class PlanPrinter
                 ["depends_on"] = new JsonArray(g.Dependencies[id].Select(d => (JsonNode)d!).ToArray()),
                 ["remaining_seconds"] = plan.RemainingPath[id],
             }).ToArray()),
+            ["migrations"] = new JsonArray(migrations.Select(m => (JsonNode)new JsonObject
+            {
+                ["task"] = m.TaskId,
+                ["folder"] = m.Folder,
+                ["database"] = m.Database,
+                ["pending"] = new JsonArray(m.Pending.Select(f => (JsonNode)f!).ToArray()),
+                ["changed"] = new JsonArray(m.Changed.Select(f => (JsonNode)f!).ToArray()),
+                ["problem"] = m.Problem,
+            }).ToArray()),
         };
         output.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>A sql task's migrations: what a run would apply, or why that could not be read.</summary>
+    private static string Describe(MigrationPreview.TaskMigrations m)
+    {
+        if (m.Problem is { } problem) return $"migrations: {problem}";
+        var text = m.Pending.Count == 0
+            ? $"migrations: none pending on {m.Database}"
+            : $"migrations: {m.Pending.Count} pending on {m.Database}: {string.Join(", ", m.Pending)}";
+        return m.Changed.Count == 0 ? text : text + $"; changed since applied (the run fails unless allow_changed): {string.Join(", ", m.Changed)}";
     }
 
     private static string Describe(TaskDefinition t)

@@ -29,6 +29,38 @@ internal static class SqlMigrations
     public static IReadOnlyList<string> Files(string folder) =>
         Directory.EnumerateFiles(folder, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!;
 
+    /// <summary>What <see cref="ApplyAsync"/> would do, read without writing: files not applied yet, and applied files changed since.</summary>
+    public sealed record Pending(IReadOnlyList<string> Files, IReadOnlyList<string> Changed);
+
+    /// <summary>Reads <c>pipeline_migrations</c> (when it exists) and compares it with the folder; writes nothing.</summary>
+    public static async Task<Pending> PendingAsync(DbConnection connection, string folder, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = connection is SqliteConnection
+                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pipeline_migrations'"
+                : "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pipeline_migrations' AND table_schema = ANY (current_schemas(false))";
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+            {
+                await using var query = connection.CreateCommand();
+                query.CommandText = "SELECT file, checksum FROM pipeline_migrations";
+                await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) applied[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+        var pending = new List<string>();
+        var changed = new List<string>();
+        foreach (var file in Files(folder))
+        {
+            if (!applied.TryGetValue(file, out var recorded)) pending.Add(file);
+            else if (recorded != Checksum(await File.ReadAllTextAsync(Path.Combine(folder, file), cancellationToken).ConfigureAwait(false))) changed.Add(file);
+        }
+        return new Pending(pending, changed);
+    }
+
+    private static string Checksum(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+
     public static async Task<Report> ApplyAsync(DbConnection connection, string folder, bool allowChanged, Action<string> log, CancellationToken cancellationToken)
     {
         await Execute(connection, null, Table, cancellationToken).ConfigureAwait(false);
@@ -46,7 +78,7 @@ internal static class SqlMigrations
         {
             var path = Path.Combine(folder, file);
             var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            var checksum = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+            var checksum = Checksum(text);
             if (applied.TryGetValue(file, out var recorded))
             {
                 if (recorded != checksum)
