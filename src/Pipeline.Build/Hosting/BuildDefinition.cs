@@ -2,6 +2,7 @@ using Pipeline.Core.Model;
 using Pipeline.Core.Text;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Running;
+using Pipeline.Executors.Docker;
 
 namespace Pipeline.Build.Hosting;
 
@@ -121,6 +122,7 @@ internal static class BuildDefinition
             var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 MaxParallel = settings.MaxParallel,
+                Executors = DockerExecutors.Overrides,
                 Secrets = secrets,
                 Observers = recorded?.Observers(log) ?? [log],
                 CleanupToken = settings.CleanupToken,

@@ -5,6 +5,7 @@ using Pipeline.Core;
 using Pipeline.Core.Typed;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Running;
+using Pipeline.Executors.Docker;
 
 namespace Pipeline.Build.Hosting;
 
@@ -107,6 +108,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             var result = await new WorkflowEngine().RunAsync(plan, new RunOptions
             {
                 MaxParallel = settings.MaxParallel,
+                Executors = DockerExecutors.Overrides,
                 Secrets = binder.SecretValues.Select((v, i) => (v, i)).ToDictionary(p => $"parameter{p.i}", p => p.v),
                 Observers = recorded?.Observers(console) ?? [console],
                 CleanupToken = cleanup.Token,

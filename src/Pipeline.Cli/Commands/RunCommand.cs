@@ -9,6 +9,7 @@ using Pipeline.Engine.Reporting;
 using Pipeline.State;
 using Pipeline.Engine.Running;
 using Spectre.Console;
+using Pipeline.Executors.Docker;
 
 namespace Pipeline.Cli.Commands;
 
@@ -223,7 +224,7 @@ public static class RunCommand
             return ExitCodes.Success;
         }
 
-        var unsupported = WorkflowEngine.CheckSupported(plan);
+        var unsupported = WorkflowEngine.CheckSupported(plan, new RunOptions { Executors = DockerExecutors.Overrides });
         foreach (var d in unsupported) TextReporter.WriteDiagnostic(error, d, null);
         if (unsupported.Count > 0) return ExitCodes.InvalidInput;
         var secrets = SecretResolver.Resolve(definition, error, overrides);
@@ -262,6 +263,7 @@ public static class RunCommand
             ExecutionId = executionId,
             Resumed = resume?.Done,
             TriggerType = request.Trigger,
+            Executors = DockerExecutors.Overrides,
         };
         async Task<RunResult> Run(IRunObserver display)
         {

@@ -23,6 +23,7 @@ public static class EnvironmentChecks
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(workflow.Path)) ?? ".";
 
         var needs = new Dictionary<string, (DiagnosticDescriptor Descriptor, SourceSpan Span, string Hint)>(StringComparer.Ordinal);
+        var dockerChecked = false;
         foreach (var task in workflow.Tasks)
         {
             if (task.Cwd is { } cwd && IsLiteral(cwd) && !Directory.Exists(Resolve(baseDir, cwd.Value)))
@@ -52,9 +53,31 @@ public static class EnvironmentChecks
                         bag.Report(Descriptors.ScriptNotExecutable, shell.Command.Span, $"script \"{script}\" run by task '{task.Id.Value}' is not executable",
                             $"chmod +x {script} (and commit the mode: git update-index --chmod=+x {script}), or run it as sh {script}");
                     break;
-                case DockerTask:
-                    if (!needs.ContainsKey("docker"))
-                        needs["docker"] = (Descriptors.DockerMissing, task.TypeSpan, "install Docker (the docker CLI and a running engine) to run docker tasks");
+                case DockerTask docker:
+                    if (!dockerChecked)
+                    {
+                        dockerChecked = true;
+                        if (MissingDockerSocket() is { } socket)
+                            bag.Report(Descriptors.DockerMissing, task.TypeSpan, $"no Docker engine answers at {socket}, so docker tasks will fail here",
+                                "start one (sudo systemctl start docker, or dockerd), or point DOCKER_HOST at a running engine");
+                    }
+                    if (docker.Build is { } build && IsLiteral(build.Context) && !Directory.Exists(Resolve(baseDir, build.Context.Value)))
+                        bag.Report(Descriptors.DirectoryNotFound, build.Context.Span, $"build context \"{build.Context.Value}\" of task '{task.Id.Value}' does not exist",
+                            "paths are relative to the workflow file's directory");
+                    else if (docker.Build is { } b && IsLiteral(b.Context) && (b.Dockerfile is null || IsLiteral(b.Dockerfile))
+                        && !File.Exists(Resolve(Resolve(baseDir, b.Context.Value), b.Dockerfile?.Value ?? "Dockerfile")))
+                        bag.Report(Descriptors.ScriptNotFound, b.Dockerfile?.Span ?? b.Context.Span,
+                            $"Dockerfile \"{b.Dockerfile?.Value ?? "Dockerfile"}\" of task '{task.Id.Value}' does not exist in the build context \"{b.Context.Value}\"",
+                            "the dockerfile path is relative to the build context");
+                    foreach (var volume in docker.Volumes.Where(IsLiteral))
+                    {
+                        var host = volume.Value.Split(':')[0];
+                        if (host.Length > 0 && (host.StartsWith(".", StringComparison.Ordinal) || host.StartsWith("/", StringComparison.Ordinal) || host.Contains("/"))
+                            && !Directory.Exists(Resolve(baseDir, host)) && !File.Exists(Resolve(baseDir, host)))
+                            bag.Report(Descriptors.DirectoryNotFound, volume.Span, $"the host path \"{host}\" of volume \"{volume.Value}\" (task '{task.Id.Value}') does not exist",
+                                "create it, or fix the path (relative to the workflow file's directory); Docker would create an empty folder owned by root",
+                                Severity.Warning);
+                    }
                     break;
             }
         }
@@ -100,6 +123,22 @@ public static class EnvironmentChecks
     }
 
     /// <summary>True when an executable of that name is in a PATH directory.</summary>
+    /// <summary>
+    /// The engine socket docker tasks would use (<c>DOCKER_HOST</c>, else the platform's default) when it
+    /// is a local socket that does not exist; null when it exists or cannot be checked from here (tcp, npipe).
+    /// </summary>
+    internal static string? MissingDockerSocket()
+    {
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        if (string.IsNullOrEmpty(host))
+        {
+            if (Path.DirectorySeparatorChar == '\\') return null;
+            host = "unix:///var/run/docker.sock";
+        }
+        if (!host!.StartsWith("unix://", StringComparison.Ordinal)) return null;
+        return File.Exists(host.Substring("unix://".Length)) ? null : host;
+    }
+
     public static bool OnPath(string program)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;

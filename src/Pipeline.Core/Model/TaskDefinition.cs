@@ -127,27 +127,92 @@ public sealed record HttpTask : TaskDefinition
     }
 }
 
+/// <summary>An image a docker task builds before it runs: <c>docker build</c> of a folder.</summary>
+public sealed record DockerBuild
+{
+    /// <summary>The build context, relative to the workflow's folder.</summary>
+    public required LocatedString Context { get; init; }
+
+    /// <summary>The Dockerfile, relative to the context (default <c>Dockerfile</c>).</summary>
+    public LocatedString? Dockerfile { get; init; }
+    public IReadOnlyList<NamedValue> Args { get; init; } = Lists.Empty<NamedValue>();
+
+    /// <summary>The tag given to the image; by default one unique to the run and task.</summary>
+    public LocatedString? Tag { get; init; }
+    public SourceSpan Span { get; init; }
+}
+
+/// <summary>
+/// A container run on a Docker engine: an <c>image</c> (pulled per <c>pull</c>) or one built first
+/// (<c>build</c>), with the task's env, volumes and limits. The container's exit code is the task's.
+/// </summary>
 public sealed record DockerTask : TaskDefinition
 {
     public static readonly IReadOnlyList<string> PullPolicies = new[] { "missing", "always", "never" };
 
     public override TaskType Type => TaskType.Docker;
-    public required LocatedString Image { get; init; }
 
-    /// <summary>Run through the image's shell when a string; as arguments when a list.</summary>
+    /// <summary>The image to run; null when <see cref="Build"/> makes it.</summary>
+    public LocatedString? Image { get; init; }
+    public DockerBuild? Build { get; init; }
+
+    /// <summary>A string runs through the image's <c>/bin/sh -c</c>; a list (kept in <see cref="Args"/>) runs as it is.</summary>
     public LocatedString? Command { get; init; }
     public IReadOnlyList<LocatedString> Args { get; init; } = Lists.Empty<LocatedString>();
+
+    /// <summary>Replaces the image's entrypoint: a program and its first arguments.</summary>
+    public IReadOnlyList<LocatedString>? Entrypoint { get; init; }
+
+    /// <summary><c>host:container[:ro]</c>; relative host paths resolve against the workflow's folder.</summary>
     public IReadOnlyList<LocatedString> Volumes { get; init; } = Lists.Empty<LocatedString>();
     public LocatedString? Workdir { get; init; }
+    public LocatedString? User { get; init; }
+
+    /// <summary>A memory limit in bytes (written <c>512m</c>, <c>2g</c>).</summary>
+    public Located<long>? Memory { get; init; }
+
+    /// <summary>CPUs the container may use (<c>0.5</c>, <c>2</c>).</summary>
+    public Located<double>? Cpus { get; init; }
+
+    /// <summary><c>none</c>, <c>host</c>, <c>bridge</c> or a network's name; the engine's default when absent.</summary>
+    public LocatedString? Network { get; init; }
     public string Pull { get; init; } = "missing";
+
+    /// <summary>Keep the container after the task (for debugging) instead of removing it.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>Remove the image <see cref="Build"/> made once the task is done.</summary>
+    public bool CleanupImages { get; init; }
+
+    /// <summary>Why a volume (<c>host:container[:ro|rw]</c>) cannot be mounted, or null.</summary>
+    public static string? VolumeProblem(string volume)
+    {
+        var parts = volume.Split(':');
+        if (parts.Length < 2 || parts.Length > 3 || parts[0].Length == 0 || parts[1].Length == 0)
+            return "it must be host:container or host:container:ro";
+        if (!parts[1].StartsWith("/", System.StringComparison.Ordinal)) return $"the container path \"{parts[1]}\" must be absolute";
+        if (parts.Length == 3 && parts[2] is not ("ro" or "rw")) return $"the mode \"{parts[2]}\" must be ro or rw";
+        return null;
+    }
 
     public override IEnumerable<(string Field, LocatedString Value)> InterpolatedFields()
     {
         foreach (var f in base.InterpolatedFields()) yield return f;
-        yield return ("image", Image);
+        if (Image is not null) yield return ("image", Image);
         if (Command is not null) yield return ("command", Command);
         foreach (var a in Args) yield return ("args", a);
+        foreach (var e in Entrypoint ?? Lists.Empty<LocatedString>()) yield return ("entrypoint", e);
         foreach (var v in Volumes) yield return ("volumes", v);
+        if (Workdir is not null) yield return ("workdir", Workdir);
+        if (User is not null) yield return ("user", User);
+        if (Network is not null) yield return ("network", Network);
+        if (Build is { } b)
+        {
+            yield return ("build.context", b.Context);
+            if (b.Dockerfile is not null) yield return ("build.dockerfile", b.Dockerfile);
+            if (b.Tag is not null) yield return ("build.tag", b.Tag);
+            foreach (var a in b.Args) yield return ($"build.args.{a.Name.Value}", a.Value);
+        }
     }
 }
 

@@ -14,7 +14,7 @@ namespace Pipeline.Core.Reading;
 /// Reads task objects. Inline tasks (a parallel group's tasks, a loop's task, inline then/else) are
 /// hoisted into the same flat list with their owner set; the parent keeps a reference by id.
 /// </summary>
-internal sealed class TaskJsonReader
+internal sealed partial class TaskJsonReader
 {
     internal static readonly string[] CommonFields =
     {
@@ -26,7 +26,7 @@ internal sealed class TaskJsonReader
     {
         [TaskType.Shell] = new[] { "command", "shell", "live_output" },
         [TaskType.Http] = new[] { "url", "method", "headers", "body", "auth", "expect_status", "follow_redirects" },
-        [TaskType.Docker] = new[] { "image", "command", "args", "volumes", "workdir", "pull" },
+        [TaskType.Docker] = new[] { "image", "build", "command", "args", "entrypoint", "volumes", "workdir", "user", "memory", "cpus", "network", "pull", "keep", "cleanup_images" },
         [TaskType.JavaScript] = new[] { "script", "file", "args" },
         [TaskType.Python] = new[] { "script", "file", "args" },
         [TaskType.Conditional] = new[] { "then", "else" },
@@ -184,24 +184,7 @@ internal sealed class TaskJsonReader
             case TaskType.Http:
                 return ReadHttp(f, id, label);
             case TaskType.Docker:
-            {
-                var image = RequiredString(f, "image", label, "docker", "\"image\": \"alpine:3.20\"");
-                var pull = f.Choice("pull", DockerTask.PullPolicies);
-                var commandNode = f.Get("command");
-                LocatedString? command = null;
-                IReadOnlyList<LocatedString> args = f.StringList("args");
-                if (commandNode is JsonString cs) command = cs.Located;
-                else if (commandNode is JsonArray)
-                {
-                    args = ListFrom(commandNode, "command", label);
-                }
-                else if (commandNode is not null) f.WrongType("command", commandNode, "a string or a list of strings");
-                return image is null ? null : new DockerTask
-                {
-                    Id = id, Image = image, Command = command, Args = args, Volumes = f.StringList("volumes"),
-                    Workdir = f.String("workdir"), Pull = pull?.Value ?? "missing",
-                };
-            }
+                return ReadDocker(f, id, label);
             case TaskType.JavaScript:
             case TaskType.Python:
             {

@@ -37,6 +37,10 @@ public sealed class TaskInvocation
 {
     public required TaskDefinition Task { get; init; }
     public required string InstanceId { get; init; }
+
+    /// <summary>The run's execution id (resources the task creates outside the engine, such as containers, are labelled with it).</summary>
+    public string ExecutionId { get; init; } = "";
+    public string WorkflowName { get; init; } = "";
     public required int Attempt { get; init; }
 
     /// <summary>The expression context of this instance (env, secrets, tasks, item, index, workflow, trigger).</summary>

@@ -155,6 +155,8 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             {
                 Task = task,
                 InstanceId = instance.InstanceId,
+                ExecutionId = run.ExecutionId,
+                WorkflowName = run.Workflow.Name.Value,
                 Attempt = number,
                 Expressions = context,
                 Environment = env,

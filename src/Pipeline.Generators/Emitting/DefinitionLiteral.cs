@@ -83,12 +83,27 @@ internal static class DefinitionLiteral
                 if (!http.FollowRedirects) p.Add("FollowRedirects = false");
                 return Init("HttpTask", p);
             case DockerTask docker:
-                p.Add($"Image = {L(docker.Image)}");
+                Opt(p, "Image", docker.Image);
+                if (docker.Build is { } b)
+                {
+                    var bp = new List<string> { $"Context = {L(b.Context)}", "Span = s" };
+                    Opt(bp, "Dockerfile", b.Dockerfile);
+                    List(bp, "Args", "NamedValue", b.Args, Named);
+                    Opt(bp, "Tag", b.Tag);
+                    p.Add($"Build = {Init("DockerBuild", bp, "                ")}");
+                }
                 Opt(p, "Command", docker.Command);
                 List(p, "Args", null, docker.Args, L);
+                if (docker.Entrypoint is { } entrypoint) p.Add($"Entrypoint = {Array(null, entrypoint, L)}");
                 List(p, "Volumes", null, docker.Volumes, L);
                 Opt(p, "Workdir", docker.Workdir);
+                Opt(p, "User", docker.User);
+                Opt(p, "Network", docker.Network);
+                if (docker.Memory is { } memory) p.Add($"Memory = new {Model}Located<long>({memory.Value.ToString(CultureInfo.InvariantCulture)}L, s)");
+                if (docker.Cpus is { } cpus) p.Add($"Cpus = new {Model}Located<double>({Double(cpus.Value)}, s)");
                 p.Add($"Pull = {Str(docker.Pull)}");
+                if (docker.Keep) p.Add("Keep = true");
+                if (docker.CleanupImages) p.Add("CleanupImages = true");
                 return Init("DockerTask", p);
             case ScriptTask script:
                 Opt(p, "Script", script.Script);

@@ -5,6 +5,7 @@ using Pipeline.Engine.Reporting;
 using Pipeline.Engine.Running;
 using Pipeline.Server.Hosting;
 using Pipeline.State;
+using Pipeline.Executors.Docker;
 
 namespace Pipeline.Server.Runs;
 
@@ -73,6 +74,7 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
             await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 ExecutionId = executionId,
+                Executors = DockerExecutors.Overrides,
                 TriggerType = request.TriggerType,
                 Trigger = request.Trigger,
                 Secrets = secrets,
