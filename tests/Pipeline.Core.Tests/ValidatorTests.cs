@@ -114,6 +114,40 @@ public class ValidatorTests
         Assert.Contains(fragment, d.Message + " " + d.Hint);
     }
 
+    [Theory]
+    [InlineData("""{ "id": "a", "type": "docker", "command": "x" }""", "WF1017", "{", "needs \"image\"")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "build": "ctx" }""", "WF1027", "\"build\"", "both \"image\" and \"build\"")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "volumes": ["data"] }""", "WF1013", "\"data\"", "host:container")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "volumes": ["./data:data"] }""", "WF1013", "\"./data:data\"", "must be absolute")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "volumes": ["./d:/d:rx"] }""", "WF1013", "\"./d:/d:rx\"", "ro or rw")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "memory": "1k" }""", "WF1013", "\"1k\"", "at least 6m")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "memory": "lots" }""", "WF1013", "\"lots\"", "512m")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "cpus": 0 }""", "WF1013", "0 }", "positive number")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "pull": "sometimes" }""", "WF1013", "\"sometimes\"", "missing, always, never")]
+    [InlineData("""{ "id": "a", "type": "docker", "build": { "dockerfile": "D" } }""", "WF1010", "{ \"dockerfile", "context")]
+    [InlineData("""{ "id": "a", "type": "docker", "build": { "context": ".", "tags": "x" } }""", "WF1011", "\"tags\"", "did you mean \"tag\"")]
+    [InlineData("""{ "id": "a", "type": "docker", "image": "x", "cleanup_images": true }""", "WF1013", "\"cleanup_images\"", "builds none")]
+    public void Docker_fields_are_checked_at_their_position(string tasks, string code, string at, string fragment)
+    {
+        var d = Single(Validate(Workflow(tasks)), code);
+        AssertAt(d, 4, tasks.IndexOf(at, StringComparison.Ordinal) + 1);
+        Assert.Contains(fragment, d.Message + " " + d.Hint);
+    }
+
+    [Theory]
+    [InlineData("512m", 512L * 1024 * 1024)]
+    [InlineData("2g", 2L * 1024 * 1024 * 1024)]
+    [InlineData("2GB", 2L * 1024 * 1024 * 1024)]
+    [InlineData("1.5g", 3L * 512 * 1024 * 1024)]
+    [InlineData("10485760", 10485760L)]
+    public void Docker_memory_sizes_read_as_docker_reads_them(string text, long bytes)
+    {
+        var read = ReadJson(Workflow($$"""{ "id": "a", "type": "docker", "image": "x", "memory": "{{text}}", "cpus": "1.5" }"""));
+        var task = Assert.IsType<Pipeline.Core.Model.DockerTask>(read.Workflow!.Tasks[0]);
+        Assert.Equal(bytes, task.Memory!.Value.Value);
+        Assert.Equal(1.5, task.Cpus!.Value.Value);
+    }
+
     [Fact]
     public void Cron_expressions_are_checked_and_explained()
     {

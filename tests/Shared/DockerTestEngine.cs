@@ -24,11 +24,16 @@ public static class DockerTestEngine
     public static void Use() => Environment.SetEnvironmentVariable("DOCKER_HOST", Host);
 
     /// <summary>Containers, running or not, labelled with the execution.</summary>
-    public static async Task<IList<ContainerListResponse>> ContainersOf(string executionId) =>
+    public static Task<IList<ContainerListResponse>> ContainersOf(string executionId) => Labelled($"dev.pipeline.execution={executionId}");
+
+    /// <summary>Containers, running or not, of a workflow's runs.</summary>
+    public static Task<IList<ContainerListResponse>> ContainersOfWorkflow(string workflow) => Labelled($"dev.pipeline.workflow={workflow}");
+
+    private static async Task<IList<ContainerListResponse>> Labelled(string label) =>
         await Client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"dev.pipeline.execution={executionId}"] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } },
         });
 
     /// <summary>Waits (up to a generous deadline) until <paramref name="check"/> holds.</summary>

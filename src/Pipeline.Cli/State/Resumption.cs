@@ -4,6 +4,7 @@ using Pipeline.Core.Model;
 using Pipeline.Engine.Processes;
 using Pipeline.Engine.Running;
 using Pipeline.State;
+using Pipeline.Executors.Docker;
 
 namespace Pipeline.Cli;
 
@@ -133,6 +134,7 @@ internal static class Resumption
     /// </summary>
     public static async Task StopLeftoversAsync(ResumePlan plan, TimeSpan grace, TextWriter error)
     {
+        if (plan.Definition.Tasks.Any(t => t is DockerTask)) await RemoveContainersAsync(plan.ExecutionId, error);
         var all = new List<LeftoverProcess>();
         foreach (var task in plan.WereRunning)
         {
@@ -144,6 +146,20 @@ internal static class Resumption
         if (all.Count == 0) return;
         var killed = await LeftoverProcesses.StopAsync(all, grace);
         if (killed > 0) error.WriteLine($"workflow: {killed} process(es) ignored SIGTERM for {DurationText.Format(grace)} and were killed");
+    }
+
+    /// <summary>The interrupted run's containers (labelled with its execution id): removed, as its runner would have.</summary>
+    private static async Task RemoveContainersAsync(string executionId, TextWriter error)
+    {
+        try
+        {
+            foreach (var name in await DockerLeftovers.RemoveAsync(executionId))
+                error.WriteLine($"workflow: removed container {name}, left by the interrupted run");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Docker.DotNet.DockerApiException)
+        {
+            error.WriteLine($"workflow: could not look for containers the interrupted run left ({e.GetBaseException().Message}); its docker tasks remove their own when they run again");
+        }
     }
 
     /// <summary>

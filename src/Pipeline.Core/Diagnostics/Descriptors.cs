@@ -125,8 +125,8 @@ public static class Descriptors
         "\"file\": \"scripts/missing.py\"");
     public static readonly DiagnosticDescriptor InterpreterMissing = new("WF4002", "Interpreter not found", DiagnosticCategory.Environment, Severity.Warning,
         "a python task on a machine without python3");
-    public static readonly DiagnosticDescriptor DockerMissing = new("WF4003", "Docker not available", DiagnosticCategory.Environment, Severity.Warning,
-        "a docker task on a machine without docker");
+    public static readonly DiagnosticDescriptor DockerMissing = new("WF4003", "Docker engine not reachable", DiagnosticCategory.Environment, Severity.Warning,
+        "a docker task on a machine with no Docker engine socket (DOCKER_HOST, or /var/run/docker.sock)");
     public static readonly DiagnosticDescriptor DirectoryNotFound = new("WF4004", "Working directory not found", DiagnosticCategory.Environment, Severity.Warning,
         "\"cwd\": \"src/missing\"");
     public static readonly DiagnosticDescriptor IncludeNotFound = new("WF4005", "Included Taskfile not found", DiagnosticCategory.Environment, Severity.Error,
@@ -139,8 +139,8 @@ public static class Descriptors
         ".workflow-config.json that is not valid");
     public static readonly DiagnosticDescriptor SecretNotSet = new("WF4009", "Secret has no value", DiagnosticCategory.Environment, Severity.Error,
         "\"secrets\": [\"API_TOKEN\"] and workflow run without API_TOKEN in the environment");
-    public static readonly DiagnosticDescriptor TaskTypeNotRunnable = new("WF4010", "Task type cannot run yet", DiagnosticCategory.Environment, Severity.Error,
-        "workflow run on a workflow with a sql task, before the sql executor exists");
+    public static readonly DiagnosticDescriptor TaskTypeNotRunnable = new("WF4010", "Task type has no executor", DiagnosticCategory.Environment, Severity.Error,
+        "a docker task run by an engine embedded without the docker plug-in (RunOptions.Executors)");
 
     public static readonly DiagnosticDescriptor ScriptNotExecutable = new("WF4011", "Script not executable", DiagnosticCategory.Environment, Severity.Warning,
         "\"command\": \"./deploy.sh\" where deploy.sh lacks the x bit");

@@ -26,7 +26,10 @@ public sealed class ExecutorRegistry
             foreach (var (type, executor) in overrides) _executors[type] = executor;
     }
 
-    /// <summary>Task types this engine cannot run yet (docker arrives with its own issue).</summary>
+    /// <summary>
+    /// Whether a task type has an executor. Docker tasks live in their own project (Docker.DotNet is
+    /// heavy, and most runs never start a container): hosts plug them in through the overrides.
+    /// </summary>
     public bool Supports(TaskType type) => _executors.ContainsKey(type);
 
     public ITaskExecutor For(TaskType type) => _executors.TryGetValue(type, out var e)

@@ -14,14 +14,14 @@ namespace Pipeline.Engine.Running;
 /// </summary>
 public sealed class WorkflowEngine
 {
-    /// <summary>Tasks the engine cannot run (types without an executor yet), as WF4010 diagnostics.</summary>
+    /// <summary>Tasks the engine cannot run (types without an executor: docker without its plug-in), as WF4010 diagnostics.</summary>
     public static IReadOnlyList<Diagnostic> CheckSupported(ExecutionPlan plan, RunOptions? options = null)
     {
         var registry = new ExecutorRegistry(_ => throw new InvalidOperationException(), options?.Executors);
         return plan.Workflow.Tasks.Where(t => !registry.Supports(t.Type))
             .Select(t => new Diagnostic(Descriptors.TaskTypeNotRunnable, t.TypeSpan,
-                $"task '{t.Id.Value}' has type '{TaskTypes.NameOf(t.Type)}', which this version of the engine cannot run yet",
-                "shell, http, javascript, python, sql, conditional, parallel and loop tasks run today; docker follows"))
+                $"task '{t.Id.Value}' has type '{TaskTypes.NameOf(t.Type)}', which this engine has no executor for",
+                "docker tasks need the Pipeline.Executors.Docker plug-in: RunOptions.Executors = DockerExecutors.Overrides (the workflow tool, serve and the build host set it)"))
             .ToList();
     }
 
