@@ -44,6 +44,11 @@ echo
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || echo "note: wrk could not be installed" >&2; }
 /usr/bin/python3 bench/serve_bench.py dotnet "$workflow_dll"
 echo
+echo "## docker tasks beside docker run --rm (the tests' private Docker engine)"
+echo
+if [ -z "${DOCKER_HOST:-}" ]; then source tests/services/docker.sh && export DOCKER_HOST="$PIPELINE_TEST_DOCKER_HOST"; fi
+/usr/bin/python3 bench/docker_bench.py dotnet "$workflow_dll"
+echo
 echo "## Build project start-up"
 echo
 /usr/bin/python3 bench/startup_bench.py

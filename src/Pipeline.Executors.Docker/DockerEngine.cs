@@ -46,14 +46,21 @@ public sealed class DockerEngine
         }
     }
 
-    /// <summary>Pings the engine; null when it answers, else why not, with what to do.</summary>
+    private volatile bool _answered;
+
+    /// <summary>
+    /// Pings the engine; null when it answers, else why not, with what to do. Once it has answered it
+    /// is not asked again: a later failure shows in the call that meets it, with the same message.
+    /// </summary>
     public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
     {
+        if (_answered) return null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             await Client.System.PingAsync(timeout.Token).ConfigureAwait(false);
+            _answered = true;
             return null;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnreachable(e))
