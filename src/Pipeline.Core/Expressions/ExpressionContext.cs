@@ -59,6 +59,19 @@ public static class ExpressionRoots
 
     public static readonly IReadOnlyList<string> All = new[] { Env, Secrets, Tasks, Item, Index, Workflow, Trigger };
 
+    /// <summary>
+    /// <c>execution</c>: the finished run a notification reports (templates only; not a root elsewhere,
+    /// so <c>${execution}</c> in a shell command stays the shell's).
+    /// </summary>
+    public const string Execution = "execution";
+
+    /// <summary>Properties of <c>execution</c>.</summary>
+    public static readonly IReadOnlyList<string> ExecutionProperties = new[]
+    {
+        "id", "status", "event", "duration", "duration_seconds", "error", "failed_task", "failed_tasks", "log", "status_command", "link",
+        "started_at", "finished_at", "trigger", "tasks_total", "tasks_failed", "alert",
+    };
+
     /// <summary>Properties of <c>workflow</c>.</summary>
     public static readonly IReadOnlyList<string> WorkflowProperties = new[] { "name", "version", "description", "category", "execution_id", "file", "started_at" };
 

@@ -46,6 +46,9 @@ public abstract record TaskDefinition
     /// <summary>False when re-running the task after a crash would be unsafe (the run then fails instead of resuming).</summary>
     public bool Resumable { get; init; } = true;
 
+    /// <summary>Messages about this task alone: its channels (settings from the workflow's notifications or the configuration) and on_success / on_failure.</summary>
+    public NotificationSettings? Notifications { get; init; }
+
     /// <summary>The id of the parallel, loop or conditional task this one was written inside, if any.</summary>
     public string? Owner { get; init; }
 

@@ -19,7 +19,7 @@ internal sealed partial class TaskJsonReader
     internal static readonly string[] CommonFields =
     {
         "id", "name", "type", "description", "depends_on", "timeout", "retry", "on_success", "on_failure",
-        "condition", "continue_on_error", "env", "cwd", "outputs", "resumable",
+        "condition", "continue_on_error", "env", "cwd", "outputs", "resumable", "notifications",
     };
 
     internal static readonly IReadOnlyDictionary<TaskType, string[]> TypeFields = new Dictionary<TaskType, string[]>
@@ -164,6 +164,7 @@ internal sealed partial class TaskJsonReader
             Cwd = f.String("cwd"),
             Outputs = ReadOutputs(f),
             Resumable = f.Bool("resumable") ?? true,
+            Notifications = NotificationReader.Read(f, workflowLevel: false),
             Owner = owner,
             Span = obj.Span,
             TypeSpan = typeToken.Span,

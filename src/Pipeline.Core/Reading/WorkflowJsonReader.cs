@@ -60,7 +60,7 @@ public static class WorkflowJsonReader
             Triggers = ReadTriggers(f),
             Environment = f.Pairs("environment"),
             Secrets = ReadSecrets(f),
-            Notifications = ReadNotifications(f),
+            Notifications = NotificationReader.Read(f, workflowLevel: true),
             Tasks = tasks.Tasks,
             Rollback = f.Refs("rollback"),
             MaxParallel = f.Int("max_parallel"),
@@ -273,51 +273,4 @@ public static class WorkflowJsonReader
     internal static bool IsEnvName(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
 
-    private static NotificationSettings? ReadNotifications(ObjectFields f)
-    {
-        var node = f.Get("notifications");
-        if (node is null) return null;
-        if (node is not JsonObject obj)
-        {
-            f.WrongType("notifications", node, "an object");
-            return null;
-        }
-        var nf = new ObjectFields(obj, "notifications", f.Diagnostics);
-        var channels = new List<NotificationChannel>();
-        var channelsNode = nf.Get("channels");
-        if (channelsNode is JsonArray array)
-        {
-            foreach (var item in array.Items)
-            {
-                if (item is JsonString s)
-                {
-                    CheckChannelType(s.Located, f.Diagnostics);
-                    channels.Add(new NotificationChannel(s.Located, Array.Empty<NamedValue>(), s.Span));
-                }
-                else if (item is JsonObject o)
-                {
-                    var cf = new ObjectFields(o, "a notification channel", f.Diagnostics);
-                    var type = cf.String("type", required: true, hint: "add \"type\": one of email, slack, webhook, console");
-                    if (type is not null) CheckChannelType(type, f.Diagnostics);
-                    var settings = o.Properties.Where(p => p.Name != "type")
-                        .Select(p => cf.Scalar(p.Value, $"\"{p.Name}\"") is { } v ? new NamedValue(p.NameToken, v) : null)
-                        .Where(v => v is not null).Select(v => v!).ToList();
-                    if (type is not null) channels.Add(new NotificationChannel(type, settings, o.Span));
-                }
-                else f.Diagnostics.Report(Descriptors.WrongType, item.Span, $"a channel must be a name or an object, not {ObjectFields.Describe(item)}", "write \"channels\": [\"email\"]");
-            }
-        }
-        else if (channelsNode is not null) nf.WrongType("channels", channelsNode, "a list of channels");
-        var settingsResult = new NotificationSettings(channels, nf.Bool("on_completion") ?? false, nf.Bool("on_failure") ?? false, nf.Bool("on_success") ?? false, obj.Span);
-        nf.ReportUnknown(new[] { "channels", "on_completion", "on_failure", "on_success" });
-        return settingsResult;
-    }
-
-    private static void CheckChannelType(LocatedString type, DiagnosticBag bag)
-    {
-        if (NotificationChannel.KnownTypes.Contains(type.Value)) return;
-        var suggestion = Suggest.Closest(type.Value, NotificationChannel.KnownTypes);
-        bag.Report(Descriptors.InvalidValue, type.Span, $"unknown notification channel \"{type.Value}\"",
-            suggestion is null ? $"channels are {string.Join(", ", NotificationChannel.KnownTypes)}" : $"did you mean \"{suggestion}\"?");
-    }
 }

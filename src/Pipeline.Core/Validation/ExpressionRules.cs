@@ -21,8 +21,14 @@ internal static class ExpressionRules
         var w = ctx.Workflow;
         foreach (var env in w.Environment) CheckInterpolated(ctx, scopes, null, env.Value);
         if (w.ConcurrencyGroup is { } group) CheckInterpolated(ctx, scopes, null, group);
-        foreach (var channel in w.Notifications?.Channels ?? Array.Empty<NotificationChannel>())
-            foreach (var s in channel.Settings) CheckInterpolated(ctx, scopes, null, s.Value);
+        foreach (var settings in new[] { w.Notifications }.Concat(w.Tasks.Select(t => t.Notifications)))
+        {
+            if (settings is null) continue;
+            if (settings.Link is { } link) CheckInterpolated(ctx, scopes, null, link, execution: true);
+            foreach (var channel in settings.Channels)
+                foreach (var s in channel.Settings)
+                    CheckInterpolated(ctx, scopes, null, s.Value, execution: s.Name.Value.StartsWith("templates.", StringComparison.Ordinal) || s.Name.Value == "subject");
+        }
 
         foreach (var task in w.Tasks)
         {
@@ -48,18 +54,19 @@ internal static class ExpressionRules
         CheckParsed(ctx, scopes, task, value, parsed, offset, isCondition: true, insideLoop);
     }
 
-    private static void CheckInterpolated(ValidationContext ctx, Scopes scopes, TaskDefinition? task, LocatedString value)
+    /// <param name="execution">True in notification templates, where <c>execution.*</c> describes the finished run.</param>
+    private static void CheckInterpolated(ValidationContext ctx, Scopes scopes, TaskDefinition? task, LocatedString value, bool execution = false)
     {
         if (value.Value.IndexOf("${", StringComparison.Ordinal) < 0) return;
         var interpolated = InterpolatedString.Parse(value.Value);
         foreach (var error in interpolated.Errors)
             ctx.Diagnostics.Report(Descriptors.UnterminatedInterpolation, value.SpanOf(error.Start, error.Length), error.Message, error.Hint);
         foreach (var segment in interpolated.Segments.OfType<ExpressionSegment>())
-            CheckParsed(ctx, scopes, task, value, segment.Expression, segment.ExpressionStart, isCondition: false, insideLoop: null);
+            CheckParsed(ctx, scopes, task, value, segment.Expression, segment.ExpressionStart, isCondition: false, insideLoop: null, execution);
     }
 
     private static void CheckParsed(ValidationContext ctx, Scopes scopes, TaskDefinition? task, LocatedString value, ParsedExpression parsed, int offset,
-        bool isCondition, bool? insideLoop)
+        bool isCondition, bool? insideLoop, bool execution = false)
     {
         var bag = ctx.Diagnostics;
         SourceSpan At(int start, int length) => value.SpanOf(offset + start, Math.Max(1, length));
@@ -74,7 +81,7 @@ internal static class ExpressionRules
         foreach (var node in parsed.Root!.Descendants().OfType<NamedValueNode>())
         {
             var chain = AccessChain(parsed.Root!, node);
-            CheckName(ctx, scopes, task, node, chain, At, insideLoop ?? (task is not null && scopes.IsInsideLoop(task.Id.Value)), isCondition);
+            CheckName(ctx, scopes, task, node, chain, At, insideLoop ?? (task is not null && scopes.IsInsideLoop(task.Id.Value)), isCondition, execution);
         }
     }
 
@@ -101,7 +108,7 @@ internal static class ExpressionRules
     }
 
     private static void CheckName(ValidationContext ctx, Scopes scopes, TaskDefinition? task, NamedValueNode node, List<(string Name, ExprNode Node)> chain,
-        Func<int, int, SourceSpan> at, bool insideLoop, bool isCondition)
+        Func<int, int, SourceSpan> at, bool insideLoop, bool isCondition, bool execution)
     {
         var bag = ctx.Diagnostics;
         var taskLabel = task is null ? "the workflow" : $"task '{task.Id.Value}'";
@@ -140,6 +147,13 @@ internal static class ExpressionRules
                 return;
             case ExpressionRoots.Trigger:
                 CheckProperty(bag, chain, ExpressionRoots.TriggerProperties, "trigger", Span);
+                return;
+            case ExpressionRoots.Execution when execution:
+                CheckProperty(bag, chain, ExpressionRoots.ExecutionProperties, "execution", Span);
+                return;
+            case ExpressionRoots.Execution:
+                bag.Report(Descriptors.UnknownNamedValue, Span(node), $"'execution' describes a finished run, so it is known only in notification templates and subjects",
+                    "use it in notifications' templates; here, workflow.execution_id names the run");
                 return;
             default:
                 var close = Suggest.Closest(node.Name, ExpressionRoots.All);

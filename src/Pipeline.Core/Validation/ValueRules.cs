@@ -74,9 +74,13 @@ internal static class ValueRules
             }
         }
 
-        foreach (var channel in w.Notifications?.Channels ?? Array.Empty<NotificationChannel>())
-            foreach (var setting in channel.Settings.Where(s => s.Name.Value is "url" or "webhook_url"))
-                CheckUrl(bag, setting.Value, $"{setting.Name.Value} of the {channel.Type.Value} channel");
+        foreach (var settings in new[] { w.Notifications }.Concat(w.Tasks.Select(t => t.Notifications)))
+            foreach (var channel in settings?.Channels ?? Array.Empty<NotificationChannel>())
+                foreach (var setting in channel.Settings.Where(s => s.Name.Value is "url" or "webhook_url"))
+                    CheckUrl(bag, setting.Value, $"{setting.Name.Value} of the {channel.Type.Value} channel");
+        if (w.Notifications?.Alerts is { } alerts)
+            foreach (var name in alerts.Channels.Where(c => !NotificationChannel.KnownTypes.Contains(c.Value)))
+                bag.Report(Descriptors.InvalidValue, name.Span, $"unknown alert channel \"{name.Value}\"", $"channels are {string.Join(", ", NotificationChannel.KnownTypes)}");
     }
 
     private static bool IsTimeZone(string id)

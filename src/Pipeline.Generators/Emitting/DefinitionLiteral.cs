@@ -30,8 +30,7 @@ internal static class DefinitionLiteral
         List(p, "Triggers", "TriggerDefinition", w.Triggers, Trigger);
         List(p, "Environment", "NamedValue", w.Environment, Named);
         List(p, "Secrets", "SecretDeclaration", w.Secrets, s => $"new {Model}SecretDeclaration({L(s.Name)}, {Str(s.Description)}, {Str(s.From)}, s)");
-        if (w.Notifications is { } n)
-            p.Add($"Notifications = new {Model}NotificationSettings({Array("NotificationChannel", n.Channels, c => $"new {Model}NotificationChannel({L(c.Type)}, {Array("NamedValue", c.Settings, Named)}, s)")}, {Bool(n.OnCompletion)}, {Bool(n.OnFailure)}, {Bool(n.OnSuccess)}, s)");
+        if (w.Notifications is { } n) p.Add($"Notifications = {Notifications(n)}");
         if (w.Tasks.Count > 0)
             p.Add($"Tasks = new {Model}TaskDefinition[]\n        {{\n{string.Join(",\n", w.Tasks.Select(t => "            " + Task(t)))},\n        }}");
         List(p, "Rollback", "TaskRef", w.Rollback, Ref);
@@ -42,6 +41,37 @@ internal static class DefinitionLiteral
         p.Add("Path = File");
         p.Add("Span = s");
         return Init("WorkflowDefinition", p, "    ");
+    }
+
+    private static string Notifications(NotificationSettings n)
+    {
+        var p = new List<string> { "Span = s" };
+        List(p, "Channels", "NotificationChannel", n.Channels, c => $"new {Model}NotificationChannel({L(c.Type)}, {Array("NamedValue", c.Settings, Named)}, s)");
+        if (n.OnCompletion) p.Add("OnCompletion = true");
+        if (n.OnFailure) p.Add("OnFailure = true");
+        if (n.OnSuccess) p.Add("OnSuccess = true");
+        if (n.Timeout is { } timeout) p.Add($"Timeout = {LocatedInt(timeout)}");
+        if (n.Attempts is { } attempts) p.Add($"Attempts = {LocatedInt(attempts)}");
+        if (n.RetryDelay is { } delay) p.Add($"RetryDelay = {LocatedInt(delay)}");
+        Opt(p, "Link", n.Link);
+        if (n.Alerts is { } a)
+        {
+            var ap = new List<string> { "Span = s" };
+            List(ap, "Channels", null, a.Channels, L);
+            ap.Add($"Failed = {Bool(a.Failed)}");
+            ap.Add($"FailureRate = {Bool(a.FailureRate)}");
+            ap.Add($"FailureRateThreshold = {Double(a.FailureRateThreshold)}");
+            ap.Add($"FailureRateWindowSeconds = {Int(a.FailureRateWindowSeconds)}");
+            ap.Add($"FailureRateMinRuns = {Int(a.FailureRateMinRuns)}");
+            ap.Add($"Duration = {Bool(a.Duration)}");
+            ap.Add($"DurationFactor = {Double(a.DurationFactor)}");
+            ap.Add($"DurationMinRuns = {Int(a.DurationMinRuns)}");
+            ap.Add($"TaskFailures = {Bool(a.TaskFailures)}");
+            ap.Add($"TaskFailuresInARow = {Int(a.TaskFailuresInARow)}");
+            ap.Add($"ThrottleSeconds = {Int(a.ThrottleSeconds)}");
+            p.Add($"Alerts = {Init("AlertSettings", ap, "                ")}");
+        }
+        return Init("NotificationSettings", p, "            ");
     }
 
     private static string Task(TaskDefinition t)
@@ -58,6 +88,7 @@ internal static class DefinitionLiteral
         if (t.ContinueOnError) p.Add("ContinueOnError = true");
         List(p, "Env", "NamedValue", t.Env, Named);
         Opt(p, "Cwd", t.Cwd);
+        if (t.Notifications is { } notifications) p.Add($"Notifications = {Notifications(notifications)}");
         List(p, "Outputs", "OutputDeclaration", t.Outputs, o => $"new {Model}OutputDeclaration({L(o.Name)}, {Str(o.Description)})");
         if (!t.Resumable) p.Add("Resumable = false");
         if (t.Owner is not null) p.Add($"Owner = {Str(t.Owner)}");
