@@ -87,7 +87,8 @@ public sealed class HistoryCommandTests
         Assert.Equal(1, WorkflowProcess.Run(dir, "run", Workflow(dir, "bad", "exit 3"), "--quiet").ExitCode);
         var id = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement[0].GetProperty("id").GetString()!;
         using (var store = Pipeline.State.SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db")))
-            store.NotificationDelivered(new Pipeline.State.NotificationDelivery(id, "email", "failure", "failed", 3, DateTimeOffset.UtcNow, "connection refused by 127.0.0.1:8025"));
+            for (var i = 0; i < 3; i++)
+                store.NotificationAttempted(new Pipeline.State.NotificationAttempt(id, "email", "failure", "failed", DateTimeOffset.UtcNow, 5, "connection refused by 127.0.0.1:8025"));
 
         var (_, status, _) = WorkflowProcess.Run(dir, "status", id);
         Assert.Matches(@"NOTIFICATION\s+EVENT\s+STATUS\s+ATTEMPTS", status);

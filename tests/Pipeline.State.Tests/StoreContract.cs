@@ -85,17 +85,36 @@ public abstract class StoreContract : IDisposable
     }
 
     [Fact]
+    public void Alert_states_are_kept_per_workflow_and_rule()
+    {
+        using var store = Backend.Open();
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        Assert.Null(store.Alert("deploy", "failure_rate"));
+        store.SaveAlert(new AlertState("deploy", "failure_rate", true, at, at, 0, "3 of 4 runs failed"));
+        store.SaveAlert(new AlertState("deploy", "duration", false, at, null, 0, null));
+        store.SaveAlert(new AlertState("deploy", "failure_rate", true, at, at, 2, "4 of 5 runs failed"));
+        using var other = Backend.Open();
+        Assert.Equal(new AlertState("deploy", "failure_rate", true, at, at, 2, "4 of 5 runs failed"), other.Alert("deploy", "failure_rate"));
+        Assert.Equal(new AlertState("deploy", "duration", false, at, null, 0, null), other.Alert("deploy", "duration"));
+        Assert.Null(other.Alert("build", "failure_rate"));
+    }
+
+    [Fact]
     public void Notification_deliveries_are_stored_per_channel_and_event_and_go_with_their_execution()
     {
         using var store = Backend.Open();
         var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
         store.ExecutionStarted(Running("n-1", at: at));
-        store.NotificationDelivered(new NotificationDelivery("n-1", "email", "failure", "failed", 3, at, "connection refused by 127.0.0.1:8025"));
-        store.NotificationDelivered(new NotificationDelivery("n-1", "slack", "failure", "delivered", 1, at.AddSeconds(1), null));
-        // The run is resumed and notifies again: the email delivery is replaced, its attempts add up.
-        store.NotificationDelivered(new NotificationDelivery("n-1", "email", "failure", "delivered", 1, at.AddMinutes(5), null));
+        for (var i = 0; i < 3; i++)
+            store.NotificationAttempted(new NotificationAttempt("n-1", "email", "failure", "failed", at.AddSeconds(i), 12, "connection refused by 127.0.0.1:8025"));
+        store.NotificationAttempted(new NotificationAttempt("n-1", "slack", "failure", "delivered", at.AddSeconds(1), 40, null));
+        // The run is resumed and notifies again: the email's attempts follow the first three.
+        store.NotificationAttempted(new NotificationAttempt("n-1", "email", "failure", "delivered", at.AddMinutes(5), 8, null));
 
-        var deliveries = store.Find("n-1")!.Deliveries;
+        var detail = store.Find("n-1")!;
+        Assert.Equal([1, 2, 3, 4], detail.NotificationAttempts.Where(a => a.Channel == "email").Select(a => a.Number));
+        Assert.Equal(["failed", "failed", "failed", "delivered"], detail.NotificationAttempts.Where(a => a.Channel == "email").Select(a => a.Status));
+        var deliveries = detail.Deliveries;
         Assert.Equal(["slack", "email"], deliveries.Select(d => d.Channel));
         Assert.Equal(("delivered", 4, at.AddMinutes(5), (string?)null), (deliveries[1].Status, deliveries[1].Attempts, deliveries[1].SentAt, deliveries[1].Error));
 

@@ -82,7 +82,16 @@ public sealed record HistoryQuery
 /// <summary>An execution with its task runs, their attempts and its notifications (<c>workflow status</c>).</summary>
 public sealed record ExecutionDetail(ExecutionRecord Execution, IReadOnlyList<TaskRunRecord> Tasks, IReadOnlyList<AttemptRow> Attempts)
 {
-    public IReadOnlyList<NotificationDelivery> Deliveries { get; init; } = [];
+    /// <summary>Every attempt to deliver a notification about the execution, in the order they were made.</summary>
+    public IReadOnlyList<NotificationAttempt> NotificationAttempts { get; init; } = [];
+
+    /// <summary>Each delivery (a channel and an event) as its attempts ended: the last attempt's status and error, how many attempts.</summary>
+    public IReadOnlyList<NotificationDelivery> Deliveries =>
+        NotificationAttempts.GroupBy(a => (a.Channel, a.Event))
+            .Select(g => g.OrderBy(a => a.Number).ToList())
+            .Select(g => new NotificationDelivery(g[^1].ExecutionId, g[^1].Channel, g[^1].Event, g[^1].Status, g.Count, g[^1].SentAt, g[^1].Error))
+            .OrderBy(d => d.SentAt).ThenBy(d => d.Channel, StringComparer.Ordinal)
+            .ToList();
 }
 
 /// <summary>
@@ -97,3 +106,16 @@ public sealed record WorkflowRecord(string Name, string? File, string? Version, 
 /// <c>failure</c>, <c>completion</c>), whether it was <c>delivered</c> or <c>failed</c>, after how many attempts.
 /// </summary>
 public sealed record NotificationDelivery(string ExecutionId, string Channel, string Event, string Status, int Attempts, DateTimeOffset SentAt, string? Error);
+
+/// <summary>
+/// One attempt to deliver a notification: <see cref="Status"/> is <c>delivered</c>, <c>failed</c>
+/// (it may be retried) or <c>skipped</c> (throttled, or the channel's circuit was open). The store
+/// numbers attempts per execution, channel and event (<see cref="Number"/>).
+/// </summary>
+public sealed record NotificationAttempt(string ExecutionId, string Channel, string Event, string Status, DateTimeOffset SentAt, long? DurationMs, string? Error)
+{
+    public int Number { get; init; }
+}
+
+/// <summary>An alert rule's state for a workflow: firing since when, when it was last sent, how many firings the throttle held back.</summary>
+public sealed record AlertState(string Workflow, string Rule, bool Firing, DateTimeOffset Since, DateTimeOffset? LastSentAt, int Suppressed, string? Detail);

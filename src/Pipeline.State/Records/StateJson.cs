@@ -66,6 +66,16 @@ public static class StateJson
             ["sent_at"] = Iso(n.SentAt),
             ["error"] = n.Error,
         }).ToList();
+        json["notification_attempts"] = d.NotificationAttempts.Select(a => new Dictionary<string, object?>
+        {
+            ["channel"] = a.Channel,
+            ["event"] = a.Event,
+            ["attempt"] = a.Number,
+            ["status"] = a.Status,
+            ["sent_at"] = Iso(a.SentAt),
+            ["duration_ms"] = a.DurationMs,
+            ["error"] = a.Error,
+        }).ToList();
         return json;
     }
 }

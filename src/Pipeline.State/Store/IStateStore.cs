@@ -51,8 +51,13 @@ public interface IStateStore : IDisposable
     /// <summary>One execution by id, or by a unique prefix of it; null when none matches.</summary>
     ExecutionDetail? Find(string executionId);
 
-    /// <summary>Records what a notifier did for an execution (replacing an earlier delivery of the same channel and event).</summary>
-    void NotificationDelivered(NotificationDelivery delivery);
+    /// <summary>Records one attempt to deliver a notification about an execution (numbered after the earlier attempts of its channel and event).</summary>
+    void NotificationAttempted(NotificationAttempt attempt);
+
+    /// <summary>An alert rule's state for a workflow, or null when it never fired.</summary>
+    AlertState? Alert(string workflow, string rule);
+
+    void SaveAlert(AlertState state);
 
     /// <summary>Every workflow that has run on this store, by name.</summary>
     IReadOnlyList<WorkflowRecord> Workflows();

@@ -25,17 +25,31 @@ public abstract partial class RelationalStateStore
         "SELECT name, file, version, content_hash, first_run_at, last_run_at FROM workflows ORDER BY name",
         r => new WorkflowRecord(r.GetString(0), Text(r, 1), Text(r, 2), Text(r, 3), TimeOrNull(r, 4)!.Value, TimeOrNull(r, 5)!.Value));
 
-    public void NotificationDelivered(NotificationDelivery d) => Execute(
+    public void NotificationAttempted(NotificationAttempt a) => Execute(
         """
-        INSERT INTO notification_deliveries (execution_id, channel, event, status, attempts, sent_at, error)
-        VALUES (@execution, @channel, @event, @status, @attempts, @sent, @error)
-        ON CONFLICT (execution_id, channel, event) DO UPDATE SET status = @status, attempts = notification_deliveries.attempts + @attempts, sent_at = @sent, error = @error
+        INSERT INTO notification_deliveries (execution_id, channel, event, attempt, status, sent_at, duration_ms, error)
+        SELECT @execution, @channel, @event, COALESCE(MAX(attempt), 0) + 1, @status, @sent, @duration, @error
+        FROM notification_deliveries WHERE execution_id = @execution AND channel = @channel AND event = @event
         """,
-        ("execution", d.ExecutionId), ("channel", d.Channel), ("event", d.Event), ("status", d.Status), ("attempts", d.Attempts),
-        ("sent", Time(d.SentAt)), ("error", d.Error));
+        ("execution", a.ExecutionId), ("channel", a.Channel), ("event", a.Event), ("status", a.Status),
+        ("sent", Time(a.SentAt)), ("duration", a.DurationMs), ("error", a.Error));
 
-    private List<NotificationDelivery> Deliveries(string executionId) => Read(
-        "SELECT execution_id, channel, event, status, attempts, sent_at, error FROM notification_deliveries WHERE execution_id = @id ORDER BY sent_at, channel",
-        r => new NotificationDelivery(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), TimeOrNull(r, 5)!.Value, Text(r, 6)),
+    private List<NotificationAttempt> NotificationAttempts(string executionId) => Read(
+        "SELECT execution_id, channel, event, attempt, status, sent_at, duration_ms, error FROM notification_deliveries WHERE execution_id = @id ORDER BY sent_at, channel, event, attempt",
+        r => new NotificationAttempt(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(4), TimeOrNull(r, 5)!.Value, r.IsDBNull(6) ? null : r.GetInt64(6), Text(r, 7)) { Number = r.GetInt32(3) },
         ("id", executionId));
+
+    public AlertState? Alert(string workflow, string rule) => Read(
+        "SELECT workflow, rule, firing, since, last_sent_at, suppressed, detail FROM alert_states WHERE workflow = @workflow AND rule = @rule",
+        r => new AlertState(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, TimeOrNull(r, 3)!.Value, TimeOrNull(r, 4), r.GetInt32(5), Text(r, 6)),
+        ("workflow", workflow), ("rule", rule)).FirstOrDefault();
+
+    public void SaveAlert(AlertState a) => Execute(
+        """
+        INSERT INTO alert_states (workflow, rule, firing, since, last_sent_at, suppressed, detail)
+        VALUES (@workflow, @rule, @firing, @since, @sent, @suppressed, @detail)
+        ON CONFLICT (workflow, rule) DO UPDATE SET firing = @firing, since = @since, last_sent_at = @sent, suppressed = @suppressed, detail = @detail
+        """,
+        ("workflow", a.Workflow), ("rule", a.Rule), ("firing", a.Firing ? 1 : 0), ("since", Time(a.Since)),
+        ("sent", a.LastSentAt is { } sent ? Time(sent) : null), ("suppressed", a.Suppressed), ("detail", a.Detail));
 }

@@ -240,7 +240,7 @@ public abstract partial class RelationalStateStore : IStateStore
             "SELECT execution_id, instance_id, number, status, started_at, finished_at, exit_code, error FROM attempts WHERE execution_id = @id ORDER BY instance_id, number",
             r => new AttemptRow(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), TimeOrNull(r, 4)!.Value, TimeOrNull(r, 5)!.Value,
                 r.IsDBNull(6) ? null : r.GetInt32(6), Text(r, 7)), ("id", id));
-        return new ExecutionDetail(matches[0], tasks, attempts) { Deliveries = Deliveries(id) };
+        return new ExecutionDetail(matches[0], tasks, attempts) { NotificationAttempts = NotificationAttempts(id) };
     }
 
     public void Dispose()

@@ -109,6 +109,37 @@ internal static class Schema
         );
         CREATE INDEX trigger_claims_by_time ON trigger_claims (claimed_at);
         """,
+        // 6: every attempt of a notification delivery is a row of its own (numbered per execution,
+        // channel and event, so a resumed run's attempts follow the first run's); and the state of
+        // each alert rule per workflow, so an alert is sent once per throttle window and its
+        // "resolved" message once when it clears.
+        """
+        CREATE TABLE notification_attempts (
+            execution_id TEXT NOT NULL REFERENCES executions (id) ON DELETE CASCADE,
+            channel TEXT NOT NULL,
+            event TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            duration_ms INTEGER,
+            error TEXT,
+            PRIMARY KEY (execution_id, channel, event, attempt)
+        );
+        INSERT INTO notification_attempts (execution_id, channel, event, attempt, status, sent_at, error)
+            SELECT execution_id, channel, event, attempts, status, sent_at, error FROM notification_deliveries;
+        DROP TABLE notification_deliveries;
+        ALTER TABLE notification_attempts RENAME TO notification_deliveries;
+        CREATE TABLE alert_states (
+            workflow TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            firing INTEGER NOT NULL,
+            since TEXT NOT NULL,
+            last_sent_at TEXT,
+            suppressed INTEGER NOT NULL DEFAULT 0,
+            detail TEXT,
+            PRIMARY KEY (workflow, rule)
+        );
+        """,
     ];
 
     public static int Latest => Migrations.Length;
