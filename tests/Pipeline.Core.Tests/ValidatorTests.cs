@@ -135,6 +135,38 @@ public class ValidatorTests
     }
 
     [Theory]
+    [InlineData("${execution.statuss}", "WF3009", "statuss", "did you mean 'status'")]
+    [InlineData("${executon.status}", "WF3002", "executon", "did you mean 'execution'")]
+    [InlineData("${nme}", "WF3002", "nme", "unknown name 'nme'")]
+    [InlineData("${secrets.SLAK}", "WF3005", "SLAK", "SLAK")]
+    public void Notification_templates_are_checked_at_their_position(string template, string code, string at, string fragment)
+    {
+        var json = Workflow("""{ "id": "a", "type": "shell", "command": "x" }""",
+            $$""" "notifications": { "on_failure": true, "slack": { "webhook_url": "https://hooks.example.com/x", "templates": { "on_failure": "{{template}}" } } },""");
+        var d = Single(Validate(json), code);
+        var lines = json.Split('\n');
+        var line = Array.FindIndex(lines, l => l.Contains(template, StringComparison.Ordinal));
+        AssertAt(d, line + 1, lines[line].IndexOf(template, StringComparison.Ordinal) + template.IndexOf(at, StringComparison.Ordinal) + 1);
+        Assert.Contains(fragment, d.Message + " " + d.Hint);
+    }
+
+    [Fact]
+    public void Notification_settings_are_checked()
+    {
+        var json = Workflow("""{ "id": "a", "type": "shell", "command": "x" }""",
+            """ "notifications": { "channels": ["slack"], "on_failure": true, "slack": { "webhook": "https://x" }, "email": { "smtp_host": "h" }, "alerts": { "failure_rate": { "threshold": 2 } } },""");
+        var diagnostics = Validate(json);
+        Assert.Contains(diagnostics, d => d.Code == "WF1011" && d.Message.Contains("unknown setting \"webhook\" of the slack channel") && d.Hint!.Contains("webhook_url"));
+        Assert.Contains(diagnostics, d => d.Code == "WF1013" && d.Message.Contains("settings for the email channel, which \"channels\" does not list"));
+        Assert.Contains(diagnostics, d => d.Code == "WF1013" && d.Message.Contains("\"threshold\" of the failure_rate alert must be a number from 0 to 1"));
+        var ok = ReadJson(Workflow("""{ "id": "a", "type": "shell", "command": "x" }""",
+            """ "notifications": { "on_failure": true, "webhook": { "url": "https://x", "headers": { "X-A": "1" } }, "alerts": { "task_failures": { "in_a_row": 5 }, "duration": false } },""")).Workflow!.Notifications!;
+        var channel = Assert.Single(ok.Channels);
+        Assert.Equal(("webhook", "1"), (channel.Type.Value, channel.Get("headers.X-A")!.Value));
+        Assert.Equal((5, false, true), (ok.Alerts!.TaskFailuresInARow, ok.Alerts.Duration, ok.Alerts.FailureRate));
+    }
+
+    [Theory]
     [InlineData("512m", 512L * 1024 * 1024)]
     [InlineData("2g", 2L * 1024 * 1024 * 1024)]
     [InlineData("2GB", 2L * 1024 * 1024 * 1024)]

@@ -11,7 +11,7 @@ if [ -z "${PIPELINE_TEST_DOCKER_HOST:-}" ]; then
   [ -x /bin/busybox ] || need+=(busybox-static)
   if [ ${#need[@]} -gt 0 ]; then
     echo "== installing ${need[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    apt-get update -qq && NEEDRESTART_SUSPEND=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
   export PIPELINE_TEST_DOCKER_HOST="unix://$docker_dir/docker.sock"
   if ! DOCKER_HOST="$PIPELINE_TEST_DOCKER_HOST" docker info >/dev/null 2>&1; then

@@ -60,8 +60,8 @@ public static class ExpressionRoots
     public static readonly IReadOnlyList<string> All = new[] { Env, Secrets, Tasks, Item, Index, Workflow, Trigger };
 
     /// <summary>
-    /// <c>execution</c>: the finished run a notification reports (templates only; not a root elsewhere,
-    /// so <c>${execution}</c> in a shell command stays the shell's).
+    /// <c>execution</c>: the finished run a notification reports (in notification settings and
+    /// templates only; not a root elsewhere, so <c>${execution}</c> in a shell command stays the shell's).
     /// </summary>
     public const string Execution = "execution";
 

@@ -87,7 +87,9 @@ public sealed class InterpolatedString
         }
     }
 
-    public static InterpolatedString Parse(string value)
+    /// <param name="value">The text.</param>
+    /// <param name="template">True for notification settings and templates: no shell reads them, so every <c>${name…}</c> is an expression (<c>${execution.*}</c> included).</param>
+    public static InterpolatedString Parse(string value, bool template = false)
     {
         var segments = new List<Segment>();
         var errors = new List<InterpolationError>();
@@ -102,7 +104,7 @@ public sealed class InterpolatedString
                 i += 3;
                 continue;
             }
-            if (value[i] == '$' && i + 1 < value.Length && value[i + 1] == '{' && IsOurs(value, i + 2))
+            if (value[i] == '$' && i + 1 < value.Length && value[i + 1] == '{' && IsOurs(value, i + 2, template))
             {
                 var close = FindClose(value, i + 2);
                 if (close < 0)
@@ -156,13 +158,15 @@ public sealed class InterpolatedString
     }
 
     /// <summary>True when the text after <c>${</c> at <paramref name="at"/> starts with a root name or a function call.</summary>
-    private static bool IsOurs(string value, int at)
+    private static bool IsOurs(string value, int at, bool template)
     {
         while (at < value.Length && value[at] == ' ') at++;
         var start = at;
         while (at < value.Length && (char.IsLetterOrDigit(value[at]) || value[at] == '_')) at++;
         if (at == start || char.IsDigit(value[start])) return false;
         var word = value.Substring(start, at - start);
+        // A template is not a shell script: every ${name...} in it is an expression (an unknown name is an error, not text).
+        if (template) return true;
         if (ExpressionRoots.IsRoot(word))
         {
             // ${env.X}, ${item}, ${tasks['a'].status}; but not ${item-default} (shell default syntax)

@@ -21,13 +21,13 @@ internal static class ExpressionRules
         var w = ctx.Workflow;
         foreach (var env in w.Environment) CheckInterpolated(ctx, scopes, null, env.Value);
         if (w.ConcurrencyGroup is { } group) CheckInterpolated(ctx, scopes, null, group);
+        // Notification settings are rendered for a finished run: execution.* is known in all of them.
         foreach (var settings in new[] { w.Notifications }.Concat(w.Tasks.Select(t => t.Notifications)))
         {
             if (settings is null) continue;
             if (settings.Link is { } link) CheckInterpolated(ctx, scopes, null, link, execution: true);
             foreach (var channel in settings.Channels)
-                foreach (var s in channel.Settings)
-                    CheckInterpolated(ctx, scopes, null, s.Value, execution: s.Name.Value.StartsWith("templates.", StringComparison.Ordinal) || s.Name.Value == "subject");
+                foreach (var s in channel.Settings) CheckInterpolated(ctx, scopes, null, s.Value, execution: true);
         }
 
         foreach (var task in w.Tasks)
@@ -54,11 +54,11 @@ internal static class ExpressionRules
         CheckParsed(ctx, scopes, task, value, parsed, offset, isCondition: true, insideLoop);
     }
 
-    /// <param name="execution">True in notification templates, where <c>execution.*</c> describes the finished run.</param>
+    // execution: true in notification templates, where execution.* describes the finished run.
     private static void CheckInterpolated(ValidationContext ctx, Scopes scopes, TaskDefinition? task, LocatedString value, bool execution = false)
     {
         if (value.Value.IndexOf("${", StringComparison.Ordinal) < 0) return;
-        var interpolated = InterpolatedString.Parse(value.Value);
+        var interpolated = InterpolatedString.Parse(value.Value, template: execution);
         foreach (var error in interpolated.Errors)
             ctx.Diagnostics.Report(Descriptors.UnterminatedInterpolation, value.SpanOf(error.Start, error.Length), error.Message, error.Hint);
         foreach (var segment in interpolated.Segments.OfType<ExpressionSegment>())
@@ -152,13 +152,14 @@ internal static class ExpressionRules
                 CheckProperty(bag, chain, ExpressionRoots.ExecutionProperties, "execution", Span);
                 return;
             case ExpressionRoots.Execution:
-                bag.Report(Descriptors.UnknownNamedValue, Span(node), $"'execution' describes a finished run, so it is known only in notification templates and subjects",
-                    "use it in notifications' templates; here, workflow.execution_id names the run");
+                bag.Report(Descriptors.UnknownNamedValue, Span(node), $"'execution' describes a finished run, so it is known only in notification settings and templates",
+                    "use it in notifications; here, workflow.execution_id names the run");
                 return;
             default:
-                var close = Suggest.Closest(node.Name, ExpressionRoots.All);
+                var roots = execution ? ExpressionRoots.All.Append(ExpressionRoots.Execution).ToList() : ExpressionRoots.All;
+                var close = Suggest.Closest(node.Name, roots);
                 bag.Report(Descriptors.UnknownNamedValue, Span(node), $"unknown name '{node.Name}' in {(isCondition ? "condition" : "expression")} of {taskLabel}",
-                    close is not null ? $"did you mean '{close}'?" : $"expressions start from {string.Join(", ", ExpressionRoots.All)}; quote text as '{node.Name}'");
+                    close is not null ? $"did you mean '{close}'?" : $"expressions start from {string.Join(", ", roots)}; quote text as '{node.Name}'");
                 return;
         }
     }

@@ -54,8 +54,8 @@ public interface IStateStore : IDisposable
     /// <summary>Records one attempt to deliver a notification about an execution (numbered after the earlier attempts of its channel and event).</summary>
     void NotificationAttempted(NotificationAttempt attempt);
 
-    /// <summary>An alert rule's state for a workflow, or null when it never fired.</summary>
-    AlertState? Alert(string workflow, string rule);
+    /// <summary>The states of a workflow's alert rules (rules that never fired have none).</summary>
+    IReadOnlyList<AlertState> Alerts(string workflow);
 
     void SaveAlert(AlertState state);
 

@@ -39,10 +39,10 @@ public abstract partial class RelationalStateStore
         r => new NotificationAttempt(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(4), TimeOrNull(r, 5)!.Value, r.IsDBNull(6) ? null : r.GetInt64(6), Text(r, 7)) { Number = r.GetInt32(3) },
         ("id", executionId));
 
-    public AlertState? Alert(string workflow, string rule) => Read(
-        "SELECT workflow, rule, firing, since, last_sent_at, suppressed, detail FROM alert_states WHERE workflow = @workflow AND rule = @rule",
+    public IReadOnlyList<AlertState> Alerts(string workflow) => Read(
+        "SELECT workflow, rule, firing, since, last_sent_at, suppressed, detail FROM alert_states WHERE workflow = @workflow ORDER BY rule",
         r => new AlertState(r.GetString(0), r.GetString(1), r.GetInt64(2) != 0, TimeOrNull(r, 3)!.Value, TimeOrNull(r, 4), r.GetInt32(5), Text(r, 6)),
-        ("workflow", workflow), ("rule", rule)).FirstOrDefault();
+        ("workflow", workflow));
 
     public void SaveAlert(AlertState a) => Execute(
         """
