@@ -25,6 +25,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     MonitorCommand.Create(),
     ScheduleCommand.Create(),
     ServeCommand.Create(),
+    NotifyCommand.Create(),
 };
 
 var parse = root.Parse(args);

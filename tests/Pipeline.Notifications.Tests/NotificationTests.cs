@@ -9,6 +9,7 @@ using Pipeline.Engine.Running;
 using Pipeline.Notifications.Delivery;
 using Pipeline.Notifications.Messages;
 using Pipeline.State;
+using Pipeline.Testing;
 
 namespace Pipeline.Notifications.Tests;
 

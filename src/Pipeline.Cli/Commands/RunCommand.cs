@@ -297,6 +297,13 @@ public static class RunCommand
         }
         else RunSummary.Write(console, result, report.ReportPath, request.Quiet);
 
+        // After the summary, so a slow channel never hides the verdict; a second Ctrl-C stops it.
+        await RunNotifications.SendAsync(definition, result,
+            new Pipeline.Notifications.Messages.RunScope
+            {
+                Workflow = definition, Secrets = declaredSecrets, MaskedValues = maskedParameters, Environment = overrides, Trigger = request.Trigger,
+            }, store, request.Config, request.Quiet, error, cleanup.Token);
+
         return result.Status switch
         {
             RunStatus.Succeeded => ExitCodes.Success,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Cli.Running;
 using Pipeline.Server.Hosting;
 
 namespace Pipeline.Cli.Commands;
@@ -63,6 +64,7 @@ public static class ServeCommand
                 StateDirectory = parse.GetValue(stateDir)!,
                 DrainTimeout = drainTimeout,
                 LogFormat = parse.GetValue(logFormat)!,
+                Notifications = RunNotifications.Options(parse.GetValue(GlobalOptions.Config), Console.Error),
             });
         });
         return command;

@@ -25,6 +25,9 @@ public sealed record ServeOptions
 
     /// <summary><c>text</c> (one line per entry) or <c>json</c> (one JSON object per line).</summary>
     public string LogFormat { get; init; } = "text";
+
+    /// <summary>How runs' notifications are sent (channel settings from the configuration file, among others).</summary>
+    public Pipeline.Notifications.NotifierOptions Notifications { get; init; } = new();
 }
 
 /// <summary>
@@ -79,7 +82,11 @@ public static class ServeHost
         try { store = StateLocation.Open(stateDirectory); }
         catch (StateStoreException e) { log.Line($"warning: {e.Message}; runs are not recorded and /readyz answers 503"); }
         var claims = new TriggerClaims(store, TimeProvider.System, TriggerClaims.DefaultWindow);
-        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims) { Log = log };
+        var starter = new WorkflowRunStarter(() => Volatile.Read(ref catalog), store, stateDirectory, options.GracePeriod, claims)
+        {
+            Log = log,
+            Notifier = new Pipeline.Notifications.RunNotifier(options.Notifications),
+        };
         WorkflowScheduler? scheduler = null;
         var schedulesLoaded = false;
         if (store is not null)

@@ -6,6 +6,8 @@ using Pipeline.Engine.Running;
 using Pipeline.Server.Hosting;
 using Pipeline.State;
 using Pipeline.Executors.Docker;
+using Pipeline.Notifications;
+using Pipeline.Notifications.Messages;
 
 namespace Pipeline.Server.Runs;
 
@@ -26,6 +28,9 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
 
     /// <summary>Where the starter says what it decided (a run skipped, queued behind another, stopped first).</summary>
     public Action<string> Log { get; init; } = _ => { };
+
+    /// <summary>Sends each run's notifications and alerts (null: none are sent).</summary>
+    public RunNotifier? Notifier { get; init; }
 
     public int Running => _running.Count;
 
@@ -71,7 +76,7 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
                 return;
             }
             var recording = new RunRecording(store, context);
-            await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
+            var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
             {
                 ExecutionId = executionId,
                 Executors = DockerExecutors.Overrides,
@@ -84,10 +89,29 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
             }, cancel.Token).ConfigureAwait(false);
             await recording.CompleteAsync().ConfigureAwait(false);
             recording.Finish(stateDirectory);
+            if (Notifier is not null && RunNotifier.HasAny(definition))
+                await NotifyAsync(definition, request, secrets, result).ConfigureAwait(false);
         }
         finally
         {
             _running.TryRemove(executionId, out _);
+        }
+    }
+
+    /// <summary>The run's notifications; what fails is logged, and shutdown waits at most their delivery timeout.</summary>
+    private async Task NotifyAsync(WorkflowDefinition definition, RunRequest request, Dictionary<string, string> secrets, RunResult result)
+    {
+        try
+        {
+            var scope = new RunScope { Workflow = definition, Secrets = secrets, Trigger = request.TriggerType };
+            foreach (var o in await Notifier!.NotifyAsync(scope, result, store, _cleanup.Token).ConfigureAwait(false))
+                Log(o.Delivered
+                    ? $"execution {result.ExecutionId}: notified {o.Channel} ({o.Event})"
+                    : $"execution {result.ExecutionId}: notification {o.Channel} ({o.Event}) {o.Status} after {o.Attempts} attempt(s): {o.Error}");
+        }
+        catch (StateStoreException e)
+        {
+            Log($"execution {result.ExecutionId}: alerts were not judged: the state store failed: {e.Message}");
         }
     }
 

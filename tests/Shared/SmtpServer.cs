@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 
-namespace Pipeline.Notifications.Tests;
+namespace Pipeline.Testing;
 
 /// <summary>A real SMTP server (Debian's aiosmtpd) on a free loopback port for a test class; each message is a file.</summary>
 public sealed class SmtpServer : IDisposable

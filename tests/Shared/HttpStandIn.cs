@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Notifications.Tests;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// Kestrel on 127.0.0.1 standing in for Slack's incoming webhooks and for a user's webhook: records
