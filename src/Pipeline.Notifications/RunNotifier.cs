@@ -172,6 +172,13 @@ public sealed class RunNotifier(NotifierOptions options)
         {
             return new DeliveryOutcome(type, e.Name, "failed", attempts, clock.Elapsed, lastError ?? x.Message);
         }
+        catch (Exception x) when (x is not OutOfMemoryException)
+        {
+            // A channel's library failing in a way nobody foresaw: the run's outcome stands, the failure is told.
+            var error = $"the {type} channel failed unexpectedly: {x.GetType().Name}: {x.Message}";
+            Record("failed", 0, error);
+            return new DeliveryOutcome(type, e.Name, "failed", attempts, clock.Elapsed, error);
+        }
     }
 
     /// <summary>

@@ -122,7 +122,7 @@ public sealed class NotificationTests : IClassFixture<SmtpServer>, IAsyncLifetim
             payload.RootElement.GetProperty("failed_task").GetString(), payload.RootElement.GetProperty("duration_seconds").GetDouble()));
         Assert.Equal("connecting to db\npassword *** rejected", payload.RootElement.GetProperty("log").GetString());
 
-        var mail = Assert.Single(_smtp.WaitFor(1));
+        var mail = _smtp.WaitFor("r-fail");
         Assert.Equal(["ops@example.com", "dev@example.com"], mail.To.Mailboxes.Select(m => m.Address));
         Assert.StartsWith("[pipeline] deploy failed after 1m05s in task migrate", mail.Subject);
         Assert.Contains("Failed task: migrate", mail.TextBody);
@@ -148,7 +148,7 @@ public sealed class NotificationTests : IClassFixture<SmtpServer>, IAsyncLifetim
         var outcomes = await Notifier().NotifyAsync(Scope(both), Run("r-ok", RunStatus.Succeeded), _store);
         Assert.Equal(3, outcomes.Count(o => o.Delivered));
         Assert.Contains("deploy is live (1m05s, 1 tasks)", Assert.Single(_http.To("/slack")).Body);
-        Assert.Contains("[pipeline] deploy succeeded in 1m05s", _smtp.WaitFor(1).Last().Subject);
+        Assert.Contains("[pipeline] deploy succeeded in 1m05s", _smtp.WaitFor("r-ok").Subject);
     }
 
     [Fact]
@@ -187,6 +187,28 @@ public sealed class NotificationTests : IClassFixture<SmtpServer>, IAsyncLifetim
         Assert.Equal(("failed", 3), (email.Status, email.Attempts));
         Assert.Equal($"cannot reach the SMTP server 127.0.0.1:{port}: connection refused", email.Error);
         Assert.DoesNotContain(Canary, string.Join("\n", _store.Find("r-bad")!.NotificationAttempts.Select(a => a.Error)));
+    }
+
+    [Fact]
+    public async Task Email_security_and_logins_the_server_cannot_do_are_clear_errors_not_retried()
+    {
+        var before = _smtp.Count;
+        foreach (var (extra, expected) in new[]
+        {
+            ("\"security\": \"starttls\",", "set security to auto"),
+            ("\"username\": \"ci\", \"password\": \"${secrets.DB_PASSWORD}\",", "remove username and password"),
+        })
+        {
+            var workflow = Load(_folder, AllChannels().Replace("\"slack\", \"email\", \"webhook\"", "\"email\"").Replace($"\"smtp_port\": {_smtp.Port},", $"\"smtp_port\": {_smtp.Port}, {extra}"));
+            var id = "r-tls-" + expected.Length;
+            Started(id);
+            var email = Assert.Single(await Notifier().NotifyAsync(Scope(workflow), Run(id, RunStatus.Failed), _store));
+            Assert.Equal(("failed", 1), (email.Status, email.Attempts));
+            Assert.StartsWith($"the SMTP server 127.0.0.1:{_smtp.Port} cannot do what the email channel asks: ", email.Error);
+            Assert.Contains(expected, email.Error);
+            Assert.DoesNotContain(Canary, email.Error);
+        }
+        Assert.Equal(before, _smtp.Count);
     }
 
     [Fact]

@@ -27,16 +27,17 @@ public sealed class SmtpServer : IDisposable
     public string Folder { get; }
     public int Port { get; }
 
-    /// <summary>Waits (generously) until at least <paramref name="count"/> messages have arrived; returns all of them in order.</summary>
-    public IReadOnlyList<MimeMessage> WaitFor(int count)
+    /// <summary>Waits (generously) for the message whose text mentions <paramref name="marker"/> (an execution id), so tests sharing the server tell theirs apart.</summary>
+    public MimeMessage WaitFor(string marker)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Files().Length < count)
+        while (true)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60s for {count} message(s); {Files().Length} arrived");
+            var found = Files().Select(f => MimeMessage.Load(f)).FirstOrDefault(m => (m.TextBody ?? "").Contains(marker, StringComparison.Ordinal) || m.Subject.Contains(marker, StringComparison.Ordinal));
+            if (found is not null) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60s for a message about {marker}");
             Thread.Sleep(50);
         }
-        return Files().Select(f => MimeMessage.Load(f)).ToList();
     }
 
     public int Count => Files().Length;

@@ -70,6 +70,12 @@ internal sealed class EmailChannel : INotificationChannel
         {
             throw new DeliveryException($"{where} failed: {e.Message}", transient: true, e);
         }
+        catch (NotSupportedException e)
+        {
+            // MailKit says so when STARTTLS is required but not offered, or a login is asked of a server without AUTH.
+            var hint = settings.Get("security") == "starttls" ? "; set security to auto to send without TLS when the server offers none" : settings.Get("username") is not null ? "; remove username and password for a server without logins" : "";
+            throw new DeliveryException($"{where} cannot do what the email channel asks: {e.Message}{hint}", transient: false, e);
+        }
     }
 
     private static int Port(ChannelSettings settings) =>
