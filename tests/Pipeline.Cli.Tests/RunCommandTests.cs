@@ -151,16 +151,6 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void Task_types_without_an_executor_are_refused_with_their_position()
-    {
-        var dir = WorkflowProcess.TempDir();
-        var wf = Write(dir, """[ { "id": "box", "type": "docker", "image": "busybox", "command": "true" } ]""");
-        var (code, _, stderr) = WorkflowProcess.Run(dir, "run", wf);
-        Assert.Equal(2, code);
-        Assert.Matches(@"wf\.workflow\.json\(1,\d+\): error WF4010", stderr);
-    }
-
-    [Fact]
     public void Ctrl_c_cancels_kills_children_runs_on_failure_and_exits_130()
     {
         var dir = WorkflowProcess.TempDir();

@@ -132,7 +132,7 @@ public class ValidateCommandTests
     }
 
     [Fact]
-    public void Missing_interpreters_and_docker_are_warnings_at_the_task_type()
+    public void Missing_interpreters_and_a_missing_docker_engine_are_warnings_at_the_task_type()
     {
         var dir = TempDir();
         File.WriteAllText(Path.Combine(dir, "tools.workflow.json"), """
@@ -141,10 +141,11 @@ public class ValidateCommandTests
               { "id": "box", "type": "docker", "image": "busybox" }
             ] }
             """);
-        var (code, stdout, _) = RunWithEnvironment(dir, new Dictionary<string, string> { ["PATH"] = dir }, "validate");
+        var socket = $"unix://{dir}/no-docker.sock";
+        var (code, stdout, _) = RunWithEnvironment(dir, new Dictionary<string, string> { ["PATH"] = dir, ["DOCKER_HOST"] = socket }, "validate");
         Assert.Equal(0, code); // warnings only
         Assert.Contains("tools.workflow.json(2,25): warning WF4002: 'node' is not on PATH", stdout);
-        Assert.Contains("tools.workflow.json(3,26): warning WF4003: 'docker' is not on PATH", stdout);
+        Assert.Contains($"tools.workflow.json(3,26): warning WF4003: no Docker engine answers at {socket}, so docker tasks will fail here", stdout);
     }
 
     [Fact]
