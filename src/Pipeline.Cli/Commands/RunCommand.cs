@@ -6,10 +6,10 @@ using Pipeline.Core.Model;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
-using Pipeline.State;
 using Pipeline.Engine.Running;
-using Spectre.Console;
 using Pipeline.Executors.Docker;
+using Pipeline.State;
+using Spectre.Console;
 
 namespace Pipeline.Cli.Commands;
 

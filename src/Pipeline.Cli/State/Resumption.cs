@@ -3,8 +3,8 @@ using Pipeline.Cli.Running;
 using Pipeline.Core.Model;
 using Pipeline.Engine.Processes;
 using Pipeline.Engine.Running;
-using Pipeline.State;
 using Pipeline.Executors.Docker;
+using Pipeline.State;
 
 namespace Pipeline.Cli;
 

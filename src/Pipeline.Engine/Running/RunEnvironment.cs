@@ -27,18 +27,9 @@ internal sealed class RunEnvironment
             _process[(string)e.Key] = (string?)e.Value ?? "";
 
         var w = run.Workflow;
-        _workflowValue = ExprValue.Object(
-        [
-            new("name", ExprValue.String(w.Name.Value)),
-            new("version", ExprValue.String(w.Version?.Value)),
-            new("description", ExprValue.String(w.Description?.Value)),
-            new("category", ExprValue.String(w.Category?.Value)),
-            new("execution_id", ExprValue.String(run.ExecutionId)),
-            new("file", ExprValue.String(w.Path)),
-            new("started_at", ExprValue.String(run.StartedAt.ToString("O"))),
-        ]);
+        _workflowValue = WorkflowValues.Workflow(w, run.ExecutionId, run.StartedAt);
         _triggerValue = TriggerValue(run.Options.TriggerType, run.Options.Trigger);
-        _secretsValue = ExprValue.Object(run.Options.Secrets.Select(s => new KeyValuePair<string, ExprValue>(s.Key, ExprValue.String(s.Value))));
+        _secretsValue = WorkflowValues.Secrets(run.Options.Secrets);
 
         _workflow = new Dictionary<string, string?>(StringComparer.Ordinal);
         var context = NewContext(_workflow, failed: false, scope: null);

@@ -1,7 +1,7 @@
-using System.Collections;
 using System.Globalization;
 using Pipeline.Core.Expressions;
 using Pipeline.Core.Model;
+using Pipeline.Engine.Running;
 using Pipeline.Engine.Secrets;
 
 namespace Pipeline.Notifications.Messages;
@@ -34,17 +34,8 @@ public sealed class RunScope
     {
         var w = Workflow;
         var context = new ExpressionContext()
-            .Set(ExpressionRoots.Secrets, ExprValue.Object(Secrets.Select(s => new KeyValuePair<string, ExprValue>(s.Key, ExprValue.String(s.Value)))))
-            .Set(ExpressionRoots.Workflow, ExprValue.Object(
-            [
-                new("name", ExprValue.String(w.Name.Value)),
-                new("version", ExprValue.String(w.Version?.Value)),
-                new("description", ExprValue.String(w.Description?.Value)),
-                new("category", ExprValue.String(w.Category?.Value)),
-                new("execution_id", ExprValue.String(facts.ExecutionId)),
-                new("file", ExprValue.String(w.Path)),
-                new("started_at", ExprValue.String(Iso(facts.StartedAt))),
-            ]))
+            .Set(ExpressionRoots.Secrets, WorkflowValues.Secrets(Secrets))
+            .Set(ExpressionRoots.Workflow, WorkflowValues.Workflow(w, facts.ExecutionId, facts.StartedAt))
             .Set(ExpressionRoots.Trigger, ExprValue.Object([new("type", ExprValue.String(Trigger))]))
             .Set(ExpressionRoots.Execution, ExprValue.Object(
             [
@@ -66,21 +57,7 @@ public sealed class RunScope
                 new("tasks_failed", ExprValue.Number(facts.TasksFailed)),
                 new("alert", ExprValue.String(facts.Alert)),
             ]));
-        context.SetLazy(ExpressionRoots.Env, () =>
-        {
-            var env = new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables()) env[(string)e.Key] = ExprValue.String((string?)e.Value ?? "");
-            // The workflow's environment is rendered as a run renders it, each value seeing the ones before.
-            foreach (var v in w.Environment)
-            {
-                var level = new ExpressionContext().Set(ExpressionRoots.Env, ExprValue.Object(env))
-                    .Set(ExpressionRoots.Secrets, ExprValue.Object(Secrets.Select(s => new KeyValuePair<string, ExprValue>(s.Key, ExprValue.String(s.Value)))));
-                try { env[v.Name.Value] = ExprValue.String(Render(v.Value.Value, level)); }
-                catch (ExpressionException) { }
-            }
-            foreach (var (k, v) in Environment) env[k] = ExprValue.String(v);
-            return ExprValue.Object(env);
-        });
+        context.SetLazy(ExpressionRoots.Env, () => ExprValue.Object(WorkflowValues.Environment(w, Secrets, Environment)));
         return context;
     }
 

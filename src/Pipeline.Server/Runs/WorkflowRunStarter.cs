@@ -3,11 +3,11 @@ using Pipeline.Core.Model;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
 using Pipeline.Engine.Running;
-using Pipeline.Server.Hosting;
-using Pipeline.State;
 using Pipeline.Executors.Docker;
 using Pipeline.Notifications;
 using Pipeline.Notifications.Messages;
+using Pipeline.Server.Hosting;
+using Pipeline.State;
 
 namespace Pipeline.Server.Runs;
 

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Data.Common;
 using Pipeline.Core.Expressions;
 using Pipeline.Core.Model;
@@ -62,28 +61,16 @@ public static class MigrationPreview
 
     private static ExpressionContext Context(WorkflowDefinition workflow, SqlTask task, IReadOnlyDictionary<string, string> overrides)
     {
-        var env = new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables()) env[(string)e.Key] = ExprValue.String((string?)e.Value ?? "");
         var secrets = workflow.Secrets
-            .Select(s => (s.Name.Value, Value: System.Environment.GetEnvironmentVariable(s.From)))
+            .Select(s => (Name: s.Name.Value, Value: System.Environment.GetEnvironmentVariable(s.From)))
             .Where(s => !string.IsNullOrEmpty(s.Value))
-            .Select(s => new KeyValuePair<string, ExprValue>(s.Item1, ExprValue.String(s.Value)));
-        var context = new ExpressionContext()
-            .Set(ExpressionRoots.Secrets, ExprValue.Object(secrets))
-            .Set(ExpressionRoots.Workflow, ExprValue.Object([new("name", ExprValue.String(workflow.Name.Value)), new("file", ExprValue.String(workflow.Path))]))
+            .ToDictionary(s => s.Name, s => s.Value!, StringComparer.Ordinal);
+        var env = WorkflowValues.Environment(workflow, secrets, overrides);
+        WorkflowValues.AddLevel(env, task.Env, WorkflowValues.Secrets(secrets));
+        return new ExpressionContext()
+            .Set(ExpressionRoots.Env, ExprValue.Object(env))
+            .Set(ExpressionRoots.Secrets, WorkflowValues.Secrets(secrets))
+            .Set(ExpressionRoots.Workflow, WorkflowValues.Workflow(workflow, "dry-run", DateTimeOffset.UtcNow))
             .Set(ExpressionRoots.Trigger, RunEnvironment.TriggerValue("manual", null));
-        // Each level is rendered with the ones below it visible, as in a run.
-        void Level(IEnumerable<(string Name, string Value)> values)
-        {
-            var rendered = values.Select(v => (v.Name, Value: RunEnvironment.Render(v.Value, context.With(env)))).ToList();
-            foreach (var (name, value) in rendered) env[name] = ExprValue.String(value);
-        }
-        Level(workflow.Environment.Select(v => (v.Name.Value, v.Value.Value)));
-        foreach (var (k, v) in overrides) env[k] = ExprValue.String(v);
-        Level(task.Env.Select(v => (v.Name.Value, v.Value.Value)));
-        return context.With(env);
     }
-
-    private static ExpressionContext With(this ExpressionContext context, Dictionary<string, ExprValue> env) =>
-        context.Set(ExpressionRoots.Env, ExprValue.Object(env));
 }

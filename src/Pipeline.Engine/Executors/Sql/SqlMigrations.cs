@@ -35,20 +35,16 @@ internal static class SqlMigrations
     /// <summary>Reads <c>pipeline_migrations</c> (when it exists) and compares it with the folder; writes nothing.</summary>
     public static async Task<Pending> PendingAsync(DbConnection connection, string folder, CancellationToken cancellationToken)
     {
-        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Nothing is created: a database that never ran migrations has no table yet.
         await using (var exists = connection.CreateCommand())
         {
             exists.CommandText = connection is SqliteConnection
                 ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pipeline_migrations'"
                 : "SELECT count(*) FROM information_schema.tables WHERE table_name = 'pipeline_migrations' AND table_schema = ANY (current_schemas(false))";
-            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
-            {
-                await using var query = connection.CreateCommand();
-                query.CommandText = "SELECT file, checksum FROM pipeline_migrations";
-                await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) applied[reader.GetString(0)] = reader.GetString(1);
-            }
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+                return new Pending(Files(folder), []);
         }
+        var applied = await AppliedAsync(connection, cancellationToken).ConfigureAwait(false);
         var pending = new List<string>();
         var changed = new List<string>();
         foreach (var file in Files(folder))
@@ -59,18 +55,23 @@ internal static class SqlMigrations
         return new Pending(pending, changed);
     }
 
+    /// <summary>The applied files and their checksums.</summary>
+    private static async Task<Dictionary<string, string>> AppliedAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var query = connection.CreateCommand();
+        query.CommandText = "SELECT file, checksum FROM pipeline_migrations";
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) applied[reader.GetString(0)] = reader.GetString(1);
+        return applied;
+    }
+
     private static string Checksum(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
 
     public static async Task<Report> ApplyAsync(DbConnection connection, string folder, bool allowChanged, Action<string> log, CancellationToken cancellationToken)
     {
         await Execute(connection, null, Table, cancellationToken).ConfigureAwait(false);
-        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using (var query = connection.CreateCommand())
-        {
-            query.CommandText = "SELECT file, checksum FROM pipeline_migrations";
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) applied[reader.GetString(0)] = reader.GetString(1);
-        }
+        var applied = await AppliedAsync(connection, cancellationToken).ConfigureAwait(false);
 
         var done = new List<string>();
         var already = new List<string>();
