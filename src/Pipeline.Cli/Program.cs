@@ -26,6 +26,8 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     ScheduleCommand.Create(),
     ServeCommand.Create(),
     NotifyCommand.Create(),
+    ListCommand.Create(),
+    DoctorCommand.Create(),
 };
 
 var parse = root.Parse(args);

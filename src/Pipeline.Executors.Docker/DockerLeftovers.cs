@@ -34,6 +34,25 @@ public static class DockerLeftovers
         return removed;
     }
 
+    /// <summary>A container a run created: whose it is, and its state (running, exited, …).</summary>
+    public sealed record Container(string Id, string Name, string ExecutionId, string Task, string Workflow, string State, bool Kept);
+
+    /// <summary>Every container runs created on the engine (labelled <see cref="ContainerLabels.Managed"/>), running or not.</summary>
+    public static async Task<IReadOnlyList<Container>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var found = await DockerEngine.Current.Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ContainerLabels.Managed}=true"] = true } },
+        }, cancellationToken).ConfigureAwait(false);
+        return found.Select(c =>
+        {
+            string Label(string name) => c.Labels is not null && c.Labels.TryGetValue(name, out var value) ? value : "";
+            return new Container(c.ID, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], Label(ContainerLabels.Execution), Label(ContainerLabels.Task),
+                Label(ContainerLabels.Workflow), c.State ?? "", Label(ContainerLabels.Kept) == "true");
+        }).ToList();
+    }
+
     /// <summary>Force-removes a container with its anonymous volumes; one already gone (or going) is fine.</summary>
     internal static async Task RemoveContainerAsync(DockerClient client, string id)
     {

@@ -13,9 +13,11 @@ internal static class StateStores
 
     public static string PathIn(string stateDirectory) => StateLocation.DatabasePath(stateDirectory);
 
-    private static bool NothingRecorded(string stateDirectory) => StateLocation.NothingRecorded(stateDirectory);
+    /// <summary>True when no run was ever recorded here (no database file, and no PostgreSQL configured).</summary>
+    public static bool NothingRecorded(string stateDirectory) => StateLocation.NothingRecorded(stateDirectory);
 
-    private static RelationalStateStore Open(string stateDirectory) => StateLocation.Open(stateDirectory);
+    /// <exception cref="StateStoreException">The store cannot be opened.</exception>
+    public static RelationalStateStore Open(string stateDirectory) => StateLocation.Open(stateDirectory);
 
     /// <summary>For a run: the store, or null with a warning when it cannot be opened (the run still runs, with its report and logs).</summary>
     public static RelationalStateStore? OpenOrWarn(string stateDirectory, TextWriter error)
