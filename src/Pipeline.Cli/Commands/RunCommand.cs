@@ -267,7 +267,10 @@ public static class RunCommand
         };
         async Task<RunResult> Run(IRunObserver display)
         {
-            var run = await new WorkflowEngine().RunAsync(plan, options with { Observers = recording.Observers(report, display) }, cancel.Token);
+            IRunObserver[] downstream = GitHub.WorkflowCommands.Detected
+                ? [report, display, new GitHub.ActionsRunReporter(request.Format == OutputFormat.Json ? Console.Error : Console.Out, definition)]
+                : [report, display];
+            var run = await new WorkflowEngine().RunAsync(plan, options with { Observers = recording.Observers(downstream) }, cancel.Token);
             await recording.CompleteAsync();
             return run;
         }

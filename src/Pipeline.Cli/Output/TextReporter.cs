@@ -49,6 +49,8 @@ public static class TextReporter
 
     internal static void WriteDiagnostic(TextWriter output, Diagnostic d, Core.Text.SourceDocument? document)
     {
+        // On GitHub Actions, an annotation on the file too (the runner reads workflow commands from stdout and stderr).
+        if (GitHub.WorkflowCommands.Detected) output.WriteLine(GitHub.WorkflowCommands.Annotation(d));
         output.WriteLine(d.ToCanonicalString());
         if (document is not null && d.Span.Line >= 1 && d.Span.Line <= document.LineCount)
         {
