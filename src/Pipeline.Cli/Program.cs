@@ -23,11 +23,13 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     PruneCommand.Create(),
     HealthCommand.Create(),
     MonitorCommand.Create(),
+    MonitorCommand.CreatePs(),
     ScheduleCommand.Create(),
     ServeCommand.Create(),
     NotifyCommand.Create(),
     ListCommand.Create(),
     DoctorCommand.Create(),
+    DeleteCommand.Create(),
 };
 
 var parse = root.Parse(args);

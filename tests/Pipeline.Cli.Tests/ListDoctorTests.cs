@@ -96,3 +96,55 @@ public sealed class ListDoctorTests
         _ = left;
     }
 }
+
+/// <summary>`workflow delete` (alias rm) and `workflow ps`.</summary>
+public sealed class DeleteCommandTests
+{
+    private static (string Dir, Dictionary<string, string> Env) Scheduled()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "workflows"));
+        File.WriteAllText(Path.Combine(dir, "workflows", "nightly.workflow.json"), """
+            { "name": "nightly", "trigger": { "type": "schedule", "config": { "schedule": "0 2 * * *" } }, "tasks": [ { "id": "a", "type": "shell", "command": "true" } ] }
+            """);
+        return (dir, new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = Path.Combine(dir, "config"), ["XDG_RUNTIME_DIR"] = Path.Combine(dir, "no-runtime") });
+    }
+
+    [Fact]
+    public void Delete_asks_for_yes_without_a_terminal_then_removes_the_file_its_systemd_units_and_with_purge_its_runs()
+    {
+        var (dir, env) = Scheduled();
+        Assert.Equal(0, WorkflowProcess.RunWithEnvironment(dir, env, "schedule", "install", "nightly", "--with", "systemd").ExitCode);
+        var timer = Path.Combine(dir, "config", "systemd", "user", "pipeline-nightly.timer");
+        Assert.True(File.Exists(timer));
+        Assert.Equal(0, WorkflowProcess.RunWithEnvironment(dir, env, "run", "nightly", "--quiet").ExitCode);
+
+        var (code, _, stderr) = WorkflowProcess.RunWithEnvironment(dir, env, "delete", "nightly");
+        Assert.Equal(2, code);
+        Assert.Contains("There is no terminal to ask; add --yes to delete it", stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "workflows", "nightly.workflow.json")));
+
+        var (deleted, stdout, _) = WorkflowProcess.RunWithEnvironment(dir, env, "rm", "nightly", "--yes", "--purge-history");
+        Assert.Equal(0, deleted);
+        Assert.Contains("workflow: deleted workflows/nightly.workflow.json", stdout);
+        Assert.Contains("workflow: deleted 1 recorded run(s) of nightly", stdout);
+        Assert.False(File.Exists(Path.Combine(dir, "workflows", "nightly.workflow.json")));
+        Assert.False(File.Exists(timer));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(dir, ".workflow", "runs")));
+        Assert.Equal("[]", WorkflowProcess.Run(dir, "history", "--format", "json").Stdout.Trim());
+    }
+
+    [Fact]
+    public void Delete_refuses_while_a_run_of_the_workflow_is_active_and_ps_shows_it()
+    {
+        var (dir, env) = Scheduled();
+        using (var store = SqliteStateStore.Open(Path.Combine(dir, ".workflow", "state.db")))
+            store.ExecutionStarted(new ExecutionRecord { Id = "20261130t000000000z-live01", Workflow = "nightly", Status = "running",
+                StartedAt = DateTimeOffset.UtcNow, Pid = Environment.ProcessId, Host = Environment.MachineName }); // this test process: alive
+        var (code, _, stderr) = WorkflowProcess.RunWithEnvironment(dir, env, "delete", "nightly", "--yes");
+        Assert.Equal(2, code);
+        Assert.Contains("nightly has 1 run(s) going (20261130t000000000z-live01)", stderr);
+        Assert.True(File.Exists(Path.Combine(dir, "workflows", "nightly.workflow.json")));
+        Assert.Contains("20261130t000000000z-live01", WorkflowProcess.Run(dir, "ps").Stdout);
+    }
+}

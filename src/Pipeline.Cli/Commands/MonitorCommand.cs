@@ -11,6 +11,43 @@ public static class MonitorCommand
 {
     private const string Bars = "▁▂▃▄▅▆▇█";
 
+    /// <summary><c>workflow ps</c>: the dashboard once (what <c>monitor --once</c> prints).</summary>
+    public static Command CreatePs()
+    {
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var command = new Command("ps", """
+            The monitor's dashboard once: executions running now, the latest ones, and per task its
+            success rate and durations (the same as workflow monitor --once).
+
+            Examples:
+              workflow ps
+              workflow ps --state-dir /var/lib/pipeline
+
+            Exit codes: 0 printed, 2 no state database, 3 the store cannot be used.
+            """)
+        {
+            stateDir,
+        };
+        command.SetAction(parse =>
+        {
+            using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, Console.Error);
+            if (store is null) return ExitCodes.InvalidInput;
+            PrintOnce(store);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void PrintOnce(RelationalStateStore store)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Not a terminal: no width to fit, and Spectre's fallback of 80 columns would wrap the
+        // ids. COLUMNS when set, else wide enough for every column on one line.
+        if (Console.IsOutputRedirected)
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 160;
+        console.Write(Dashboard(store));
+    }
+
     public static Command Create()
     {
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
@@ -41,11 +78,7 @@ public static class MonitorCommand
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             if (parse.GetValue(once) || Console.IsOutputRedirected || !console.Profile.Capabilities.Interactive)
             {
-                // Not a terminal: no width to fit, and Spectre's fallback of 80 columns would wrap the
-                // ids. COLUMNS when set, else wide enough for every column on one line.
-                if (Console.IsOutputRedirected)
-                    console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 160;
-                console.Write(Dashboard(store));
+                PrintOnce(store);
                 return ExitCodes.Success;
             }
             var delay = TimeSpan.FromSeconds(Math.Max(0.2, parse.GetValue(interval)));

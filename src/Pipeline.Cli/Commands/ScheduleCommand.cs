@@ -113,7 +113,7 @@ public static class ScheduleCommand
         return found;
     }
 
-    private static Crontab? TryCrontab() => Pipeline.Engine.Processes.Executables.Find("crontab") is null ? null : new Crontab();
+    internal static Crontab? TryCrontab() => Pipeline.Engine.Processes.Executables.Find("crontab") is null ? null : new Crontab();
 
     private static TimeZoneInfo Zone(string? id)
     {
@@ -229,9 +229,9 @@ public static class ScheduleCommand
         return ExitCodes.Success;
     }
 
-    private static string WindowsTaskFile(string stateDirectory, string name) => Path.Combine(stateDirectory, "schedule", name + ".task.xml");
+    internal static string WindowsTaskFile(string stateDirectory, string name) => Path.Combine(stateDirectory, "schedule", name + ".task.xml");
 
-    private static int Remove(string name, string file, string target, bool system, string stateDirectory)
+    internal static int Remove(string name, string file, string target, bool system, string stateDirectory)
     {
         if (target == "windows")
         {

@@ -59,6 +59,10 @@ public interface IStateStore : IDisposable
 
     void SaveAlert(AlertState state);
 
+    /// <summary>Deletes a workflow's finished executions (with their tasks, attempts and notifications), its alert states and its entry; running ones are kept.</summary>
+    /// <returns>The ids deleted, so their log folders can go too.</returns>
+    IReadOnlyList<string> DeleteWorkflow(string workflow);
+
     /// <summary>Every workflow that has run on this store, by name.</summary>
     IReadOnlyList<WorkflowRecord> Workflows();
 }

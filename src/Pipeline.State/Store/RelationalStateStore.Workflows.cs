@@ -52,4 +52,16 @@ public abstract partial class RelationalStateStore
         """,
         ("workflow", a.Workflow), ("rule", a.Rule), ("firing", a.Firing ? 1 : 0), ("since", Time(a.Since)),
         ("sent", a.LastSentAt is { } sent ? Time(sent) : null), ("suppressed", a.Suppressed), ("detail", a.Detail));
+
+    public IReadOnlyList<string> DeleteWorkflow(string workflow)
+    {
+        List<string> ids = [];
+        InOneTransaction(() =>
+        {
+            ids = Read("DELETE FROM executions WHERE workflow = @workflow AND status <> 'running' RETURNING id", r => r.GetString(0), ("workflow", workflow));
+            Execute("DELETE FROM alert_states WHERE workflow = @workflow", ("workflow", workflow));
+            Execute("DELETE FROM workflows WHERE name = @workflow AND NOT EXISTS (SELECT 1 FROM executions WHERE workflow = @workflow)", ("workflow", workflow));
+        });
+        return ids.Order(StringComparer.Ordinal).ToList();
+    }
 }
