@@ -40,6 +40,12 @@ public sealed class ListDoctorTests
             nightly.GetProperty("success_rate").GetDouble(), nightly.GetProperty("category").GetString(), nightly.GetProperty("last_status").GetString()));
         Assert.EndsWith("T02:00:00.0000000Z", nightly.GetProperty("next_fire").GetString());
         Assert.False(json.EnumerateArray().Single(r => r.GetProperty("file").GetString()!.Contains("broken")).GetProperty("valid").GetBoolean());
+
+        // The same per-workflow figures close `workflow history` and open `workflow health`.
+        Assert.Matches(@"WORKFLOW\s+RUNS\s+SUCCEEDED\s+FAILED\s+SUCCESS\s+AVG\s+P95\s+nightly\s+2\s+1\s+1\s+50%", WorkflowProcess.Run(dir, "history", "--limit", "1").Stdout);
+        Assert.Matches(@"nightly\s+2\s+1\s+1\s+50%", WorkflowProcess.Run(dir, "health").Stdout);
+        var health = JsonDocument.Parse(WorkflowProcess.Run(dir, "health", "--format", "json").Stdout).RootElement.GetProperty("workflows")[0];
+        Assert.Equal(("nightly", 2, 0.5), (health.GetProperty("workflow").GetString(), health.GetProperty("runs").GetInt32(), health.GetProperty("success_rate").GetDouble()));
     }
 
     [Fact]

@@ -46,12 +46,20 @@ public static class HealthCommand
             using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, error);
             if (store is null) return ExitCodes.InvalidInput;
             var metrics = HealthReport.Metrics(store.TaskSamples(parse.GetValue(workflow), from));
+            var overall = WorkflowMetrics.From(store.History(new HistoryQuery { Workflow = parse.GetValue(workflow), Since = from, Limit = int.MaxValue }));
             var findings = HealthReport.Findings(metrics, new HealthReport.Options { FailureThreshold = parse.GetValue(threshold) });
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["since"] = from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                    ["workflows"] = overall.Select(m => new Dictionary<string, object?>
+                    {
+                        ["workflow"] = m.Workflow, ["runs"] = m.Runs, ["successes"] = m.Successes, ["failures"] = m.Failures, ["cancelled"] = m.Cancelled,
+                        ["success_rate"] = m.Runs == 0 ? null : Math.Round(m.SuccessRate, 4),
+                        ["average_seconds"] = Math.Round(m.Average.TotalSeconds, 3), ["p95_seconds"] = Math.Round(m.P95.TotalSeconds, 3),
+                        ["last_run"] = m.LastRun.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), ["last_status"] = m.LastStatus,
+                    }).ToList(),
                     ["tasks"] = metrics.Select(m => new Dictionary<string, object?>
                     {
                         ["workflow"] = m.Workflow, ["task"] = m.TaskId, ["runs"] = m.Runs, ["successes"] = m.Successes, ["failures"] = m.Failures,
@@ -73,6 +81,8 @@ public static class HealthCommand
                 Console.Out.WriteLine($"No task runs recorded since {StateText.Time(from)} UTC.");
                 return ExitCodes.Success;
             }
+            HistoryCommand.WriteMetrics(Console.Out, overall);
+            Console.Out.WriteLine();
             StateText.Table(Console.Out, ["WORKFLOW", "TASK", "RUNS", "SUCCESS", "AVG", "P95", "LAST RUN (UTC)", "LAST FAILURE (UTC)"],
                 metrics.Select(m => new[]
                 {

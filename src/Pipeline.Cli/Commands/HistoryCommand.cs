@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Pipeline.Cli.Output;
+using Pipeline.Engine.Running;
 using Pipeline.State;
 
 namespace Pipeline.Cli.Commands;
@@ -66,10 +67,24 @@ public static class HistoryCommand
             }
             StateText.Table(Console.Out, ["ID", "WORKFLOW", "STATUS", "STARTED (UTC)", "DURATION", "ERROR"],
                 rows.Select(r => new[] { r.Id, r.Workflow, r.Status, StateText.Time(r.StartedAt), StateText.Duration(r.Duration), StateText.Short(r.Error, 60) }));
+            // Per workflow, over every run the filters match (not only the --limit shown).
+            var all = store.History(new HistoryQuery { Workflow = parse.GetValue(workflow), Status = parse.GetValue(status), Since = from, Limit = int.MaxValue });
+            Console.Out.WriteLine();
+            WriteMetrics(Console.Out, WorkflowMetrics.From(all));
             return ExitCodes.Success;
         });
         return command;
     }
+
+    /// <summary>Per workflow: runs, successes, failures, success rate, average and p95 duration (seed §8.1).</summary>
+    internal static void WriteMetrics(TextWriter o, IReadOnlyList<WorkflowMetrics> metrics) =>
+        StateText.Table(o, ["WORKFLOW", "RUNS", "SUCCEEDED", "FAILED", "SUCCESS", "AVG", "P95"],
+            metrics.Select(m => new[]
+            {
+                m.Workflow, m.Runs.ToString(CultureInfo.InvariantCulture), m.Successes.ToString(CultureInfo.InvariantCulture), m.Failures.ToString(CultureInfo.InvariantCulture),
+                m.Runs == 0 ? "" : (m.SuccessRate * 100).ToString("0", CultureInfo.InvariantCulture) + "%",
+                m.Runs == 0 ? "" : DurationText.Format(m.Average), m.Runs == 0 ? "" : DurationText.Format(m.P95),
+            }));
 
     /// <summary>
     /// A workflow name the store has never seen is most likely a typo: say so on stderr, with the
