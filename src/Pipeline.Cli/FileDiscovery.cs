@@ -15,8 +15,8 @@ public static class FileDiscovery
         if (paths.Count == 0)
         {
             var workflows = Path.Combine(".", "workflows");
-            if (Directory.Exists(workflows)) files.AddRange(Walk(workflows).Where(f => WorkflowFiles.KindOf(f) == WorkflowFileKind.WorkflowJson));
-            files.AddRange(Directory.EnumerateFiles(".", "*.workflow.json").OrderBy(f => f, StringComparer.Ordinal));
+            if (Directory.Exists(workflows)) files.AddRange(Walk(workflows).Where(f => WorkflowFiles.IsWorkflow(WorkflowFiles.KindOf(f)) && !IsPlainWorkflowYml(f)));
+            files.AddRange(Directory.EnumerateFiles(".", "*.workflow.json").Concat(Directory.EnumerateFiles(".", "*.workflow.yml")).OrderBy(f => f, StringComparer.Ordinal));
             foreach (var name in new[] { "workflow.yml", "Taskfile.yml" })
                 if (File.Exists(name)) files.Add(Path.Combine(".", name));
         }
@@ -28,6 +28,9 @@ public static class FileDiscovery
         }
         return (files.Select(Normalize).Distinct(StringComparer.Ordinal).ToList(), missing);
     }
+
+    /// <summary>workflow.yml counts only at the top (as Taskfile.yml does); inside workflows/ the files are named *.workflow.*.</summary>
+    private static bool IsPlainWorkflowYml(string path) => Path.GetFileName(path) is var n && (n.Equals("workflow.yml", StringComparison.OrdinalIgnoreCase) || n.Equals("workflow.yaml", StringComparison.OrdinalIgnoreCase));
 
     private static string Normalize(string path) => path.StartsWith("./", StringComparison.Ordinal) ? path.Substring(2) : path;
 

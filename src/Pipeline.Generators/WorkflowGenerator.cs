@@ -88,12 +88,8 @@ public sealed class WorkflowGenerator : IIncrementalGenerator
     /// <summary>The item metadata that names a Taskfile (its class under Workflows, its name on the build's command line).</summary>
     internal const string NameMetadata = "build_metadata.AdditionalFiles.PipelineName";
 
-    /// <summary>By name, as the CLI finds them: <c>*.workflow.json</c> and go-task's Taskfile names.</summary>
-    internal static bool IsWorkflowFile(string path)
-    {
-        var name = System.IO.Path.GetFileName(path);
-        return name.EndsWith(".workflow.json", System.StringComparison.OrdinalIgnoreCase) || WorkflowFiles.IsTaskfileName(name);
-    }
+    /// <summary>By name, as the CLI finds them: <c>*.workflow.json</c>, <c>*.workflow.yml</c>, <c>workflow.yml</c> and go-task's Taskfile names.</summary>
+    internal static bool IsWorkflowFile(string path) => WorkflowFiles.KindOf(path) != WorkflowFileKind.None;
 }
 
 /// <summary>Checks across files: two workflows with one name, or two names that give one class (WF5002).</summary>

@@ -166,6 +166,33 @@ public class ValidatorTests
         Assert.Equal((5, false, true), (ok.Alerts!.TaskFailuresInARow, ok.Alerts.Duration, ok.Alerts.FailureRate));
     }
 
+    [Fact]
+    public void A_yaml_workflow_is_checked_with_positions_in_the_yaml_file()
+    {
+        var yaml = "name: ship\ntasks:\n  - id: build\n    type: shel\n    command: make\n  - id: test\n    type: shell\n    command: make test\n    depends_on: [biuld]\n";
+        var read = Pipeline.Core.Loading.WorkflowLoader.Read("ship.workflow.yml", System.Text.Encoding.UTF8.GetBytes(yaml), Pipeline.Core.Loading.WorkflowFiles.KindOf("ship.workflow.yml"));
+        var diagnostics = Pipeline.Core.Validation.WorkflowValidator.Validate(read);
+        AssertAt(Single(diagnostics, "WF1016"), 4, 11);
+        AssertAt(Single(diagnostics, "WF2001"), 9, 18);
+        Assert.Equal(Pipeline.Core.Loading.WorkflowFileKind.Taskfile, Pipeline.Core.Loading.WorkflowFiles.KindOf("Taskfile.yml"));
+        Assert.Equal(Pipeline.Core.Loading.WorkflowFileKind.WorkflowYaml, Pipeline.Core.Loading.WorkflowFiles.KindOf("workflow.yml"));
+    }
+
+    [Theory]
+    [InlineData("\"name\": \"Deploy App\",", "WF1029", "write \"deploy-app\"")]
+    [InlineData("\"name\": \"deployApp\",", "WF1029", "write \"deploy-app\"")]
+    [InlineData("\"name\": \"deploy\", \"version\": \"v2\",", "WF1030", "e.g. \"2.0.0\"")]
+    [InlineData("\"name\": \"deploy\", \"version\": \"1.2\",", "WF1030", "e.g. \"1.2.0\"")]
+    public void Names_are_kebab_case_and_versions_semantic_as_warnings_with_a_fix(string fields, string code, string hint)
+    {
+        var json = "{ " + fields + " \"tasks\": [ { \"id\": \"a\", \"type\": \"shell\", \"command\": \"x\" } ] }";
+        var d = Single(Validate(json), code);
+        Assert.Equal(Pipeline.Core.Diagnostics.Severity.Warning, d.Severity);
+        Assert.Contains(hint, d.Hint);
+        Assert.DoesNotContain(Validate("{ \"name\": \"deploy-app\", \"version\": \"1.2.3-rc.1+build.5\", \"tasks\": [ { \"id\": \"a\", \"type\": \"shell\", \"command\": \"x\" } ] }"),
+            x => x.Code is "WF1029" or "WF1030");
+    }
+
     [Theory]
     [InlineData("512m", 512L * 1024 * 1024)]
     [InlineData("2g", 2L * 1024 * 1024 * 1024)]

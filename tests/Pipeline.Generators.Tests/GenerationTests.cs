@@ -29,6 +29,23 @@ public sealed class GenerationTests
     }
 
     [Fact]
+    public void A_yaml_workflow_is_read_and_typed_exactly_as_the_same_workflow_in_json()
+    {
+        const string Yaml = "tests/Pipeline.Generators.Tests/Inputs/release.workflow.yml";
+        var json = WorkflowLoader.Read("release.workflow.json", System.Text.Encoding.UTF8.GetBytes(Sample("tests/Pipeline.Generators.Tests/Inputs/release.workflow.json")), WorkflowFileKind.WorkflowJson);
+        var yaml = WorkflowLoader.Read("release.workflow.yml", System.Text.Encoding.UTF8.GetBytes(Sample(Yaml)), WorkflowFiles.KindOf(Yaml));
+        Assert.Empty(yaml.Diagnostics);
+        Assert.Equal(ModelDump.Of(json.Workflow!).Replace("release.workflow.json", "FILE"), ModelDump.Of(yaml.Workflow!).Replace("release.workflow.yml", "FILE"));
+
+        var file = GeneratorHarness.File("workflows/release.workflow.yml", Sample(Yaml));
+        var result = GeneratorHarness.Run(file);
+        Assert.Empty(result.CompileErrors);
+        var handle = WorkflowOf(result.Load(), "release");
+        Assert.Equal(ModelDump.Of(yaml.Workflow!).Replace("release.workflow.yml", "FILE"), ModelDump.Of(handle.Definition).Replace("workflows/release.workflow.yml", "FILE"));
+        Assert.Equal(["build", "test", "publish"], handle.Tasks.Select(t => t.Id));
+    }
+
+    [Fact]
     public void The_inputs_cover_every_task_and_trigger_type_a_workflow_file_can_have()
     {
         var read = WorkflowLoader.Read("every-type.workflow.json", System.IO.File.ReadAllBytes(Path.Combine(GeneratorHarness.RepoRoot, "tests/Pipeline.Generators.Tests/Inputs/every-type.workflow.json")), WorkflowFileKind.WorkflowJson);

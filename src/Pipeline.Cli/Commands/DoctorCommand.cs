@@ -94,7 +94,7 @@ public static class DoctorCommand
             else workflows.Add(read.Workflow);
         }
         if (files.Count == 0)
-            findings.Add(new Finding("files", "warning", $"no workflow files in {Directory.GetCurrentDirectory()} (workflows/**/*.workflow.json, *.workflow.json, workflow.yml, Taskfile.yml)",
+            findings.Add(new Finding("files", "warning", $"no workflow files in {Directory.GetCurrentDirectory()} (workflows/**/*.workflow.json or .yml, *.workflow.json or .yml, workflow.yml, Taskfile.yml)",
                 "write workflows/<name>.workflow.json, or run doctor from the repository's folder"));
         else if (invalid == 0)
             findings.Add(new Finding("files", "ok", $"{files.Count} workflow file(s), all valid: {string.Join(", ", workflows.Select(w => w.Name.Value))}"));

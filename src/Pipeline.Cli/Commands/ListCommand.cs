@@ -52,7 +52,7 @@ public static class ListCommand
             }
             if (rows.Count == 0)
             {
-                Console.Out.WriteLine("No workflow files here (looked for workflows/**/*.workflow.json, *.workflow.json, workflow.yml and Taskfile.yml).");
+                Console.Out.WriteLine("No workflow files here (looked for workflows/**/*.workflow.json (or .yml), *.workflow.json (or .yml), workflow.yml and Taskfile.yml).");
                 return ExitCodes.Success;
             }
             StateText.Table(Console.Out, ["NAME", "VERSION", "TRIGGER", "TASKS", "LAST RUN (UTC)", "RUNS", "SUCCESS", "AVG", "P95", "FILE"],

@@ -15,7 +15,7 @@ public static class ValidateCommand
     {
         var paths = new Argument<string[]>("path")
         {
-            Description = "Workflow files or directories to check. Default: workflows/**/*.workflow.json, *.workflow.json, workflow.yml and Taskfile.yml in the current directory",
+            Description = "Workflow files or directories to check. Default: workflows/**/*.workflow.json (or .yml), *.workflow.json (or .yml), workflow.yml and Taskfile.yml in the current directory",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var command = new Command("validate", """
@@ -55,7 +55,7 @@ public static class ValidateCommand
             general.Add(new Diagnostic(Descriptors.FileUnreadable, SourceSpan.FileStart(m), "no such file or directory", "check the path"));
         if (files.Count == 0 && missing.Count == 0)
             general.Add(new Diagnostic(Descriptors.NoWorkflowFiles, SourceSpan.FileStart(paths.Count == 0 ? "." : paths[0]),
-                "no workflow files found", "name files *.workflow.json (in workflows/ or here), workflow.yml or Taskfile.yml, or pass a path"));
+                "no workflow files found", "name files *.workflow.json or *.workflow.yml (in workflows/ or here), workflow.yml or Taskfile.yml, or pass a path"));
 
         var reports = new List<FileReport>();
         foreach (var file in files)

@@ -53,7 +53,7 @@ public static class WorkflowInput
             return null;
         }
         var (files, _) = FileDiscovery.Find([]);
-        var candidates = files.Where(f => WorkflowFiles.KindOf(f) == WorkflowFileKind.WorkflowJson).ToList();
+        var candidates = files.Where(f => WorkflowFiles.IsWorkflow(WorkflowFiles.KindOf(f))).ToList();
         if (argument is null)
         {
             if (candidates.Count == 1) return candidates[0];

@@ -62,6 +62,10 @@ public static class Descriptors
         "both \"trigger\" and \"triggers\"; both cmd and cmds");
     public static readonly DiagnosticDescriptor InvalidName = new("WF1028", "Invalid name", DiagnosticCategory.Syntax, Severity.Error,
         "\"name\": \"\"");
+    public static readonly DiagnosticDescriptor NameNotKebabCase = new("WF1029", "Name not kebab-case", DiagnosticCategory.Syntax, Severity.Warning,
+        "\"name\": \"Deploy App\"");
+    public static readonly DiagnosticDescriptor VersionNotSemantic = new("WF1030", "Version not semantic", DiagnosticCategory.Syntax, Severity.Warning,
+        "\"version\": \"v2\"");
 
     // WF2xxx: graph
     public static readonly DiagnosticDescriptor UnknownDependency = new("WF2001", "Unknown task in depends_on", DiagnosticCategory.Graph, Severity.Error,

@@ -41,7 +41,12 @@ public static class WorkflowLoader
         if (bytes.Length > WorkflowFiles.MaxFileBytes) return TooLarge(path, bytes.Length);
         if (!TryDecode(path, bytes, out var text, out var failure)) return failure!;
         var document = new SourceDocument(path, text);
-        return kind == WorkflowFileKind.Taskfile ? TaskfileReader.Read(document) : WorkflowJsonReader.Read(document);
+        return kind switch
+        {
+            WorkflowFileKind.Taskfile => TaskfileReader.Read(document),
+            WorkflowFileKind.WorkflowYaml => WorkflowJsonReader.ReadYaml(document),
+            _ => WorkflowJsonReader.Read(document),
+        };
     }
 
     private static bool TryDecode(string path, byte[] bytes, out string text, out ReadResult? failure)

@@ -26,12 +26,30 @@ public static class WorkflowJsonReader
     public static ReadResult Read(SourceDocument document)
     {
         var bag = new DiagnosticBag();
-        var root = JsonReader.Parse(document, bag);
+        return Read(document, JsonReader.Parse(document, bag), bag, yaml: false);
+    }
+
+    /// <summary>
+    /// The same schema written in YAML (<c>*.workflow.yml</c>, <c>workflow.yml</c>): read with positions by
+    /// the YAML reader, turned into the JSON tree (plain true/false, numbers and null typed as YAML's core
+    /// schema types them; quoted scalars stay strings), then read exactly as JSON is.
+    /// </summary>
+    public static ReadResult ReadYaml(SourceDocument document)
+    {
+        var bag = new DiagnosticBag();
+        var yaml = Yaml.YamlTreeReader.Parse(document, bag);
+        return Read(document, yaml is null ? null : YamlToJson.Convert(yaml), bag, yaml: true);
+    }
+
+    private static ReadResult Read(SourceDocument document, JsonNode? root, DiagnosticBag bag, bool yaml)
+    {
         if (root is null) return new ReadResult(document, null, bag.Items);
         if (root is not JsonObject obj)
         {
-            bag.Report(Descriptors.WrongType, root.Span, $"a workflow file must contain a JSON object, not {ObjectFields.Article(root.KindName)}",
-                "start the file with { \"name\": \"...\", \"tasks\": [ ... ] }");
+            bag.Report(Descriptors.WrongType, root.Span, yaml
+                    ? $"a workflow file must contain a mapping, not {ObjectFields.Article(root.KindName)}"
+                    : $"a workflow file must contain a JSON object, not {ObjectFields.Article(root.KindName)}",
+                yaml ? "start the file with name: ... and tasks: (a list)" : "start the file with { \"name\": \"...\", \"tasks\": [ ... ] }");
             return new ReadResult(document, null, bag.Items);
         }
 
