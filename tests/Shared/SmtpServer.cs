@@ -33,7 +33,7 @@ public sealed class SmtpServer : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var found = Files().Select(f => MimeMessage.Load(f)).FirstOrDefault(m => (m.TextBody ?? "").Contains(marker, StringComparison.Ordinal) || m.Subject.Contains(marker, StringComparison.Ordinal));
+            var found = Files().Select(f => MimeMessage.Load(f)).FirstOrDefault(m => (m.TextBody ?? "").Contains(marker, StringComparison.Ordinal) || (m.Subject ?? "").Contains(marker, StringComparison.Ordinal));
             if (found is not null) return found;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60s for a message about {marker}");
             Thread.Sleep(50);
