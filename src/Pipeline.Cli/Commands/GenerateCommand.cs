@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Reflection;
+using Pipeline.Cli.Output;
+using Pipeline.Core.Diagnostics;
+using Pipeline.Core.Loading;
+using Pipeline.Core.Validation;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>
+/// <c>workflow generate --template &lt;name&gt;</c>: a workflow from a built-in template (ci, deploy,
+/// backup, etl, webhook-handler), written to <c>workflows/&lt;name&gt;.workflow.json</c> and validated.
+/// The templates are the files in the repository's <c>templates/workflows/</c>, embedded in the tool.
+/// </summary>
+public static class GenerateCommand
+{
+    /// <summary>The built-in templates: name and what it is for (from its description).</summary>
+    public static IReadOnlyList<(string Name, string Description)> Templates { get; } = Assembly.GetExecutingAssembly().GetManifestResourceNames()
+        .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".workflow.json", StringComparison.Ordinal))
+        .Select(n => n[Prefix.Length..^".workflow.json".Length])
+        .Order(StringComparer.Ordinal)
+        .Select(n => (n, Description(Text(n))))
+        .ToList();
+
+    private const string Prefix = "Pipeline.Cli.Templates.";
+
+    public static Command Create()
+    {
+        var template = new Option<string?>("--template", "-t") { Description = "The template: " + string.Join(", ", Templates.Select(t => t.Name)) };
+        template.AcceptOnlyFromAmong([.. Templates.Select(t => t.Name)]);
+        var name = new Option<string?>("--name") { Description = "The workflow's name (kebab-case; default: the template's name)" };
+        var output = new Option<string?>("--output", "-o") { Description = "The file to write (default: workflows/<name>.workflow.json)" };
+        var list = new Option<bool>("--list") { Description = "List the templates" };
+        var force = new Option<bool>("--force") { Description = "Overwrite the file when it exists" };
+        var command = new Command("generate", $"""
+            Writes a workflow from a built-in template, validates it and says what to run next.
+            Templates:
+            {string.Join("\n", Templates.Select(t => $"  {t.Name,-16}{t.Description}"))}
+
+            Examples:
+              workflow generate --list
+              workflow generate --template deploy --name deploy-api
+              workflow generate -t backup -o ops/nightly-backup.workflow.json
+
+            Exit codes: 0 written, 2 no such template, the file exists (without --force), or a bad name.
+            """)
+        {
+            template, name, output, list, force,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(list) || parse.GetValue(template) is null)
+            {
+                if (!parse.GetValue(list))
+                {
+                    Console.Error.WriteLine("workflow: name a template with --template; they are:");
+                }
+                foreach (var (n, d) in Templates) (parse.GetValue(list) ? Console.Out : Console.Error).WriteLine($"  {n,-16}{d}");
+                return parse.GetValue(list) ? ExitCodes.Success : ExitCodes.InvalidInput;
+            }
+            var chosen = parse.GetValue(template)!;
+            var workflowName = parse.GetValue(name) ?? chosen;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(workflowName, "^[a-z0-9]+(-[a-z0-9]+)*$"))
+            {
+                Console.Error.WriteLine($"workflow: --name \"{workflowName}\" is not kebab-case (lowercase words joined by -), e.g. \"nightly-backup\"");
+                return ExitCodes.InvalidInput;
+            }
+            var path = parse.GetValue(output) ?? Path.Combine("workflows", workflowName + ".workflow.json");
+            if (File.Exists(path) && !parse.GetValue(force))
+            {
+                Console.Error.WriteLine($"workflow: {path} exists; pass --force to overwrite it, or --name/--output for another file");
+                return ExitCodes.InvalidInput;
+            }
+            var text = Text(chosen).Replace("{{name}}", workflowName, StringComparison.Ordinal);
+            if (Path.GetDirectoryName(path) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+            File.WriteAllText(path, text);
+            var diagnostics = WorkflowValidator.Validate(WorkflowLoader.Load(path)).Where(d => d.Severity != Severity.Info).ToList();
+            foreach (var d in diagnostics) TextReporter.WriteDiagnostic(Console.Error, d, null);
+            Console.Out.WriteLine($"Wrote {path} ({chosen}: {Description(text)}).");
+            Console.Out.WriteLine("Next:");
+            Console.Out.WriteLine($"  workflow validate {path}");
+            Console.Out.WriteLine($"  workflow run {workflowName} --dry-run");
+            Console.Out.WriteLine($"  workflow run {workflowName}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static string Text(string template)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(Prefix + template + ".workflow.json")
+            ?? throw new ArgumentException($"no template {template}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string Description(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, "\"description\":\\s*\"([^\"]*)\"");
+        return match.Success ? match.Groups[1].Value : "";
+    }
+}
