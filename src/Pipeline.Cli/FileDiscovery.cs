@@ -8,17 +8,20 @@ public static class FileDiscovery
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", "node_modules", ".git", ".workflow", ".task" };
 
     /// <summary>Files to validate, in a stable order, and the paths that do not exist.</summary>
-    public static (List<string> Files, List<string> Missing) Find(IReadOnlyList<string> paths)
+    /// <param name="paths">Files and folders; none means the default patterns.</param>
+    /// <param name="baseDirectory">Where the default patterns are looked for (default: here); paths found are given relative to here.</param>
+    public static (List<string> Files, List<string> Missing) Find(IReadOnlyList<string> paths, string? baseDirectory = null)
     {
         var files = new List<string>();
         var missing = new List<string>();
         if (paths.Count == 0)
         {
-            var workflows = Path.Combine(".", "workflows");
+            var root = baseDirectory is null ? "." : Path.GetRelativePath(Directory.GetCurrentDirectory(), baseDirectory);
+            var workflows = Path.Combine(root, "workflows");
             if (Directory.Exists(workflows)) files.AddRange(Walk(workflows).Where(f => WorkflowFiles.IsWorkflow(WorkflowFiles.KindOf(f)) && !IsPlainWorkflowYml(f)));
-            files.AddRange(Directory.EnumerateFiles(".", "*.workflow.json").Concat(Directory.EnumerateFiles(".", "*.workflow.yml")).OrderBy(f => f, StringComparer.Ordinal));
+            files.AddRange(Directory.EnumerateFiles(root, "*.workflow.json").Concat(Directory.EnumerateFiles(root, "*.workflow.yml")).OrderBy(f => f, StringComparer.Ordinal));
             foreach (var name in new[] { "workflow.yml", "Taskfile.yml" })
-                if (File.Exists(name)) files.Add(Path.Combine(".", name));
+                if (File.Exists(Path.Combine(root, name))) files.Add(Path.Combine(root, name));
         }
         foreach (var path in paths)
         {

@@ -147,7 +147,26 @@ public sealed class RunCommandTests
         Assert.Equal(0, WorkflowProcess.Run(dir, "run", "ship-it").ExitCode);
         var (code, _, stderr) = WorkflowProcess.Run(dir, "run", "nope");
         Assert.Equal(2, code);
-        Assert.Contains("workflows found: release", stderr);
+        Assert.Contains("workflows found: ship-it", stderr);
+    }
+
+    [Fact]
+    public void A_name_resolves_from_anywhere_in_the_repository_and_runs_are_recorded_at_its_root()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, ".git"));
+        Directory.CreateDirectory(Path.Combine(dir, "workflows"));
+        Directory.CreateDirectory(Path.Combine(dir, "src", "app"));
+        File.WriteAllText(Path.Combine(dir, "workflows", "release.workflow.json"), """{ "name": "ship-it", "tasks": [ { "id": "a", "type": "shell", "command": "echo named" } ] }""");
+        var sub = Path.Combine(dir, "src", "app");
+        Assert.Equal(0, WorkflowProcess.Run(sub, "run", "ship-it", "--quiet").ExitCode);
+        Assert.True(File.Exists(Path.Combine(dir, ".workflow", "state.db")), "the run was not recorded at the repository's root");
+        Assert.False(Directory.Exists(Path.Combine(sub, ".workflow")));
+        Assert.Contains("ship-it", WorkflowProcess.Run(sub, "history").Stdout);
+
+        var (code, _, stderr) = WorkflowProcess.Run(sub, "run", "shipit");
+        Assert.Equal(2, code);
+        Assert.Contains("no workflow of that name in this repository; did you mean 'ship-it'?", stderr);
     }
 
     [Fact]

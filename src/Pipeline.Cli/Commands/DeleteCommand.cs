@@ -20,7 +20,7 @@ public static class DeleteCommand
         var workflow = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
         var purge = new Option<bool>("--purge-history") { Description = "Also delete its recorded runs, their reports and logs" };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("delete", """
             Deletes a workflow: its file, its crontab lines, systemd units and Task Scheduler XML, and
             with --purge-history its recorded runs (their reports and logs too). `workflow serve` stops

@@ -25,7 +25,7 @@ public static class DoctorCommand
 
     public static Command Create()
     {
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var fix = new Option<bool>("--fix") { Description = "Remove the containers interrupted runs left behind (nothing else is changed)" };
         var command = new Command("doctor", """
             Looks at this folder and machine and says what is wrong, each finding with a fix:

@@ -17,7 +17,7 @@ public static class HistoryCommand
         var status = new Option<string?>("--status") { Description = "Only executions that ended so: succeeded, failed, cancelled, or running (still running, or interrupted)" };
         status.AcceptOnlyFromAmong("succeeded", "failed", "cancelled", "running");
         var since = new Option<string?>("--since") { Description = "Only executions started since: a duration back from now (30m, 24h, 7d, 2w) or a date (2026-11-01)" };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("history", """
             List recorded executions, newest first: id, workflow, status, start, duration and error.
             An execution still "running" whose process is gone was interrupted.

@@ -21,7 +21,7 @@ public static class ListCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("path") { Description = "Workflow files or directories (default: those `workflow validate` finds here)", Arity = ArgumentArity.ZeroOrMore };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("list", """
             Every workflow found (the files `workflow validate` finds, or those under the paths given):
             its name, version and category, what starts it (with a schedule's next fire time), how many

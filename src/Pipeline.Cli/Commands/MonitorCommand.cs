@@ -14,7 +14,7 @@ public static class MonitorCommand
     /// <summary><c>workflow ps</c>: the dashboard once (what <c>monitor --once</c> prints).</summary>
     public static Command CreatePs()
     {
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("ps", """
             The monitor's dashboard once: executions running now, the latest ones, and per task its
             success rate and durations (the same as workflow monitor --once).
@@ -50,7 +50,7 @@ public static class MonitorCommand
 
     public static Command Create()
     {
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var once = new Option<bool>("--once") { Description = "Print the dashboard once and exit (also what happens when the output is not a terminal)" };
         var interval = new Option<double>("--interval") { Description = "Seconds between refreshes (default 1)", DefaultValueFactory = _ => 1 };
         var command = new Command("monitor", """

@@ -10,7 +10,7 @@ public static class PruneCommand
     {
         var olderThan = new Option<string>("--older-than") { Description = "Remove executions that finished longer ago than this: 12h, 30d, 8w, or a date", Required = true };
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Only say what would be removed" };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("prune", $"""
             Remove recorded executions that finished before a time, with their report and logs.
             Executions still running are kept. workflow run applies a retention of

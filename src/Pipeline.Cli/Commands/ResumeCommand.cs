@@ -10,7 +10,7 @@ public static class ResumeCommand
         var id = new Argument<string>("execution-id") { Description = "The execution to continue (as workflow history prints it, or a unique beginning of it)" };
         var force = new Option<bool>("--force") { Description = "Resume even though the workflow file changed since the execution ran" };
         var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var grace = new Option<string>("--grace-period") { Description = "When stopped, how long tasks get after SIGTERM before SIGKILL (default 5s)", DefaultValueFactory = _ => "5s" };
         var command = new Command("resume", """
             Continue an execution that was interrupted (the process was killed, the machine went

@@ -31,7 +31,7 @@ public static class RunCommand
         var grace = new Option<string>("--grace-period") { Description = "When the run is stopped (Ctrl-C, SIGTERM, a timeout), how long tasks get after SIGTERM before SIGKILL: 500ms, 5s, 1m (default 5s; 0 kills at once)", DefaultValueFactory = _ => "5s" };
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel running tasks at the first failure (default: let them finish; start nothing new)" };
         var env = new Option<string[]>("--env", "-e") { Description = "Set or override an environment variable: NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded: state.db (history), and report.json and logs under runs/<execution-id>/", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded: state.db (history), and report.json and logs under runs/<execution-id>/ (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var taskfile = new Option<string?>("--taskfile", "-t") { Description = "Run tasks of this Taskfile (default: Taskfile.yml here or in a parent directory)" };
         var list = new Option<bool>("--list", "-l") { Description = "Taskfile: list the tasks that have a description" };
         var listAll = new Option<bool>("--list-all", "-a") { Description = "Taskfile: list every task that is not internal" };

@@ -43,7 +43,7 @@ public static class ScheduleCommand
         return command;
     }
 
-    private static Option<string> StateDir() => new("--state-dir") { Description = "Where the scheduled runs are recorded (and their log written)", DefaultValueFactory = _ => ".workflow" };
+    private static Option<string> StateDir() => new("--state-dir") { Description = "Where the scheduled runs are recorded (and their log written) (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
 
     private static Command List()
     {

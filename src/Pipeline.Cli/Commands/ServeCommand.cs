@@ -11,7 +11,7 @@ public static class ServeCommand
     {
         var dir = new Option<string>("--dir") { Description = "The directory whose workflows are served (default: the current one)", DefaultValueFactory = _ => "." };
         var urls = new Option<string>("--urls") { Description = "Where to listen (default http://127.0.0.1:8080: this machine only; give an address to expose it)", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
-        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded, relative to --dir", DefaultValueFactory = _ => ".workflow" };
+        var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded, relative to --dir (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var logFormat = new Option<string>("--log-format") { Description = "text (one line per entry) or json (one JSON object per line, for log collectors)", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
         var drain = new Option<string>("--drain-timeout") { Description = "On SIGTERM or Ctrl-C, how long running workflows get to finish before they are stopped: 30s, 5m (default 5m)", DefaultValueFactory = _ => "5m" };

@@ -62,20 +62,40 @@ public static class WorkflowInput
                 : $"workflow: several workflows here; name one: {string.Join(", ", candidates.Select(Stem))}";
             return null;
         }
+        if (Named(argument, candidates, out var names) is { } here) return here;
+        // Not here: the files `validate` finds from the repository's root.
+        if (RepositoryRoot.Find(".") is { } root && Path.GetFullPath(root) != Directory.GetCurrentDirectory())
+        {
+            var fromRoot = FileDiscovery.Find([], root).Files.Where(f => WorkflowFiles.IsWorkflow(WorkflowFiles.KindOf(f))).ToList();
+            if (Named(argument, fromRoot, out var more) is { } found) return found;
+            names.AddRange(more.Where(n => !names.Contains(n)));
+        }
+        var close = Core.Suggest.Closest(argument, names);
+        problem = $"{argument}(1,1): error WF1006: no such file, and no workflow of that name in this repository" +
+            (close is not null ? $"; did you mean '{close}'?" : "") +
+            (names.Count > 0 ? $" (workflows found: {string.Join(", ", names)})" : "");
+        return null;
+    }
+
+    /// <summary>The file among <paramref name="candidates"/> whose stem or workflow name is <paramref name="argument"/>; every name seen.</summary>
+    private static string? Named(string argument, IReadOnlyList<string> candidates, out List<string> names)
+    {
+        names = [];
         foreach (var f in candidates)
         {
             if (Stem(f).Equals(argument, StringComparison.OrdinalIgnoreCase)) return f;
             var read = WorkflowLoader.Load(f);
             if (read.Workflow?.Name.Value.Equals(argument, StringComparison.OrdinalIgnoreCase) == true) return f;
+            names.Add(read.Workflow?.Name.Value ?? Stem(f));
         }
-        problem = $"{argument}(1,1): error WF1006: no such file, and no workflow of that name here" +
-            (candidates.Count > 0 ? $"; workflows found: {string.Join(", ", candidates.Select(Stem))}" : "");
         return null;
     }
 
     private static string Stem(string file)
     {
         var name = Path.GetFileName(file);
-        return name.EndsWith(".workflow.json", StringComparison.OrdinalIgnoreCase) ? name[..^".workflow.json".Length] : Path.GetFileNameWithoutExtension(name);
+        foreach (var suffix in new[] { ".workflow.json", ".workflow.yml", ".workflow.yaml" })
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) return name[..^suffix.Length];
+        return Path.GetFileNameWithoutExtension(name);
     }
 }
