@@ -88,12 +88,7 @@ public static class DeleteCommand
             {
                 using var store = StateStores.Open(directory);
                 var ids = store.DeleteWorkflow(name);
-                foreach (var id in ids)
-                {
-                    var folder = Path.Combine(directory, "runs", id);
-                    try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { error.WriteLine($"workflow: warning: could not remove {folder}: {e.Message}"); }
-                }
+                Retention.DeleteFolders(directory, ids);
                 Console.Out.WriteLine($"workflow: deleted {ids.Count} recorded run(s) of {name}");
             }
             return ExitCodes.Success;

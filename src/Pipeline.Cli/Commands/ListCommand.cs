@@ -104,7 +104,7 @@ public static class ListCommand
                     parts.Add($"schedule {s.Schedule.Value}");
                     if (CronSchedule.TryParse(s.Schedule.Value, out _) is { } cron)
                     {
-                        var zone = Zone(s.Timezone?.Value);
+                        var zone = ScheduleCommand.Zone(s.Timezone?.Value);
                         if (CronSchedule.Next(cron, DateTimeOffset.UtcNow, zone, 1) is [var at] && (next is null || at < next)) next = at;
                     }
                     break;
@@ -114,13 +114,6 @@ public static class ListCommand
             }
         }
         return (parts.Count == 0 ? "manual" : string.Join("; ", parts), next);
-    }
-
-    private static TimeZoneInfo Zone(string? id)
-    {
-        if (string.IsNullOrEmpty(id)) return TimeZoneInfo.Local;
-        try { return TimeZoneInfo.FindSystemTimeZoneById(id); }
-        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Local; }
     }
 
     private static Dictionary<string, object?> Json(Row r) => new()

@@ -115,7 +115,8 @@ public static class ScheduleCommand
 
     internal static Crontab? TryCrontab() => Pipeline.Engine.Processes.Executables.Find("crontab") is null ? null : new Crontab();
 
-    private static TimeZoneInfo Zone(string? id)
+    /// <summary>A schedule's zone: its IANA id, else this machine's (as cron reads a schedule without one).</summary>
+    internal static TimeZoneInfo Zone(string? id)
     {
         if (string.IsNullOrEmpty(id)) return TimeZoneInfo.Local;
         try { return TimeZoneInfo.FindSystemTimeZoneById(id); }

@@ -19,13 +19,18 @@ public static class Retention
     public static IReadOnlyList<string> Apply(IStateStore store, string stateDirectory, DateTimeOffset before, bool dryRun = false)
     {
         var ids = store.Prune(before, dryRun);
-        if (dryRun) return ids;
-        foreach (var id in ids)
+        if (!dryRun) DeleteFolders(stateDirectory, ids);
+        return ids;
+    }
+
+    /// <summary>Deletes the executions' folders of report and logs; one that cannot go (a log still open elsewhere) is left for next time.</summary>
+    public static void DeleteFolders(string stateDirectory, IEnumerable<string> executionIds)
+    {
+        foreach (var id in executionIds)
         {
             var folder = Path.Combine(stateDirectory, "runs", id);
             try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a log still open elsewhere: left for next time */ }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
-        return ids;
     }
 }
