@@ -31,6 +31,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     DoctorCommand.Create(),
     DeleteCommand.Create(),
     GenerateCommand.Create(),
+    CompletionCommand.Create(),
 };
 
 var parse = root.Parse(args);

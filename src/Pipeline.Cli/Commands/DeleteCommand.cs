@@ -18,6 +18,7 @@ public static class DeleteCommand
     public static Command Create()
     {
         var workflow = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
+        workflow.CompletionSources.Add(Completions.Workflows);
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
         var purge = new Option<bool>("--purge-history") { Description = "Also delete its recorded runs, their reports and logs" };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };

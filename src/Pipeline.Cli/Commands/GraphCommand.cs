@@ -14,6 +14,7 @@ public static class GraphCommand
             Description = "A workflow file, or the name of a workflow under the current directory",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        workflow.CompletionSources.Add(Completions.Workflows);
         var dot = new Option<bool>("--dot") { Description = "Print Graphviz DOT instead of Mermaid" };
         var command = new Command("graph", """
             Print the workflow's task graph. Solid arrows are depends_on; dashed arrows are tasks one

@@ -12,6 +12,7 @@ public static class HealthCommand
     public static Command Create()
     {
         var workflow = new Argument<string?>("workflow") { Description = "Only this workflow (its name)", Arity = ArgumentArity.ZeroOrOne };
+        workflow.CompletionSources.Add(Completions.Workflows);
         var since = new Option<string>("--since") { Description = "Look at runs started since: 7d, 24h, or a date (default 30d)", DefaultValueFactory = _ => "30d" };
         var threshold = new Option<double>("--failure-threshold") { Description = "A task failing more often than this share of its runs is reported (default 0.2)", DefaultValueFactory = _ => 0.2 };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };

@@ -13,6 +13,7 @@ public static class HistoryCommand
     public static Command Create()
     {
         var workflow = new Argument<string?>("workflow") { Description = "Only this workflow's executions (its name)", Arity = ArgumentArity.ZeroOrOne };
+        workflow.CompletionSources.Add(Completions.Workflows);
         var limit = new Option<int>("--limit", "-n") { Description = "How many executions to show", DefaultValueFactory = _ => 20 };
         var status = new Option<string?>("--status") { Description = "Only executions that ended so: succeeded, failed, cancelled, or running (still running, or interrupted)" };
         status.AcceptOnlyFromAmong("succeeded", "failed", "cancelled", "running");

@@ -12,6 +12,7 @@ public static class NotifyCommand
     public static Command Create()
     {
         var workflow = new Argument<string?>("workflow") { Description = "The workflow (file or name) whose channels to try", Arity = ArgumentArity.ZeroOrOne };
+        workflow.CompletionSources.Add(Completions.Workflows);
         var channel = new Option<string?>("--channel") { Description = "Only this channel: slack, email, webhook or console" };
         channel.AcceptOnlyFromAmong([.. NotificationChannel.KnownTypes]);
         var test = new Command("test", """

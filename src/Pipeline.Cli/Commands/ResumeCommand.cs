@@ -8,6 +8,7 @@ public static class ResumeCommand
     public static Command Create()
     {
         var id = new Argument<string>("execution-id") { Description = "The execution to continue (as workflow history prints it, or a unique beginning of it)" };
+        id.CompletionSources.Add(Completions.Executions);
         var force = new Option<bool>("--force") { Description = "Resume even though the workflow file changed since the execution ran" };
         var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };

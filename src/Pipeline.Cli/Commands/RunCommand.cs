@@ -26,6 +26,7 @@ public static class RunCommand
             Description = "A workflow file or name; or a Taskfile and its tasks (with NAME=value variables). Default: the only workflow here, else the Taskfile's default task",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        targets.CompletionSources.Add(Completions.WorkflowsThenTasks);
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Workflow: print the plan (levels, critical path, estimate). Taskfile: print the commands. Nothing runs" };
         var maxParallel = new Option<int?>("--max-parallel", "-j", "--concurrency", "-C") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count; no limit for a Taskfile)" };
         var grace = new Option<string>("--grace-period") { Description = "When the run is stopped (Ctrl-C, SIGTERM, a timeout), how long tasks get after SIGTERM before SIGKILL: 500ms, 5s, 1m (default 5s; 0 kills at once)", DefaultValueFactory = _ => "5s" };

@@ -126,6 +126,7 @@ public static class ScheduleCommand
     private static Command Install(bool remove)
     {
         var workflowArg = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
+        workflowArg.CompletionSources.Add(Completions.Workflows);
         var with = new Option<string>("--with") { Description = "Which scheduler: cron, systemd or windows", Required = true };
         with.AcceptOnlyFromAmong("cron", "systemd", "windows");
         var system = new Option<bool>("--system") { Description = "systemd: the machine's units (/etc/systemd/system, as root) instead of the user's" };

@@ -11,6 +11,7 @@ public static class StatusCommand
     public static Command Create()
     {
         var id = new Argument<string>("execution-id") { Description = "The execution's id, or a unique beginning of it (as workflow history prints it)" };
+        id.CompletionSources.Add(Completions.Executions);
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("status", """
             Show one execution: its status and error, then every task instance with its status,
