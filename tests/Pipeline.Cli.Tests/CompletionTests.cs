@@ -44,3 +44,38 @@ public sealed class CompletionTests
         Assert.Equal([id], Complete(dir, $"workflow status {id[..8]}"));
     }
 }
+
+/// <summary>Interactive mode: on a terminal, a missing workflow is asked for; without one, the command says which there are.</summary>
+public sealed class PromptTests
+{
+    [Fact]
+    public void On_a_terminal_run_without_a_workflow_asks_which_and_runs_the_choice()
+    {
+        var dir = WorkflowProcess.TempDir();
+        Directory.CreateDirectory(Path.Combine(dir, "workflows"));
+        foreach (var name in new[] { "alpha", "beta" })
+            File.WriteAllText(Path.Combine(dir, "workflows", name + ".workflow.json"), $$"""{ "name": "{{name}}", "tasks": [ { "id": "a", "type": "shell", "command": "touch ran-{{name}}" } ] }""");
+
+        var (code, _, stderr) = WorkflowProcess.Run(dir, "run");
+        Assert.Equal(2, code); // no terminal: nothing waits for input
+        Assert.Contains("several workflows here; name one: alpha, beta", stderr);
+
+        var psi = new ProcessStartInfo("script") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var a in new[] { "-qfec", $"'{WorkflowProcess.Host}' '{WorkflowProcess.Dll}' run --quiet", "/dev/null" }) psi.ArgumentList.Add(a);
+        psi.Environment["TERM"] = "xterm";
+        var screen = new System.Text.StringBuilder();
+        using var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (screen) screen.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        var clock = Stopwatch.StartNew();
+        while (!Seen("Which workflow?") && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(50);
+        Assert.True(Seen("Which workflow?"), "no prompt:\n" + screen);
+        process.StandardInput.Write("\u001b[B\r"); // down to beta, Enter
+        process.StandardInput.Flush();
+        Assert.True(process.WaitForExit(60_000), "the run did not end:\n" + screen);
+        Assert.True(File.Exists(Path.Combine(dir, "workflows", "ran-beta")), screen.ToString());
+        Assert.False(File.Exists(Path.Combine(dir, "workflows", "ran-alpha")));
+
+        bool Seen(string text) { lock (screen) return screen.ToString().Contains(text); }
+    }
+}

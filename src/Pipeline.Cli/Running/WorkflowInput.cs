@@ -57,6 +57,12 @@ public static class WorkflowInput
         if (argument is null)
         {
             if (candidates.Count == 1) return candidates[0];
+            // On a terminal, ask which one (seed §10.3); without one, say which there are.
+            if (candidates.Count > 1 && Prompting.Possible)
+            {
+                var byName = candidates.GroupBy(f => WorkflowLoader.Load(f).Workflow?.Name.Value ?? Stem(f)).ToDictionary(g => g.Key, g => g.First());
+                return byName[Prompting.Choose("Which workflow?", byName.Keys.Order(StringComparer.Ordinal).ToList())];
+            }
             problem = candidates.Count == 0
                 ? "workflow: no workflow file found here; give a path (workflow run path/to/x.workflow.json)"
                 : $"workflow: several workflows here; name one: {string.Join(", ", candidates.Select(Stem))}";
