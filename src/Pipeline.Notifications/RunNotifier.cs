@@ -121,7 +121,7 @@ public sealed class RunNotifier(NotifierOptions options)
             message = new Message
             {
                 Event = e, Workflow = scope.Workflow.Name.Value, Version = scope.Workflow.Version?.Value, Facts = facts,
-                Text = scope.Masker.Apply(text), Templated = template is not null, Link = link,
+                Text = scope.Masker.Apply(text), Link = link,
             };
             if (settings.Get("subject") is { } subject) settings = With(settings, "subject", scope.Masker.Apply(subject));
         }
@@ -198,7 +198,7 @@ public sealed class RunNotifier(NotifierOptions options)
             Add(workflowLevel.Settings.Select(s => new KeyValuePair<string, string>(s.Name.Value, s.Value.Value)));
         if (options.Defaults.TryGetValue(type, out var defaults)) Add(defaults);
         if (type == "slack") values.TryAdd("webhook_url", SlackChannel.DefaultUrl);
-        // Templates and the subject are rendered when the message is built; the rest now.
+        // Every setting (templates and the subject included) is rendered with this message's context.
         var rendered = values.ToDictionary(v => v.Key, v => RunScope.Render(v.Value, context), StringComparer.Ordinal);
         return new ChannelSettings(type, rendered);
     }

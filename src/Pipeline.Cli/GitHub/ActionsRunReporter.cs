@@ -18,17 +18,11 @@ public sealed class ActionsRunReporter(TextWriter output, WorkflowDefinition wor
 {
     private const int MaxLines = 5000;
     private readonly Dictionary<string, List<string>> _lines = new(StringComparer.Ordinal);
-    private ExecutionPlanInfo? _plan;
-
-    private sealed record ExecutionPlanInfo(IReadOnlyList<string> Nodes);
 
     public void OnEvent(RunEvent e)
     {
         switch (e)
         {
-            case RunStarted s:
-                _plan = new ExecutionPlanInfo(s.Plan.Graph.Nodes.ToList());
-                break;
             case TaskOutput o:
                 if (!_lines.TryGetValue(o.InstanceId, out var lines)) _lines[o.InstanceId] = lines = [];
                 if (lines.Count < MaxLines) lines.Add((o.Stream == OutputStream.Stderr ? "! " : "") + o.Line);

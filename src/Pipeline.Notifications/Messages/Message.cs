@@ -15,9 +15,6 @@ public sealed record Message
     /// <summary>The one-line summary (the user's template for the event and channel when there is one).</summary>
     public required string Text { get; init; }
 
-    /// <summary>True when <see cref="Text"/> came from the user's template: channels then send it as written.</summary>
-    public bool Templated { get; init; }
-
     public string? Link { get; init; }
 
     /// <summary>A delivery id, the same on every attempt, so receivers can drop repeats.</summary>

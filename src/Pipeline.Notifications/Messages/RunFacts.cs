@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Engine.Running;
 using Pipeline.Engine.Secrets;
 
@@ -81,6 +80,4 @@ public sealed record RunFacts
     }
 
     public string DurationText => Engine.Running.DurationText.Format(Duration);
-
-    public string DurationSeconds => Math.Round(Duration.TotalSeconds, 3).ToString(CultureInfo.InvariantCulture);
 }
