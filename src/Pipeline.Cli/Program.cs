@@ -30,6 +30,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     ListCommand.Create(),
     DoctorCommand.Create(),
     DeleteCommand.Create(),
+    CreateCommand.Create(),
     GenerateCommand.Create(),
     CompletionCommand.Create(),
 };

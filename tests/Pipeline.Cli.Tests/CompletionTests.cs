@@ -60,22 +60,10 @@ public sealed class PromptTests
         Assert.Equal(2, code); // no terminal: nothing waits for input
         Assert.Contains("several workflows here; name one: alpha, beta", stderr);
 
-        var psi = new ProcessStartInfo("script") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardInput = true };
-        foreach (var a in new[] { "-qfec", $"'{WorkflowProcess.Host}' '{WorkflowProcess.Dll}' run --quiet", "/dev/null" }) psi.ArgumentList.Add(a);
-        psi.Environment["TERM"] = "xterm";
-        var screen = new System.Text.StringBuilder();
-        using var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (screen) screen.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        var clock = Stopwatch.StartNew();
-        while (!Seen("Which workflow?") && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(50);
-        Assert.True(Seen("Which workflow?"), "no prompt:\n" + screen);
-        process.StandardInput.Write("\u001b[B\r"); // down to beta, Enter
-        process.StandardInput.Flush();
-        Assert.True(process.WaitForExit(60_000), "the run did not end:\n" + screen);
-        Assert.True(File.Exists(Path.Combine(dir, "workflows", "ran-beta")), screen.ToString());
+        using var terminal = new PseudoTerminal(dir, "run --quiet");
+        terminal.Answer("Which workflow?", PseudoTerminal.Down + "\r"); // down to beta, Enter
+        terminal.WaitForExit();
+        Assert.True(File.Exists(Path.Combine(dir, "workflows", "ran-beta")), terminal.Screen);
         Assert.False(File.Exists(Path.Combine(dir, "workflows", "ran-alpha")));
-
-        bool Seen(string text) { lock (screen) return screen.ToString().Contains(text); }
     }
 }

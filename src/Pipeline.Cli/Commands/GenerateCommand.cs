@@ -60,9 +60,9 @@ public static class GenerateCommand
             }
             var chosen = parse.GetValue(template)!;
             var workflowName = parse.GetValue(name) ?? chosen;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(workflowName, "^[a-z0-9]+(-[a-z0-9]+)*$"))
+            if (!WorkflowNames.IsKebabCase(workflowName))
             {
-                Console.Error.WriteLine($"workflow: --name \"{workflowName}\" is not kebab-case (lowercase words joined by -), e.g. \"nightly-backup\"");
+                Console.Error.WriteLine($"workflow: --name \"{workflowName}\" is not kebab-case (lowercase words joined by -), e.g. \"{WorkflowNames.ToKebabCase(workflowName)}\"");
                 return ExitCodes.InvalidInput;
             }
             var path = parse.GetValue(output) ?? Path.Combine("workflows", workflowName + ".workflow.json");

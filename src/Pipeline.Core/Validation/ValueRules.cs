@@ -15,25 +15,10 @@ internal static class ValueRules
     /// <summary>Timeouts above this are allowed but reported: a day-long task is usually a forgotten unit (ms for s).</summary>
     public const int ReasonableTimeoutSeconds = 24 * 60 * 60;
 
-    private static readonly System.Text.RegularExpressions.Regex KebabCase = new("^[a-z0-9]+(-[a-z0-9]+)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
     // semver.org's pattern: MAJOR.MINOR.PATCH, an optional -pre-release and +build.
     private static readonly System.Text.RegularExpressions.Regex SemanticVersion = new(
         @"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-    internal static string ToKebabCase(string name)
-    {
-        var b = new System.Text.StringBuilder();
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c) && i > 0 && char.IsLower(name[i - 1])) b.Append('-');
-            b.Append(char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-');
-        }
-        var text = System.Text.RegularExpressions.Regex.Replace(b.ToString(), "-+", "-").Trim('-');
-        return text.Length == 0 ? "my-workflow" : text;
-    }
 
     private static string SuggestVersion(string version)
     {
@@ -50,8 +35,8 @@ internal static class ValueRules
         if (w.Name.Value.Trim().Length == 0 || w.Name.Value.Length > 100 || w.Name.Value.Any(char.IsControl))
             bag.Report(Descriptors.InvalidName, w.Name.Span, $"workflow name \"{w.Name.Value}\" is not usable", "use 1 to 100 printable characters, e.g. \"deploy-app\"");
         // The seed's naming rules (§3), for workflow files (a Taskfile's name comes from its folder).
-        else if (w.Format == WorkflowFormat.WorkflowJson && !KebabCase.IsMatch(w.Name.Value))
-            bag.Report(Descriptors.NameNotKebabCase, w.Name.Span, $"workflow name \"{w.Name.Value}\" is not kebab-case", $"write \"{ToKebabCase(w.Name.Value)}\" (lowercase words joined by -)");
+        else if (w.Format == WorkflowFormat.WorkflowJson && !WorkflowNames.IsKebabCase(w.Name.Value))
+            bag.Report(Descriptors.NameNotKebabCase, w.Name.Span, $"workflow name \"{w.Name.Value}\" is not kebab-case", $"write \"{WorkflowNames.ToKebabCase(w.Name.Value)}\" (lowercase words joined by -)");
         if (w.Format == WorkflowFormat.WorkflowJson && w.Version is { } version && !SemanticVersion.IsMatch(version.Value))
             bag.Report(Descriptors.VersionNotSemantic, version.Span, $"version \"{version.Value}\" is not a semantic version", $"write MAJOR.MINOR.PATCH, e.g. \"{SuggestVersion(version.Value)}\"");
 
