@@ -32,6 +32,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     DeleteCommand.Create(),
     CreateCommand.Create(),
     GenerateCommand.Create(),
+    CiCommand.Create(),
     CompletionCommand.Create(),
 };
 

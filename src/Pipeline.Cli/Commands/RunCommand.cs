@@ -46,6 +46,7 @@ public static class RunCommand
         var output = new Option<string?>("--output", "-o") { Description = "Taskfile output: interleaved, prefixed or group (default: the Taskfile's output:)" };
         // What started the run, for ${trigger.type} and the history: the crontab lines and systemd units
         // `workflow schedule install` writes pass schedule.
+        var only = new Option<string[]>("--only") { Description = "Run only these tasks of the workflow (comma-separated or repeated), taking the tasks they depend on as done: one CI job's share of a workflow (see workflow ci github)" };
         var trigger = new Option<string>("--trigger") { Description = "What started the run, recorded and seen as ${trigger.type}: manual (default) or schedule", DefaultValueFactory = _ => "manual" };
         trigger.AcceptOnlyFromAmong("manual", "schedule");
         output.AcceptOnlyFromAmong("interleaved", "prefixed", "group");
@@ -75,7 +76,7 @@ public static class RunCommand
             Taskfile command's own exit code).
             """)
         {
-            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace, trigger,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace, trigger, only,
         };
         command.SetAction((parse, _) =>
         {
@@ -111,7 +112,8 @@ public static class RunCommand
                 parse.GetValue(GlobalOptions.Config),
                 parse.GetValue(GlobalOptions.Format),
                 parse.GetValue(GlobalOptions.Verbose),
-                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)!, Trigger = parse.GetValue(trigger)! });
+                parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)!, Trigger = parse.GetValue(trigger)!,
+                    Only = (parse.GetValue(only) ?? []).SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() });
         });
         return command;
     }
@@ -173,6 +175,9 @@ public static class RunCommand
         /// <summary>Resume even though the definition changed since.</summary>
         public bool Force { get; init; }
 
+        /// <summary>Run only these tasks (<c>--only</c>); empty runs the whole workflow.</summary>
+        public IReadOnlyList<string> Only { get; init; } = [];
+
         /// <summary>SIGTERM-to-SIGKILL wait for stopped tasks, as written (5s, 500ms, 1m, 0).</summary>
         public string GracePeriod { get; init; } = "5s";
     }
@@ -212,6 +217,20 @@ public static class RunCommand
         }
         else definition = WorkflowInput.Load(request.Workflow, request.Config, request.Verbose, error);
         if (definition is null) return ExitCodes.InvalidInput;
+        if (request.Only.Count > 0)
+        {
+            if (resuming)
+            {
+                error.WriteLine("workflow: --only and --resume do not go together: a resumed run continues the tasks it had");
+                return ExitCodes.InvalidInput;
+            }
+            try { definition = WorkflowSubset.Only(definition, request.Only); }
+            catch (ArgumentException ex)
+            {
+                error.WriteLine($"workflow: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+        }
         // Estimates from history when there is some: each task's median successful duration.
         var estimates = StateStores.HistoryEstimates(existing, definition.Name.Value);
         var plan = ExecutionPlan.Create(definition, estimates);

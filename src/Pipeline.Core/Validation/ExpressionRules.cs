@@ -86,7 +86,7 @@ internal static class ExpressionRules
     }
 
     /// <summary>The literal property names read from a root: <c>tasks.build.outputs.v</c> → [build, outputs, v].</summary>
-    private static List<(string Name, ExprNode Node)> AccessChain(ExprNode root, NamedValueNode named)
+    internal static List<(string Name, ExprNode Node)> AccessChain(ExprNode root, NamedValueNode named)
     {
         var parents = new Dictionary<ExprNode, ExprNode>();
         foreach (var n in root.Descendants())
