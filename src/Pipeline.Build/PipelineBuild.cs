@@ -54,10 +54,12 @@ public abstract class PipelineBuild
 
     /// <summary>Runs the build: what <c>Main</c> returns. Exit codes: 0 success, 1 a target failed, 2 bad arguments or graph, 130 cancelled.</summary>
     /// <param name="defaults">The targets to run when the command line names none; none shows the help.</param>
-    public static Task<int> Run<T>(string[] args, params Func<T, Target>[] defaults) where T : PipelineBuild, new()
+    public static async Task<int> Run<T>(string[] args, params Func<T, Target>[] defaults) where T : PipelineBuild, new()
     {
         var build = new T();
-        return new BuildHost(build, Console.Out, Console.Error, Environment.GetEnvironmentVariable)
+        // Traces and metrics of the workflows it runs, over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        using var telemetry = Pipeline.Telemetry.OtlpTelemetry.StartFromEnvironment("pipeline-build");
+        return await new BuildHost(build, Console.Out, Console.Error, Environment.GetEnvironmentVariable)
             .RunAsync(args, defaults.Select(d => d(build)).ToList());
     }
 }

@@ -37,6 +37,9 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
 };
 
 var parse = root.Parse(args);
+// Runs' traces and metrics go to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT says where;
+// disposed when the program ends, which sends what is left.
+using var telemetry = Pipeline.Telemetry.OtlpTelemetry.StartFromEnvironment("workflow");
 try
 {
     // Our handlers, not System.CommandLine's. Its exception handler prints a stack trace and exits 1;

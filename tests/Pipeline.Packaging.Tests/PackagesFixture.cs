@@ -19,7 +19,7 @@ public sealed class PackagesFixture : IDisposable
         foreach (var folder in new[] { "src", "templates" }) Copy(Path.Combine(repo, folder), Path.Combine(sources, folder));
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "global.json" }) File.Copy(Path.Combine(repo, file), Path.Combine(sources, file));
 
-        foreach (var project in new[] { "src/Pipeline.Core", "src/Pipeline.Engine", "src/Pipeline.Executors.Docker", "src/Pipeline.State", "src/Pipeline.Build", "src/Pipeline.Sdk", "templates" })
+        foreach (var project in new[] { "src/Pipeline.Core", "src/Pipeline.Engine", "src/Pipeline.Executors.Docker", "src/Pipeline.State", "src/Pipeline.Telemetry", "src/Pipeline.Build", "src/Pipeline.Sdk", "templates" })
             Dotnet.Ok(sources, "pack", project, "-c", "Release", $"-p:Version={Version}", "-o", Packages, "-nologo");
         Dotnet.Ok(Root, "new", "install", Path.Combine(Packages, $"Pipeline.Templates.{Version}.nupkg"), "--debug:custom-hive", Hive);
 

@@ -147,6 +147,9 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(token);
         if (task.Timeout is { } timeout) attemptToken.CancelAfter(TimeSpan.FromSeconds(timeout.Value));
         var started = DateTimeOffset.UtcNow;
+        var span = Telemetry.EngineTelemetry.StartAttempt(run.Workflow.Name.Value, run.ExecutionId, task, instance.InstanceId, number);
+        // W3C trace context for what the task starts, so its own spans join the run's trace.
+        if (span is not null) env = new Dictionary<string, string?>(env) { ["TRACEPARENT"] = span.Id };
         ExecutionOutcome outcome;
         TaskState state;
         try
@@ -192,7 +195,9 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             outcome = ExecutionOutcome.Fail(e.Message);
             state = TaskState.Failed;
         }
-        return new Attempt(new AttemptRecord(number, started, DateTimeOffset.UtcNow, state, outcome.ExitCode, outcome.Error), outcome);
+        var record = new AttemptRecord(number, started, DateTimeOffset.UtcNow, state, outcome.ExitCode, outcome.Error);
+        Telemetry.EngineTelemetry.FinishAttempt(span, run.Workflow.Name.Value, task, record with { Error = run.Masker.ApplyOrNull(record.Error) });
+        return new Attempt(record, outcome);
     }
 
     private string WorkingDirectory(TaskDefinition task, ExpressionContext context)

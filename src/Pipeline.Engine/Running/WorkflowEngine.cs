@@ -35,6 +35,7 @@ public sealed class WorkflowEngine
         var runner = new TaskRunner(run, registry);
         scheduler = new DagScheduler(run, runner, registry);
 
+        using var span = Telemetry.EngineTelemetry.StartRun(plan.Workflow, executionId, options);
         run.Publish(new RunStarted(executionId, run.StartedAt, plan, maxParallel));
         await scheduler.RunAsync(cancellationToken).ConfigureAwait(false);
 
@@ -57,6 +58,7 @@ public sealed class WorkflowEngine
             Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure ?? run.DeferredFailure,
             Warnings = run.ObserverError is { } e ? [$"an observer of the run failed: {e.GetType().Name}: {e.Message}"] : [],
         };
+        Telemetry.EngineTelemetry.FinishRun(span, result with { Error = run.Masker.ApplyOrNull(result.Error) });
         run.Publish(new RunFinished(executionId, result.FinishedAt, result));
         return result;
     }
