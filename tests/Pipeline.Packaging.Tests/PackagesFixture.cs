@@ -49,14 +49,14 @@ public sealed class PackagesFixture : IDisposable
         catch (IOException) { }
         // This version's packages, extracted into the NuGet cache by the tests' restores.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "pipeline.core", "pipeline.engine", "pipeline.state", "pipeline.build", "pipeline.sdk" })
+        foreach (var id in new[] { "pipeline.core", "pipeline.engine", "pipeline.executors.docker", "pipeline.state", "pipeline.telemetry", "pipeline.build", "pipeline.sdk" })
         {
             var folder = Path.Combine(cache, id, Version);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "Pipeline.sln"))) dir = Path.GetDirectoryName(dir);

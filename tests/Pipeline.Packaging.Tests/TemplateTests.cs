@@ -93,6 +93,25 @@ public sealed class TemplateTests(PackagesFixture packages) : IClassFixture<Pack
     }
 
     [Fact]
+    public void A_workflow_file_from_each_built_in_template_is_what_workflow_generate_writes_and_valid()
+    {
+        var work = Directory.CreateDirectory(Path.Combine(packages.Root, "case-" + Guid.NewGuid().ToString("N")[..8]));
+        foreach (var template in new[] { "ci", "deploy", "backup", "etl", "webhook-handler" })
+        {
+            Dotnet.Ok(work.FullName, "new", "workflow-file", "-n", "my-" + template, "--template", template, "-o", "workflows", "--debug:custom-hive", packages.Hive);
+            var path = Path.Combine(work.FullName, "workflows", $"my-{template}.workflow.json");
+            // The one copy in templates/workflows/, as `workflow generate --template … --name my-…` writes it.
+            var expected = File.ReadAllText(Path.Combine(PackagesFixture.RepoRoot(), "templates", "workflows", template + ".workflow.json")).Replace("{{name}}", "my-" + template);
+            Assert.Equal(expected, File.ReadAllText(path));
+            var read = WorkflowLoader.Load(path);
+            Assert.DoesNotContain(WorkflowValidator.Validate(read), d => d.Severity == Core.Diagnostics.Severity.Error);
+        }
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(work.FullName, "workflows")).Length); // no sample, no library/ folder
+        var help = Dotnet.Ok(packages.Root, "new", "workflow-file", "-h", "--debug:custom-hive", packages.Hive);
+        Assert.Contains("webhook-handler", help);
+    }
+
+    [Fact]
     public void Template_help_lists_the_parameters_and_choices()
     {
         var help = Dotnet.Ok(packages.Root, "new", "workflow", "-h", "--debug:custom-hive", packages.Hive);
