@@ -44,26 +44,3 @@ public sealed class CompletionTests
         Assert.Equal([id], Complete(dir, $"workflow status {id[..8]}"));
     }
 }
-
-/// <summary>Interactive mode: on a terminal, a missing workflow is asked for; without one, the command says which there are.</summary>
-public sealed class PromptTests
-{
-    [Fact]
-    public void On_a_terminal_run_without_a_workflow_asks_which_and_runs_the_choice()
-    {
-        var dir = WorkflowProcess.TempDir();
-        Directory.CreateDirectory(Path.Combine(dir, "workflows"));
-        foreach (var name in new[] { "alpha", "beta" })
-            File.WriteAllText(Path.Combine(dir, "workflows", name + ".workflow.json"), $$"""{ "name": "{{name}}", "tasks": [ { "id": "a", "type": "shell", "command": "touch ran-{{name}}" } ] }""");
-
-        var (code, _, stderr) = WorkflowProcess.Run(dir, "run");
-        Assert.Equal(2, code); // no terminal: nothing waits for input
-        Assert.Contains("several workflows here; name one: alpha, beta", stderr);
-
-        using var terminal = new PseudoTerminal(dir, "run --quiet");
-        terminal.Answer("Which workflow?", PseudoTerminal.Down + "\r"); // down to beta, Enter
-        terminal.WaitForExit();
-        Assert.True(File.Exists(Path.Combine(dir, "workflows", "ran-beta")), terminal.Screen);
-        Assert.False(File.Exists(Path.Combine(dir, "workflows", "ran-alpha")));
-    }
-}

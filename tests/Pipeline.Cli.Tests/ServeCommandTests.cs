@@ -37,6 +37,21 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public void An_address_in_use_is_said_in_one_line_and_exits_2()
+    {
+        var dir = WorkflowProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "w.workflow.json"), """{ "name": "w", "tasks": [ { "id": "a", "type": "shell", "command": "true" } ] }""");
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)holder.LocalEndpoint).Port}";
+        var (code, stdout, stderr) = WorkflowProcess.Run(dir, "serve", "--urls", url);
+        Assert.Equal(2, code);
+        Assert.Contains($"error: cannot listen on {url}", stdout + stderr);
+        Assert.DoesNotContain("internal error", stdout + stderr);
+        Assert.DoesNotContain("   at ", stdout + stderr); // no stack trace
+    }
+
+    [Fact]
     public async Task A_signed_webhook_starts_a_recorded_run_whose_status_is_served_and_SIGTERM_drains_it()
     {
         var dir = WorkflowProcess.TempDir();

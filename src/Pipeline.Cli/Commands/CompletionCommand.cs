@@ -12,7 +12,7 @@ public static class CompletionCommand
 {
     public static Command Create()
     {
-        var shell = new Argument<string>("shell") { Description = "bash, zsh or pwsh" };
+        var shell = new Argument<string?>("shell") { Description = "bash, zsh or pwsh (asked on a terminal when left out)", Arity = ArgumentArity.ZeroOrOne };
         shell.AcceptOnlyFromAmong("bash", "zsh", "pwsh");
         var command = new Command("completion", """
             Prints a shell completion script: commands, options, workflow names (from the repository),
@@ -23,14 +23,16 @@ public static class CompletionCommand
               workflow completion zsh  >> ~/.zshrc
               workflow completion pwsh >> $PROFILE
 
-            Exit codes: 0 printed, 2 an unknown shell.
+            Exit codes: 0 printed, 2 an unknown shell, or none named without a terminal to ask on.
             """)
         {
             shell,
         };
         command.SetAction(parse =>
         {
-            Console.Out.Write(parse.GetValue(shell) switch
+            var chosen = Running.Prompting.GivenOrChosen(parse.GetValue(shell), "Which shell?", ["bash", "zsh", "pwsh"], "name the shell", Console.Error);
+            if (chosen is null) return ExitCodes.InvalidInput;
+            Console.Out.Write(chosen switch
             {
                 "bash" => Bash,
                 "zsh" => Zsh,

@@ -17,7 +17,7 @@ public static class DeleteCommand
 {
     public static Command Create()
     {
-        var workflow = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
+        var workflow = new Argument<string?>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here (asked on a terminal when left out)", Arity = ArgumentArity.ZeroOrOne };
         workflow.CompletionSources.Add(Completions.Workflows);
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (needed without a terminal)" };
         var purge = new Option<bool>("--purge-history") { Description = "Also delete its recorded runs, their reports and logs" };

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Pipeline.Cli.Output;
+using Pipeline.Cli.Running;
 using Pipeline.Core.Diagnostics;
 using Pipeline.Core.Loading;
 using Pipeline.Core.Validation;
@@ -42,23 +43,24 @@ public static class GenerateCommand
               workflow generate --template deploy --name deploy-api
               workflow generate -t backup -o ops/nightly-backup.workflow.json
 
-            Exit codes: 0 written, 2 no such template, the file exists (without --force), or a bad name.
+            Without --template, a terminal asks which; without a terminal, it says which there are.
+
+            Exit codes: 0 written, 2 no template named (no terminal to ask), no such template, the file exists (without --force), or a bad name.
             """)
         {
             template, name, output, list, force,
         };
         command.SetAction(parse =>
         {
-            if (parse.GetValue(list) || parse.GetValue(template) is null)
+            if (parse.GetValue(list))
             {
-                if (!parse.GetValue(list))
-                {
-                    Console.Error.WriteLine("workflow: name a template with --template; they are:");
-                }
-                foreach (var (n, d) in Templates) (parse.GetValue(list) ? Console.Out : Console.Error).WriteLine($"  {n,-16}{d}");
-                return parse.GetValue(list) ? ExitCodes.Success : ExitCodes.InvalidInput;
+                foreach (var (n, d) in Templates) Console.Out.WriteLine($"  {n,-16}{d}");
+                return ExitCodes.Success;
             }
-            var chosen = parse.GetValue(template)!;
+            var descriptions = Templates.ToDictionary(t => t.Name, t => t.Description);
+            var chosen = Prompting.GivenOrChosen(parse.GetValue(template), "Which template?", [.. Templates.Select(t => t.Name)],
+                "name a template with --template (workflow generate --list describes them)", Console.Error, n => $"{n,-16}{descriptions[n]}");
+            if (chosen is null) return ExitCodes.InvalidInput;
             var workflowName = parse.GetValue(name) ?? chosen;
             if (!WorkflowNames.IsKebabCase(workflowName))
             {

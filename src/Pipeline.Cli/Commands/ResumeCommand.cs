@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.State;
 
 namespace Pipeline.Cli.Commands;
 
@@ -7,7 +8,7 @@ public static class ResumeCommand
 {
     public static Command Create()
     {
-        var id = new Argument<string>("execution-id") { Description = "The execution to continue (as workflow history prints it, or a unique beginning of it)" };
+        var id = new Argument<string?>("execution-id") { Description = "The execution to continue (as workflow history prints it, or a unique beginning of it; asked on a terminal among the interrupted and failed when left out)", Arity = ArgumentArity.ZeroOrOne };
         id.CompletionSources.Add(Completions.Executions);
         var force = new Option<bool>("--force") { Description = "Resume even though the workflow file changed since the execution ran" };
         var maxParallel = new Option<int?>("--max-parallel", "-j") { Description = "Most tasks running at once (default: the workflow's max_parallel, else the processor count)" };
@@ -30,14 +31,37 @@ public static class ResumeCommand
         {
             id, force, maxParallel, stateDir, grace,
         };
-        command.SetAction((parse, _) => RunCommand.RunAsync(new RunCommand.Request(
+        command.SetAction((parse, _) =>
+        {
+            var chosen = parse.GetValue(id) ?? Choose(parse.GetValue(stateDir)!);
+            if (chosen is null) return Task.FromResult(ExitCodes.InvalidInput);
+            return RunCommand.RunAsync(new RunCommand.Request(
             null, false, parse.GetValue(maxParallel), false, [], parse.GetValue(stateDir)!, parse.GetValue(GlobalOptions.Config),
             parse.GetValue(GlobalOptions.Format), parse.GetValue(GlobalOptions.Verbose), parse.GetValue(GlobalOptions.Quiet))
         {
-            ResumeId = parse.GetValue(id),
-            Force = parse.GetValue(force),
-            GracePeriod = parse.GetValue(grace)!,
-        }));
+                ResumeId = chosen,
+                Force = parse.GetValue(force),
+                GracePeriod = parse.GetValue(grace)!,
+            });
+        });
         return command;
+    }
+
+    /// <summary>On a terminal, the user's pick among the executions that can be resumed (interrupted or failed); else null with why.</summary>
+    private static string? Choose(string stateDir)
+    {
+        var error = Console.Error;
+        if (StateStores.NothingRecorded(stateDir))
+        {
+            error.WriteLine("workflow: give an execution id; nothing is recorded here yet");
+            return null;
+        }
+        using var store = StateStores.Open(stateDir);
+        var resumable = store.History(new HistoryQuery { Limit = 50 })
+            .Where(e => e.Status == "failed" || (e.Status == "running" && !StateStores.IsAlive(e) && !ExecutionProcesses.IsServed(e)))
+            .Take(15).ToList();
+        return Running.Prompting.GivenOrChosen(null, "Which execution?", [.. resumable.Select(e => e.Id)],
+            "give an execution id (workflow history lists them)", error,
+            e => resumable.First(r => r.Id == e) is var r ? $"{r.Id}  {r.Workflow,-24} {(r.Status == "running" ? "interrupted" : r.Status),-12} {r.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : e);
     }
 }

@@ -36,6 +36,16 @@ public static class ScheduleCommand
             the workflow's directory, records into --state-dir and appends its output to
             <state-dir>/schedule/<name>.log. An expression a scheduler cannot run exactly as written
             (seconds or a time zone for crontab, W or # for systemd...) is refused with the reason.
+            On a terminal, a left-out workflow or --with is asked for.
+
+            Examples:
+              workflow schedule list
+              workflow schedule install nightly-backup --with systemd
+              workflow schedule remove nightly-backup --with cron
+
+            Exit codes: 0 done, 1 the scheduler refused (no crontab, systemd-analyze verify failed),
+            2 an invalid workflow, no schedule, an expression the scheduler cannot run exactly, or
+            --with left out without a terminal to ask on.
             """);
         command.Subcommands.Add(List());
         command.Subcommands.Add(Install(remove: false));
@@ -125,9 +135,9 @@ public static class ScheduleCommand
 
     private static Command Install(bool remove)
     {
-        var workflowArg = new Argument<string>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here" };
+        var workflowArg = new Argument<string?>("workflow") { Description = "The workflow: its file, or its name among those `workflow validate` finds here (asked on a terminal when left out)", Arity = ArgumentArity.ZeroOrOne };
         workflowArg.CompletionSources.Add(Completions.Workflows);
-        var with = new Option<string>("--with") { Description = "Which scheduler: cron, systemd or windows", Required = true };
+        var with = new Option<string?>("--with") { Description = "Which scheduler: cron, systemd or windows (asked on a terminal when left out)" };
         with.AcceptOnlyFromAmong("cron", "systemd", "windows");
         var system = new Option<bool>("--system") { Description = "systemd: the machine's units (/etc/systemd/system, as root) instead of the user's" };
         var stateDir = StateDir();
@@ -142,7 +152,14 @@ public static class ScheduleCommand
             var error = Console.Error;
             var definition = WorkflowInput.Load(parse.GetValue(workflowArg), parse.GetValue(GlobalOptions.Config), parse.GetValue(GlobalOptions.Verbose), error);
             if (definition is null) return ExitCodes.InvalidInput;
-            var target = parse.GetValue(with)!;
+            var target = Running.Prompting.GivenOrChosen(parse.GetValue(with), "Which scheduler?", ["cron", "systemd", "windows"],
+                "name the scheduler with --with", error, w => w switch
+                {
+                    "cron" => "cron      a crontab line",
+                    "systemd" => "systemd   a .service and a .timer",
+                    _ => "windows   Task Scheduler XML and the schtasks command",
+                });
+            if (target is null) return ExitCodes.InvalidInput;
             var isSystem = parse.GetValue(system);
             var file = Path.GetFullPath(definition.Path);
             var name = definition.Name.Value;

@@ -39,8 +39,12 @@ public static class ServeCommand
             --drain-timeout, then stop as on Ctrl-C (a second signal stops them at once).
             Under systemd (Type=notify) it reports readiness and logs in the journal's format.
 
-            Example:
+            Examples:
+              workflow serve
               HOOK_SECRET=... workflow serve --dir . --urls http://127.0.0.1:8080 --log-format json
+
+            Exit codes: 0 stopped by SIGTERM or Ctrl-C after the drain, 2 bad options (a duration, a
+            folder) or an address that cannot be listened on (in use).
             """)
         {
             dir, urls, stateDir, drain, logFormat,

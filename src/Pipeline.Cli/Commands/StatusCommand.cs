@@ -10,7 +10,7 @@ public static class StatusCommand
 {
     public static Command Create()
     {
-        var id = new Argument<string>("execution-id") { Description = "The execution's id, or a unique beginning of it (as workflow history prints it)" };
+        var id = new Argument<string?>("execution-id") { Description = "The execution's id, or a unique beginning of it (as workflow history prints it; asked on a terminal when left out)", Arity = ArgumentArity.ZeroOrOne };
         id.CompletionSources.Add(Completions.Executions);
         var stateDir = new Option<string>("--state-dir") { Description = "Where runs are recorded (default: the repository's .workflow)", DefaultValueFactory = _ => RepositoryRoot.DefaultStateDirectory() };
         var command = new Command("status", """
@@ -32,7 +32,11 @@ public static class StatusCommand
             var error = Console.Error;
             using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, error);
             if (store is null) return ExitCodes.InvalidInput;
-            var wanted = parse.GetValue(id)!;
+            var recent = parse.GetValue(id) is null ? store.History(new HistoryQuery { Limit = 15 }) : [];
+            var wanted = Running.Prompting.GivenOrChosen(parse.GetValue(id), "Which execution?", [.. recent.Select(e => e.Id)],
+                "give an execution id (workflow history lists them)", error,
+                e => recent.First(r => r.Id == e) is var r ? $"{r.Id}  {r.Workflow,-24} {r.Status,-10} {r.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : e);
+            if (wanted is null) return ExitCodes.InvalidInput;
             var detail = store.Find(wanted);
             if (detail is null)
             {

@@ -11,6 +11,22 @@ public static class Prompting
     /// <summary>Both ends are a terminal, and the output is not machine-read.</summary>
     public static bool Possible => !Console.IsInputRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    public static string Choose(string title, IReadOnlyList<string> choices) =>
-        AnsiConsole.Prompt(new SelectionPrompt<string>().Title(title).PageSize(15).AddChoices(choices));
+    public static string Choose(string title, IReadOnlyList<string> choices, Func<string, string>? display = null)
+    {
+        var prompt = new SelectionPrompt<string>().Title(title).PageSize(15).AddChoices(choices);
+        if (display is not null) prompt.UseConverter(c => Markup.Escape(display(c)));
+        return AnsiConsole.Prompt(prompt);
+    }
+
+    /// <summary>
+    /// A value the command line left out: chosen among <paramref name="choices"/> on a terminal;
+    /// without one (or with nothing to choose from), null after writing <paramref name="missing"/> and the choices.
+    /// </summary>
+    public static string? GivenOrChosen(string? given, string title, IReadOnlyList<string> choices, string missing, TextWriter error, Func<string, string>? display = null)
+    {
+        if (given is not null) return given;
+        if (Possible && choices.Count > 0) return Choose(title, choices, display);
+        error.WriteLine($"workflow: {missing}{(choices.Count > 0 ? $"; one of: {string.Join(", ", choices)}" : "")}");
+        return null;
+    }
 }

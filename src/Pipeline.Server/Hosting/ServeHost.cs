@@ -41,6 +41,9 @@ public sealed record ServeOptions
 /// </summary>
 public static class ServeHost
 {
+    /// <summary>The exit code when the address cannot be bound (in use, or not this machine's): the user's to fix, as bad arguments are.</summary>
+    public const int BindFailed = 2;
+
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         // Signals are taken from the first moment, so a SIGTERM while starting up (the scheduler may
@@ -71,7 +74,9 @@ public static class ServeHost
             builder.Logging.AddConsole();
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.UseUtcTimestamp = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning).AddFilter("Quartz", LogLevel.Warning)
+            // Its "Hosting failed to start" (with a stack trace) is said in one line below.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromMinutes(1));
         await using var app = builder.Build();
         var log = new ServeLog(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("workflow.serve"));
@@ -147,7 +152,17 @@ public static class ServeHost
                 return Task.CompletedTask;
             }, log);
 
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try { await app.StartAsync(cancellationToken).ConfigureAwait(false); }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+        {
+            // A user's mistake, not a crash: say which address, stop what already started, exit 2.
+            log.Line($"error: cannot listen on {options.Urls}: {e.Message.TrimEnd('.')}; stop what holds it, or choose another address with --urls");
+            if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
+            fileTriggers.Dispose();
+            await starter.DrainAsync(TimeSpan.Zero, now.Token).ConfigureAwait(false);
+            store?.Dispose();
+            return BindFailed;
+        }
         log.Line($"serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
         foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
             log.Line($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
