@@ -14,18 +14,9 @@ public static class WorkflowSubset
     /// <exception cref="ArgumentException">A task is unknown, or runs only when another task invokes it.</exception>
     public static WorkflowDefinition For(WorkflowDefinition workflow, IEnumerable<string> taskIds)
     {
-        var invoked = workflow.InvokedTaskIds();
         var byId = workflow.Tasks.ToDictionary(t => t.Id.Value, StringComparer.Ordinal);
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>();
-        foreach (var id in taskIds)
-        {
-            if (!byId.ContainsKey(id))
-                throw new ArgumentException($"workflow '{workflow.Name.Value}' has no task '{id}'");
-            if (invoked.Contains(id))
-                throw new ArgumentException($"task '{id}' of workflow '{workflow.Name.Value}' runs only when another task invokes it (a callback, branch, group member, loop template or rollback task)");
-            pending.Push(id);
-        }
+        var pending = new Stack<string>(Selectable(workflow, byId, taskIds));
         while (pending.Count > 0)
         {
             var id = pending.Pop();
@@ -72,17 +63,8 @@ public static class WorkflowSubset
     public static WorkflowDefinition Only(WorkflowDefinition workflow, IEnumerable<string> taskIds)
     {
         var byId = workflow.Tasks.ToDictionary(t => t.Id.Value, StringComparer.Ordinal);
-        var invoked = workflow.InvokedTaskIds();
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>();
-        foreach (var id in taskIds)
-        {
-            if (!byId.ContainsKey(id))
-                throw new ArgumentException($"workflow '{workflow.Name.Value}' has no task '{id}'{(Pipeline.Core.Suggest.Closest(id, byId.Keys) is { } near ? $"; did you mean '{near}'?" : "")}");
-            if (invoked.Contains(id))
-                throw new ArgumentException($"task '{id}' of workflow '{workflow.Name.Value}' runs only when another task invokes it (a callback, branch, group member, loop template or rollback task); select its invoker");
-            pending.Push(id);
-        }
+        var pending = new Stack<string>(Selectable(workflow, byId, taskIds));
         while (pending.Count > 0)
         {
             var id = pending.Pop();
@@ -110,5 +92,21 @@ public static class WorkflowSubset
                 .ToList(),
             Rollback = [],
         };
+    }
+
+    /// <summary>The ids asked for, each checked: a task of the workflow, and one the DAG starts by itself.</summary>
+    private static List<string> Selectable(WorkflowDefinition workflow, Dictionary<string, TaskDefinition> byId, IEnumerable<string> taskIds)
+    {
+        var invoked = workflow.InvokedTaskIds();
+        var ids = new List<string>();
+        foreach (var id in taskIds)
+        {
+            if (!byId.ContainsKey(id))
+                throw new ArgumentException($"workflow '{workflow.Name.Value}' has no task '{id}'{(Pipeline.Core.Suggest.Closest(id, byId.Keys) is { } near ? $"; did you mean '{near}'?" : "")}");
+            if (invoked.Contains(id))
+                throw new ArgumentException($"task '{id}' of workflow '{workflow.Name.Value}' runs only when another task invokes it (a callback, branch, group member, loop template or rollback task); select what invokes it");
+            ids.Add(id);
+        }
+        return ids;
     }
 }

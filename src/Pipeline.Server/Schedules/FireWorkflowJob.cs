@@ -18,7 +18,8 @@ internal sealed class FireWorkflowJob : IJob
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        var sink = (IScheduleSink)context.Scheduler.Context[SinkKey];
+        // Put there by WorkflowScheduler.StartAsync before any trigger can fire.
+        var sink = (IScheduleSink)context.Scheduler.Context[SinkKey]!;
         var data = context.MergedJobDataMap;
         var fired = context.FireTimeUtc;
         var firing = new ScheduleFiring(
