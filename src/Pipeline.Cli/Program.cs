@@ -63,6 +63,8 @@ catch (Pipeline.State.StateStoreException ex)
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
     Console.Error.WriteLine($"workflow: internal error: {ex.Message}");
-    Console.Error.WriteLine("This is a bug in Pipeline; please report it with the command you ran.");
+    // The whole exception (type, stack, inner ones) with --verbose or WORKFLOW_DEBUG=1, for the report.
+    if (args.Contains("--verbose") || args.Contains("-v") || Environment.GetEnvironmentVariable("WORKFLOW_DEBUG") == "1") Console.Error.WriteLine(ex);
+    Console.Error.WriteLine("This is a bug in Pipeline; please report it with the command you ran (and --verbose for the details).");
     return ExitCodes.InternalError;
 }

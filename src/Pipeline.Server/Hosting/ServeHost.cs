@@ -67,6 +67,7 @@ public static class ServeHost
         // Under systemd: Type=notify readiness (READY=1 once serving), STOPPING=1, and the journal's
         // log format (with priorities) unless JSON is asked for.
         builder.Services.AddSystemd();
+        if (!Microsoft.Extensions.Hosting.Systemd.SystemdHelpers.IsSystemdService()) builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         builder.Logging.ClearProviders();
         if (options.LogFormat == "json")
             builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
@@ -110,73 +111,81 @@ public static class ServeHost
             }
         }
 
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () =>
+        // Whatever escapes from here on, the scheduler's threads must not outlive it: they would keep the process running.
+        try
         {
-            try
+            app.MapGet("/healthz", () => Results.Text("ok\n"));
+            app.MapGet("/readyz", () =>
             {
-                if (store is null || store.SchemaVersion == 0) return Results.Text("no state store\n", statusCode: 503);
-                return Volatile.Read(ref schedulesLoaded) ? Results.Text("ready\n") : Results.Text("schedules not loaded\n", statusCode: 503);
-            }
-            catch (StateStoreException e) { return Results.Text(e.Message + "\n", statusCode: 503); }
-        });
-        app.MapGet("/executions/{id}", (string id) =>
-        {
-            var detail = store?.Find(id);
-            return detail is null
-                ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
-                : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
-        });
-        app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
-
-        using var fileTriggers = new FileTriggers(starter, log);
-        fileTriggers.Apply(catalog.FileWatches);
-
-        // An edited, added or removed workflow file takes effect without a restart; a file that now
-        // has errors keeps its last good version (and its errors are logged). The files are compared
-        // every second rather than watched for events: a recursive watch would also wake for every
-        // report and log the runs write under the state directory.
-        using var definitions = new FileChangeWatch(new FileWatchEntry("(workflow files)", 0, directory, ["**/*.workflow.json"],
-            [.. FileWatchEntry.IgnoredUnder(directory, stateDirectory), "**/.task/**"],
-            TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), new HashSet<FileChangeKind> { FileChangeKind.Added, FileChangeKind.Changed, FileChangeKind.Deleted }),
-            _ =>
-            {
-                lock (catalogLock)
+                try
                 {
-                    var reloaded = WorkflowCatalog.Load(directory, log.Line, Volatile.Read(ref catalog), stateDirectory);
-                    Volatile.Write(ref catalog, reloaded);
-                    log.Line($"reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
-                    if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, log).GetAwaiter().GetResult();
-                    fileTriggers.Apply(reloaded.FileWatches);
+                    if (store is null || store.SchemaVersion == 0) return Results.Text("no state store\n", statusCode: 503);
+                    return Volatile.Read(ref schedulesLoaded) ? Results.Text("ready\n") : Results.Text("schedules not loaded\n", statusCode: 503);
                 }
-                return Task.CompletedTask;
-            }, log);
+                catch (StateStoreException e) { return Results.Text(e.Message + "\n", statusCode: 503); }
+            });
+            app.MapGet("/executions/{id}", (string id) =>
+            {
+                var detail = store?.Find(id);
+                return detail is null
+                    ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
+                    : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
+            });
+            app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
 
-        try { await app.StartAsync(cancellationToken).ConfigureAwait(false); }
-        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
-        {
-            // A user's mistake, not a crash: say which address, stop what already started, exit 2.
-            log.Line($"error: cannot listen on {options.Urls}: {e.Message.TrimEnd('.')}; stop what holds it, or choose another address with --urls");
+            using var fileTriggers = new FileTriggers(starter, log);
+            fileTriggers.Apply(catalog.FileWatches);
+
+            // An edited, added or removed workflow file takes effect without a restart; a file that now
+            // has errors keeps its last good version (and its errors are logged). The files are compared
+            // every second rather than watched for events: a recursive watch would also wake for every
+            // report and log the runs write under the state directory.
+            using var definitions = new FileChangeWatch(new FileWatchEntry("(workflow files)", 0, directory, ["**/*.workflow.json"],
+                [.. FileWatchEntry.IgnoredUnder(directory, stateDirectory), "**/.task/**"],
+                TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), new HashSet<FileChangeKind> { FileChangeKind.Added, FileChangeKind.Changed, FileChangeKind.Deleted }),
+                _ =>
+                {
+                    lock (catalogLock)
+                    {
+                        var reloaded = WorkflowCatalog.Load(directory, log.Line, Volatile.Read(ref catalog), stateDirectory);
+                        Volatile.Write(ref catalog, reloaded);
+                        log.Line($"reloaded: {reloaded.Workflows.Count} workflow(s), hooks: {string.Join(", ", reloaded.Routes.Keys.Order(StringComparer.Ordinal).Select(p => "/hooks/" + p))}");
+                        if (scheduler is not null) ApplySchedulesAsync(scheduler, reloaded, log).GetAwaiter().GetResult();
+                        fileTriggers.Apply(reloaded.FileWatches);
+                    }
+                    return Task.CompletedTask;
+                }, log);
+
+            try { await app.StartAsync(cancellationToken).ConfigureAwait(false); }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+            {
+                // A user's mistake, not a crash: say which address, stop what already started, exit 2.
+                log.Line($"error: cannot listen on {options.Urls}: {e.Message.TrimEnd('.')}; stop what holds it, or choose another address with --urls");
+                if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
+                fileTriggers.Dispose();
+                await starter.DrainAsync(TimeSpan.Zero, now.Token).ConfigureAwait(false);
+                store?.Dispose();
+                return BindFailed;
+            }
+            log.Line($"serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
+            foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
+                log.Line($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
+
+            await stopping.Task.ConfigureAwait(false);
+
+            log.Line($"stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
             if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
             fileTriggers.Dispose();
-            await starter.DrainAsync(TimeSpan.Zero, now.Token).ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
             store?.Dispose();
-            return BindFailed;
+            log.Line("stopped");
+            return 0;
         }
-        log.Line($"serving {catalog.Workflows.Count} workflow(s) from {directory} on {string.Join(", ", app.Urls)}");
-        foreach (var route in catalog.Routes.Values.OrderBy(r => r.Path, StringComparer.Ordinal))
-            log.Line($"  POST /hooks/{route.Path} → {route.Workflow}{(route.SecretVariable is null ? " (no secret: anyone who can reach it can start it)" : "")}");
-
-        await stopping.Task.ConfigureAwait(false);
-
-        log.Line($"stopping: no new runs; {starter.Running} running get up to {options.DrainTimeout.TotalSeconds:0}s to finish (signal again to stop them now)");
-        if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
-        fileTriggers.Dispose();
-        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await starter.DrainAsync(options.DrainTimeout, now.Token).ConfigureAwait(false);
-        store?.Dispose();
-        log.Line("stopped");
-        return 0;
+        finally
+        {
+            if (scheduler is not null) await scheduler.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Brings the scheduler in line with the catalog, and says what each schedule does next.</summary>
