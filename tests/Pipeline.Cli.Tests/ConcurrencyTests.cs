@@ -88,18 +88,27 @@ public sealed class ConcurrencyTests
     [Fact]
     public void Queue_waits_for_the_running_one_to_finish()
     {
+        // The first run holds until the test releases it, after the second says it waits: no race with start-up time.
         var dir = WorkflowProcess.TempDir();
-        var path = Workflow(dir, "queue", "echo $$ > pid; sleep 2");
+        var path = Workflow(dir, "queue", "echo $$ > pid; while [ ! -f release ]; do sleep 0.05; done");
         var (first, _) = StartFirst(dir, path);
-        var (code, _, error) = WorkflowProcess.Run(dir, "run", path, "--quiet");
-        Assert.Equal(0, code);
-        Assert.Contains("waiting for execution", error);
-        first.WaitForExit();
+        var error = new StringBuilder();
+        using var second = WorkflowProcess.Start(dir, new StringBuilder(), error, "run", path, "--quiet");
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!Seen("waiting for execution") && !second.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(50);
+        Assert.True(Seen("waiting for execution"), error.ToString());
+        Assert.False(second.HasExited);
+        File.WriteAllText(Path.Combine(dir, "release"), "");
+        Assert.True(second.WaitForExit(120_000), error.ToString());
+        Assert.Equal(0, second.ExitCode);
+        Assert.True(first.WaitForExit(60_000));
         var runs = History(dir).EnumerateArray().ToList();
         Assert.Equal(2, runs.Count);
         var earlier = runs[1].GetProperty("finished_at").GetDateTimeOffset();
         var later = runs[0].GetProperty("started_at").GetDateTimeOffset();
         Assert.True(later >= earlier, $"the queued run started at {later:O}, before the first finished at {earlier:O}");
+
+        bool Seen(string text) { lock (error) return error.ToString().Contains(text); }
     }
 
     [Fact]
