@@ -35,7 +35,7 @@ public sealed record TaskResult
 
     /// <summary>True when the task failed but has continue_on_error: its dependents go on as if it succeeded.</summary>
     public bool ContinuedOnError { get; init; }
-    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
     public string Stdout { get; init; } = "";
     public string Stderr { get; init; } = "";
 

@@ -106,10 +106,11 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             return attempt;
         }
 
-        var pipeline = RetryPipeline(task, instance);
         try
         {
-            await pipeline.ExecuteAsync(One, token).ConfigureAwait(false);
+            // Without retries, no Polly: its context and callbacks cost more than a no-op task itself.
+            if (task.Retry is not { Attempts: > 1 }) await One(token).ConfigureAwait(false);
+            else await RetryPipeline(task, instance).ExecuteAsync(One, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -122,7 +123,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
 
     private ResiliencePipeline<Attempt> RetryPipeline(TaskDefinition task, TaskInstance instance)
     {
-        if (task.Retry is not { Attempts: > 1 } retry) return ResiliencePipeline<Attempt>.Empty;
+        var retry = task.Retry!;
         return new ResiliencePipelineBuilder<Attempt>().AddRetry(new RetryStrategyOptions<Attempt>
         {
             ShouldHandle = a => ValueTask.FromResult(a.Outcome.Result is { } r && r.Record.State.IsFailure()),
@@ -196,7 +197,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             state = TaskState.Failed;
         }
         var record = new AttemptRecord(number, started, DateTimeOffset.UtcNow, state, outcome.ExitCode, outcome.Error);
-        Telemetry.EngineTelemetry.FinishAttempt(span, run.Workflow.Name.Value, task, record with { Error = run.Masker.ApplyOrNull(record.Error) });
+        Telemetry.EngineTelemetry.FinishAttempt(span, run.Workflow.Name.Value, task, record.Error is null || run.Masker.IsEmpty ? record : record with { Error = run.Masker.ApplyOrNull(record.Error) });
         return new Attempt(record, outcome);
     }
 
@@ -262,7 +263,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             ContinuedOnError = task.ContinueOnError && last.Record.State.IsFailure(),
             SkippedItself = outcome?.SkipReason is not null && last.Record.State == TaskState.Skipped,
             Reason = last.Record.State == TaskState.Skipped ? outcome?.SkipReason : null,
-            Outputs = outcome?.Outputs ?? new Dictionary<string, string>(),
+            Outputs = outcome?.Outputs ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
             Stdout = outcome?.Stdout ?? "",
             Stderr = outcome?.Stderr ?? "",
         }, instance);

@@ -71,6 +71,8 @@ public static class EngineTelemetry
 
     internal static void FinishAttempt(Activity? activity, string workflow, TaskDefinition task, AttemptRecord record)
     {
+        // Nothing to build when nobody listens: this runs once per attempt, on the engine's hot path.
+        if (activity is null && !TaskAttempts.Enabled && !TaskDuration.Enabled && !TaskFailures.Enabled) return;
         var status = record.State.Name();
         var type = TaskTypes.NameOf(task.Type);
         var tags = new TagList { { "pipeline.workflow", workflow }, { "pipeline.task", task.Id.Value }, { "pipeline.task.type", type }, { "pipeline.status", status } };
