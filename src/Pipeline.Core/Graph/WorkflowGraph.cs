@@ -77,37 +77,48 @@ public sealed class WorkflowGraph
     public static WorkflowGraph Build(WorkflowDefinition workflow)
     {
         var dag = workflow.DagTasks();
-        var tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        var tasks = new Dictionary<string, TaskDefinition>(dag.Count, StringComparer.Ordinal);
         foreach (var t in dag) if (!tasks.ContainsKey(t.Id.Value)) tasks.Add(t.Id.Value, t);
-        var nodes = tasks.Keys.ToList();
+        var nodes = new List<string>(tasks.Keys);
         var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
         for (var i = 0; i < nodes.Count; i++) position[nodes[i]] = i;
 
-        var deps = nodes.ToDictionary(n => n, n => (IReadOnlyList<string>)tasks[n].DependsOn
-            .Select(r => r.Id).Where(id => tasks.ContainsKey(id) && id != n).Distinct().ToList(), StringComparer.Ordinal);
-
-        // Drop every edge inside a cycle so the rest of the graph still has levels.
-        var inCycle = new HashSet<string>(Cycles.Find(nodes, n => deps[n]).SelectMany(c => c), StringComparer.Ordinal);
-        var acyclic = nodes.ToDictionary(n => n, n => inCycle.Contains(n) ? (IReadOnlyList<string>)Array.Empty<string>() : deps[n].Where(d => !inCycle.Contains(d)).ToList(), StringComparer.Ordinal);
-
-        var dependents = nodes.ToDictionary(n => n, _ => new List<string>(), StringComparer.Ordinal);
-        foreach (var n in nodes) foreach (var d in acyclic[n]) dependents[d].Add(n);
-
-        // Kahn's algorithm in file order: levels and a topological order in one pass.
-        var level = new Dictionary<string, int>(StringComparer.Ordinal);
-        var remaining = nodes.ToDictionary(n => n, n => acyclic[n].Count, StringComparer.Ordinal);
-        var ready = new Queue<string>(nodes.Where(n => remaining[n] == 0));
-        var order = new List<string>();
-        while (ready.Count > 0)
+        // Plain loops rather than LINQ: planning runs before every run, for workflows of thousands of tasks.
+        var deps = new Dictionary<string, IReadOnlyList<string>>(nodes.Count, StringComparer.Ordinal);
+        foreach (var n in nodes)
         {
-            var n = ready.Dequeue();
-            order.Add(n);
-            level[n] = acyclic[n].Count == 0 ? 0 : acyclic[n].Max(d => level[d]) + 1;
-            foreach (var m in dependents[n])
-                if (--remaining[m] == 0) ready.Enqueue(m);
+            var list = new List<string>(tasks[n].DependsOn.Count);
+            foreach (var r in tasks[n].DependsOn)
+                if (r.Id != n && tasks.ContainsKey(r.Id) && !list.Contains(r.Id)) list.Add(r.Id);
+            deps[n] = list;
         }
-        var levels = order.GroupBy(n => level[n]).OrderBy(g => g.Key)
-            .Select(g => (IReadOnlyList<string>)g.OrderBy(n => position[n]).ToList()).ToList();
+
+        // Kahn's algorithm in file order: levels and a topological order in one pass. When it orders every
+        // task there is no cycle; only otherwise are cycles looked for, and every edge inside one dropped
+        // so the rest of the graph still has levels.
+        var acyclic = deps;
+        var (order, level, dependents) = Kahn(nodes, acyclic);
+        if (order.Count < nodes.Count)
+        {
+            var inCycle = new HashSet<string>(Cycles.Find(nodes, n => deps[n]).SelectMany(c => c), StringComparer.Ordinal);
+            acyclic = new Dictionary<string, IReadOnlyList<string>>(nodes.Count, StringComparer.Ordinal);
+            foreach (var n in nodes)
+                acyclic[n] = inCycle.Contains(n) ? Array.Empty<string>() : deps[n].Where(d => !inCycle.Contains(d)).ToList();
+            (order, level, dependents) = Kahn(nodes, acyclic);
+        }
+        var byLevel = new List<List<string>>();
+        foreach (var n in order)
+        {
+            var l = level[n];
+            while (byLevel.Count <= l) byLevel.Add(new List<string>());
+            byLevel[l].Add(n);
+        }
+        var levels = new List<IReadOnlyList<string>>(byLevel.Count);
+        foreach (var l in byLevel)
+        {
+            l.Sort((x, y) => position[x].CompareTo(position[y]));
+            levels.Add(l);
+        }
 
         // Critical path: longest path by (timeout seconds, task count) over the topological order.
         var best = new Dictionary<string, (long Weight, int Count, string? Previous)>(StringComparer.Ordinal);
@@ -130,8 +141,36 @@ public sealed class WorkflowGraph
             path.Reverse();
         }
 
-        return new WorkflowGraph(tasks, nodes, deps,
-            dependents.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
-            levels, path, order);
+        return new WorkflowGraph(tasks, nodes, deps, dependents, levels, path, order);
+    }
+
+    /// <summary>Kahn's algorithm over <paramref name="edges"/> (a task to the tasks it waits for), tasks taken in file order.</summary>
+    private static (List<string> Order, Dictionary<string, int> Level, Dictionary<string, IReadOnlyList<string>> Dependents) Kahn(
+        List<string> nodes, Dictionary<string, IReadOnlyList<string>> edges)
+    {
+        var dependents = new Dictionary<string, IReadOnlyList<string>>(nodes.Count, StringComparer.Ordinal);
+        foreach (var n in nodes) dependents[n] = new List<string>();
+        foreach (var n in nodes) foreach (var d in edges[n]) ((List<string>)dependents[d]).Add(n);
+
+        var level = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        var remaining = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        var ready = new Queue<string>();
+        foreach (var n in nodes)
+        {
+            remaining[n] = edges[n].Count;
+            if (edges[n].Count == 0) ready.Enqueue(n);
+        }
+        var order = new List<string>(nodes.Count);
+        while (ready.Count > 0)
+        {
+            var n = ready.Dequeue();
+            order.Add(n);
+            var l = 0;
+            foreach (var d in edges[n]) l = Math.Max(l, level[d] + 1);
+            level[n] = l;
+            foreach (var m in dependents[n])
+                if (--remaining[m] == 0) ready.Enqueue(m);
+        }
+        return (order, level, dependents);
     }
 }
