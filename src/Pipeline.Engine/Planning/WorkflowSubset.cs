@@ -15,18 +15,7 @@ public static class WorkflowSubset
     public static WorkflowDefinition For(WorkflowDefinition workflow, IEnumerable<string> taskIds)
     {
         var byId = workflow.Tasks.ToDictionary(t => t.Id.Value, StringComparer.Ordinal);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(Selectable(workflow, byId, taskIds));
-        while (pending.Count > 0)
-        {
-            var id = pending.Pop();
-            if (!keep.Add(id)) continue;
-            foreach (var dep in byId[id].DependsOn)
-                if (byId.ContainsKey(dep.Id)) pending.Push(dep.Id);
-            // What a kept task invokes (and what that invokes, and what those depend on) comes with it.
-            foreach (var (_, r) in byId[id].InvokedTasks())
-                if (byId.ContainsKey(r.Id)) pending.Push(r.Id);
-        }
+        var keep = Closure(byId, Selectable(workflow, byId, taskIds), withDependencies: true);
         return workflow with
         {
             Tasks = workflow.Tasks.Where(t => keep.Contains(t.Id.Value)).ToList(),
@@ -63,15 +52,7 @@ public static class WorkflowSubset
     public static WorkflowDefinition Only(WorkflowDefinition workflow, IEnumerable<string> taskIds)
     {
         var byId = workflow.Tasks.ToDictionary(t => t.Id.Value, StringComparer.Ordinal);
-        var keep = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(Selectable(workflow, byId, taskIds));
-        while (pending.Count > 0)
-        {
-            var id = pending.Pop();
-            if (!keep.Add(id)) continue;
-            foreach (var (_, r) in byId[id].InvokedTasks())
-                if (byId.ContainsKey(r.Id)) pending.Push(r.Id);
-        }
+        var keep = Closure(byId, Selectable(workflow, byId, taskIds), withDependencies: false);
         foreach (var id in keep)
         {
             var missing = Pipeline.Core.Expressions.TaskReferences.Of(byId[id]).Where(r => byId.ContainsKey(r) && !keep.Contains(r)).ToList();
@@ -92,6 +73,27 @@ public static class WorkflowSubset
                 .ToList(),
             Rollback = [],
         };
+    }
+
+    /// <summary>
+    /// The selected tasks and what they invoke (and what that invokes), and with
+    /// <paramref name="withDependencies"/> what all of those depend on.
+    /// </summary>
+    private static HashSet<string> Closure(Dictionary<string, TaskDefinition> byId, IEnumerable<string> selected, bool withDependencies)
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(selected);
+        while (pending.Count > 0)
+        {
+            var id = pending.Pop();
+            if (!keep.Add(id)) continue;
+            if (withDependencies)
+                foreach (var dep in byId[id].DependsOn)
+                    if (byId.ContainsKey(dep.Id)) pending.Push(dep.Id);
+            foreach (var (_, r) in byId[id].InvokedTasks())
+                if (byId.ContainsKey(r.Id)) pending.Push(r.Id);
+        }
+        return keep;
     }
 
     /// <summary>The ids asked for, each checked: a task of the workflow, and one the DAG starts by itself.</summary>
