@@ -60,8 +60,6 @@ public static class ResumeCommand
         var resumable = store.History(new HistoryQuery { Limit = 50 })
             .Where(e => e.Status == "failed" || (e.Status == "running" && !StateStores.IsAlive(e) && !ExecutionProcesses.IsServed(e)))
             .Take(15).ToList();
-        return Running.Prompting.GivenOrChosen(null, "Which execution?", [.. resumable.Select(e => e.Id)],
-            "give an execution id (workflow history lists them)", error,
-            e => resumable.First(r => r.Id == e) is var r ? $"{r.Id}  {r.Workflow,-24} {(r.Status == "running" ? "interrupted" : r.Status),-12} {r.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : e);
+        return Running.Prompting.ExecutionGivenOrChosen(null, resumable, error, r => r.Status == "running" ? "interrupted" : r.Status);
     }
 }

@@ -33,9 +33,7 @@ public static class StatusCommand
             using var store = StateStores.OpenForReading(parse.GetValue(stateDir)!, error);
             if (store is null) return ExitCodes.InvalidInput;
             var recent = parse.GetValue(id) is null ? store.History(new HistoryQuery { Limit = 15 }) : [];
-            var wanted = Running.Prompting.GivenOrChosen(parse.GetValue(id), "Which execution?", [.. recent.Select(e => e.Id)],
-                "give an execution id (workflow history lists them)", error,
-                e => recent.First(r => r.Id == e) is var r ? $"{r.Id}  {r.Workflow,-24} {r.Status,-10} {r.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : e);
+            var wanted = Running.Prompting.ExecutionGivenOrChosen(parse.GetValue(id), recent, error);
             if (wanted is null) return ExitCodes.InvalidInput;
             var detail = store.Find(wanted);
             if (detail is null)

@@ -29,4 +29,16 @@ public static class Prompting
         error.WriteLine($"workflow: {missing}{(choices.Count > 0 ? $"; one of: {string.Join(", ", choices)}" : "")}");
         return null;
     }
+
+    /// <summary>
+    /// An execution id the command line left out, chosen on a terminal among <paramref name="executions"/>
+    /// (id, workflow, status as <paramref name="status"/> words it, start time); null with why otherwise.
+    /// </summary>
+    public static string? ExecutionGivenOrChosen(string? given, IReadOnlyList<Pipeline.State.ExecutionRecord> executions, TextWriter error,
+        Func<Pipeline.State.ExecutionRecord, string>? status = null)
+    {
+        var byId = executions.ToDictionary(e => e.Id, StringComparer.Ordinal);
+        return GivenOrChosen(given, "Which execution?", [.. executions.Select(e => e.Id)], "give an execution id (workflow history lists them)", error,
+            id => $"{id}  {byId[id].Workflow,-24} {status?.Invoke(byId[id]) ?? byId[id].Status,-12} {byId[id].StartedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+    }
 }
