@@ -38,7 +38,14 @@ public sealed class OtlpTelemetry : IDisposable
         var traces = any || Variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") is not null;
         var metrics = any || Variable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") is not null;
         if (!traces && !metrics) return null;
+        return Start(serviceName, traces, metrics);
+    }
 
+    // Apart from the check above so that a command without an endpoint never loads the OpenTelemetry
+    // assemblies: compiling a method loads the types its body names (it cost every command its start-up).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static OtlpTelemetry Start(string serviceName, bool traces, bool metrics)
+    {
         var version = typeof(OtlpTelemetry).Assembly.GetName().Version?.ToString();
         // AddService first, then the environment's detector: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win.
         void Describe(ResourceBuilder r) => r.AddService(serviceName, serviceVersion: version).AddEnvironmentVariableDetector();
