@@ -118,7 +118,7 @@ internal sealed class BuildHost(PipelineBuild build, TextWriter stdout, TextWrit
             console.Summary(result, plan.Graph.TopologicalOrder);
             foreach (var warning in recording?.Warnings ?? []) stderr.WriteLine($"warning: {warning}");
             LastAttempt.Save(settings.ProjectDirectory, arguments.Invocation,
-                result.Tasks.Where(t => t.Role == "dag" && (t.State == TaskState.Succeeded || done.Contains(t.TaskId))).Select(t => t.TaskId));
+                result.Tasks.Where(t => t.Role == "dag" && (t.State.IsSuccess() || done.Contains(t.TaskId))).Select(t => t.TaskId));
             return result.Status switch
             {
                 RunStatus.Succeeded => 0,

@@ -81,6 +81,7 @@ internal sealed class BuildConsole(TextWriter output, IReadOnlySet<string> skipp
     private static string Mark(TaskState state) => state switch
     {
         TaskState.Succeeded => "✓",
+        TaskState.Cached => "↺",
         TaskState.Skipped => "-",
         TaskState.Cancelled => "■",
         _ => "✗",

@@ -23,7 +23,7 @@ internal sealed class NestedRunLog(Action<string> log, bool verbose) : IRunObser
                     break;
                 case TaskFinished f:
                     var r = f.Result;
-                    var mark = r.State switch { TaskState.Succeeded => "✓", TaskState.Skipped => "-", _ when r.State.IsFailure() => "✗", _ => "•" };
+                    var mark = r.State switch { TaskState.Succeeded => "✓", TaskState.Cached => "↺", TaskState.Skipped => "-", _ when r.State.IsFailure() => "✗", _ => "•" };
                     log($"{mark} {r.InstanceId} {r.State.Name()} {DurationText.Format(r.Duration)}{(r.Error is null ? r.Reason is null ? "" : ": " + r.Reason : ": " + r.Error)}");
                     if (r.State.IsFailure() && _output.TryGetValue(r.InstanceId, out var output))
                         foreach (var line in output.TakeLast(20)) log($"    {line}");

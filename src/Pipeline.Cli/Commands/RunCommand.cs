@@ -3,6 +3,7 @@ using Pipeline.Cli.Output;
 using Pipeline.Cli.Running;
 using Pipeline.Core.Loading;
 using Pipeline.Core.Model;
+using Pipeline.Engine.Caching;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Reporting;
@@ -37,7 +38,8 @@ public static class RunCommand
         var list = new Option<bool>("--list", "-l") { Description = "Taskfile: list the tasks that have a description" };
         var listAll = new Option<bool>("--list-all", "-a") { Description = "Taskfile: list every task that is not internal" };
         var summary = new Option<bool>("--summary") { Description = "Taskfile: show a task's summary, dependencies and commands" };
-        var force = new Option<bool>("--force", "-f") { Description = "Taskfile: run tasks even when up to date, and skip preconditions. With --resume: resume even though the workflow file changed" };
+        var force = new Option<bool>("--force", "-f") { Description = "Workflow: run cached tasks anyway and store their results afresh. Taskfile: run tasks even when up to date, and skip preconditions. With --resume: resume even though the workflow file changed" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Workflow: neither take tasks from the cache nor store them in it (the cache is <state-dir>/cache, or WORKFLOW_CACHE_DIR)" };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest interrupted run of the workflow: tasks that succeeded are not run again" };
         var silent = new Option<bool>("--silent", "-s") { Description = "Taskfile: do not echo commands" };
         var parallel = new Option<bool>("--parallel", "-p") { Description = "Taskfile: run the tasks named on the command line in parallel" };
@@ -63,6 +65,7 @@ public static class RunCommand
               workflow run samples/deploy/deploy.workflow.json
               workflow run deploy --max-parallel 4 -e TARGET=staging
               workflow run deploy --dry-run
+              workflow run build --force       (run tasks the cache would restore, and store them again)
               workflow run -t Taskfile.yml build VERSION=1.2 -- --extra-args
               workflow run build test          (tasks of ./Taskfile.yml, when no workflow is named so)
               workflow run --list
@@ -71,12 +74,15 @@ public static class RunCommand
             processes, SIGKILL after --grace-period (default 5s); then on_failure callbacks and
             rollback run, the state and the report are written, and it exits 130. A second Ctrl-C
             kills at once and stops the clean-up too.
+            A task that lists "inputs" is taken from the cache when its key (its definition, env, the
+            contents of its inputs, the keys of the tasks it depends on) matches an earlier success:
+            its outputs, "generates" files and log are restored and it shows as cached.
             Exit codes: 0 succeeded, 1 a task failed, 2 invalid workflow/Taskfile or usage, 3 --resume and
             the state store cannot be used (a plain run only warns), 130 cancelled (with -x, a failed
             Taskfile command's own exit code).
             """)
         {
-            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace, trigger, only,
+            targets, dryRun, maxParallel, failFast, env, stateDir, taskfile, list, listAll, summary, force, silent, parallel, yes, exitCode, output, resume, grace, trigger, only, noCache,
         };
         command.SetAction((parse, _) =>
         {
@@ -113,6 +119,7 @@ public static class RunCommand
                 parse.GetValue(GlobalOptions.Format),
                 parse.GetValue(GlobalOptions.Verbose),
                 parse.GetValue(GlobalOptions.Quiet)) { Resume = parse.GetValue(resume), Force = parse.GetValue(force), GracePeriod = parse.GetValue(grace)!, Trigger = parse.GetValue(trigger)!,
+                    NoCache = parse.GetValue(noCache),
                     Only = (parse.GetValue(only) ?? []).SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() });
         });
         return command;
@@ -172,8 +179,11 @@ public static class RunCommand
         /// <summary>Continue this execution (<c>workflow resume &lt;id&gt;</c>).</summary>
         public string? ResumeId { get; init; }
 
-        /// <summary>Resume even though the definition changed since.</summary>
+        /// <summary>Resume even though the definition changed since; run cached tasks anyway (their entries are written afresh).</summary>
         public bool Force { get; init; }
+
+        /// <summary>Leave the task cache alone: no hits, no new entries (<c>--no-cache</c>).</summary>
+        public bool NoCache { get; init; }
 
         /// <summary>Run only these tasks (<c>--only</c>); empty runs the whole workflow.</summary>
         public IReadOnlyList<string> Only { get; init; } = [];
@@ -211,7 +221,7 @@ public static class RunCommand
             resume = existing is null ? null : Resumption.Prepare(existing, request.ResumeId, request.Workflow, request.Force, request.Config, request.Verbose, error);
             if (resume is null) return ExitCodes.InvalidInput;
             definition = resume.Definition;
-            error.WriteLine($"workflow: resuming {resume.ExecutionId}: {resume.Done.Count(d => d.Value.State == TaskState.Succeeded)} task(s) done before are not run again"
+            error.WriteLine($"workflow: resuming {resume.ExecutionId}: {resume.Done.Count(d => d.Value.State.IsSuccess())} task(s) done before are not run again"
                 + (resume.Rerun > 0 ? $", {resume.Rerun} that were running are run again" : ""));
             if (!request.DryRun) await Resumption.StopLeftoversAsync(resume, gracePeriod, error);
         }
@@ -284,6 +294,8 @@ public static class RunCommand
             Resumed = resume?.Done,
             TriggerType = request.Trigger,
             Executors = DockerExecutors.Overrides,
+            Cache = request.NoCache ? null : TaskCache.ForStateDirectory(request.StateDir),
+            RefreshCache = request.Force,
         };
         async Task<RunResult> Run(IRunObserver display)
         {

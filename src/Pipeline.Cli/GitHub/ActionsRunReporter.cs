@@ -42,7 +42,7 @@ public sealed class ActionsRunReporter(TextWriter output, WorkflowDefinition wor
     {
         var lines = _lines.GetValueOrDefault(r.InstanceId) ?? [];
         _lines.Remove(r.InstanceId);
-        var mark = r.State switch { TaskState.Succeeded => "✓", TaskState.Skipped => "–", TaskState.Cancelled => "■", _ => "✗" };
+        var mark = r.State switch { TaskState.Succeeded => "✓", TaskState.Cached => "↺", TaskState.Skipped => "–", TaskState.Cancelled => "■", _ => "✗" };
         if (lines.Count > 0)
         {
             output.WriteLine(WorkflowCommands.Group($"{mark} {r.InstanceId} ({r.State.Name()}, {DurationText.Format(r.Duration)})"));
@@ -80,7 +80,7 @@ public sealed class ActionsRunReporter(TextWriter output, WorkflowDefinition wor
         return b.ToString();
     }
 
-    private static string Icon(TaskState s) => s switch { TaskState.Succeeded => "✅", TaskState.Skipped => "⏭️", TaskState.Cancelled => "⏹️", _ => "❌" };
+    private static string Icon(TaskState s) => s switch { TaskState.Succeeded => "✅", TaskState.Cached => "♻️", TaskState.Skipped => "⏭️", TaskState.Cancelled => "⏹️", _ => "❌" };
 
     private static string Cell(string text) => text.ReplaceLineEndings(" ").Replace("|", "\\|");
 
@@ -90,7 +90,7 @@ public sealed class ActionsRunReporter(TextWriter output, WorkflowDefinition wor
         var path = Environment.GetEnvironmentVariable("GITHUB_OUTPUT");
         if (string.IsNullOrEmpty(path)) return;
         var b = new StringBuilder();
-        foreach (var t in run.Tasks.Where(t => t.State == TaskState.Succeeded))
+        foreach (var t in run.Tasks.Where(t => t.State.IsSuccess()))
             foreach (var (name, value) in t.Outputs)
             {
                 var key = $"{t.InstanceId}-{name}";

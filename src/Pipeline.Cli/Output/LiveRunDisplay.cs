@@ -58,6 +58,7 @@ public sealed class LiveRunDisplay(IAnsiConsole console, ProgressContext progres
         {
             TaskState.Succeeded => $"[green]✓[/] {id} [grey]{DurationText.Format(r.Duration)}[/]",
             TaskState.Skipped => $"[grey]– {id} skipped: {Markup.Escape(r.Reason ?? "")}[/]",
+            TaskState.Cached => $"[green]↺[/] {id} [grey]cached: {Markup.Escape(r.Reason ?? "")}[/]",
             TaskState.Cancelled => $"[yellow]■ {id} cancelled[/]",
             _ => $"[red]✗ {id} {r.State.Name()}[/] after {DurationText.Format(r.Duration)}: {Markup.Escape(r.Error ?? "")}",
         };

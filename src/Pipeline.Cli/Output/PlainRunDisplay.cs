@@ -41,6 +41,9 @@ public sealed class PlainRunDisplay(TextWriter output, bool verbose, bool quiet)
             case TaskState.Succeeded when !quiet:
                 output.WriteLine($"✓ {r.InstanceId} {DurationText.Format(r.Duration)}");
                 break;
+            case TaskState.Cached when !quiet:
+                output.WriteLine($"↺ {r.InstanceId} cached: {r.Reason}");
+                break;
             case TaskState.Skipped when !quiet:
                 output.WriteLine($"– {r.InstanceId} skipped: {r.Reason}");
                 break;

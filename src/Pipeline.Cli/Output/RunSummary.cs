@@ -31,6 +31,8 @@ public static class RunSummary
             RunStatus.Cancelled => $"[yellow]■ {Markup.Escape(run.Workflow)} cancelled[/] after {DurationText.Format(run.Duration)}",
             _ => $"[red]✗ {Markup.Escape(run.Workflow)} failed[/] after {DurationText.Format(run.Duration)}: {Markup.Escape(run.Error ?? "")}",
         };
+        var cached = run.Tasks.Count(t => t.State == TaskState.Cached);
+        if (cached > 0) verdict += $" [cyan]({cached} of {run.Tasks.Count(t => t.Role == "dag")} tasks from the cache)[/]";
         console.MarkupLine(verdict);
         if (!quiet && run.CriticalPathTaken.Count > 0)
             console.MarkupLine($"Critical path: {Markup.Escape(string.Join(" → ", run.CriticalPathTaken))}");
@@ -47,6 +49,7 @@ public static class RunSummary
         return t.State switch
         {
             TaskState.Succeeded => $"[green]{name}[/]",
+            TaskState.Cached => $"[cyan]{name}[/]",
             TaskState.Failed or TaskState.TimedOut => $"[red]{name}[/]",
             TaskState.Cancelled => $"[yellow]{name}[/]",
             _ => $"[grey]{name}[/]",

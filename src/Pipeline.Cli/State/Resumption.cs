@@ -91,12 +91,12 @@ internal static class Resumption
         var detail = store.Find(execution.Id)!;
         var done = new Dictionary<string, TaskResult>(StringComparer.Ordinal);
         var rerun = 0;
-        var restorable = Restorable(definition, detail.Tasks.Where(t => t.Role == "dag" && t.Status == "succeeded").Select(t => t.TaskId));
+        var restorable = Restorable(definition, detail.Tasks.Where(t => t.Role == "dag" && TaskStates.IsSuccessName(t.Status)).Select(t => t.TaskId));
         foreach (var t in detail.Tasks.Where(t => t.Role == "dag"))
         {
             var task = definition.FindTask(t.TaskId);
             if (task is null) continue; // gone from the definition (with --force)
-            if (t.Status == "succeeded" && restorable.Contains(t.TaskId))
+            if (TaskStates.IsSuccessName(t.Status) && restorable.Contains(t.TaskId))
                 done[t.TaskId] = new TaskResult
                 {
                     InstanceId = t.InstanceId,

@@ -66,6 +66,10 @@ public static class Descriptors
         "\"name\": \"Deploy App\"");
     public static readonly DiagnosticDescriptor VersionNotSemantic = new("WF1030", "Version not semantic", DiagnosticCategory.Syntax, Severity.Warning,
         "\"version\": \"v2\"");
+    public static readonly DiagnosticDescriptor NotCacheable = new("WF1031", "Task type cannot be cached", DiagnosticCategory.Syntax, Severity.Error,
+        "\"inputs\" on an http, sql, conditional, parallel or loop task");
+    public static readonly DiagnosticDescriptor CacheWithoutInputs = new("WF1032", "Cache settings without inputs", DiagnosticCategory.Syntax, Severity.Warning,
+        "\"cache\": true or \"generates\" on a task with no \"inputs\"");
 
     // WF2xxx: graph
     public static readonly DiagnosticDescriptor UnknownDependency = new("WF2001", "Unknown task in depends_on", DiagnosticCategory.Graph, Severity.Error,

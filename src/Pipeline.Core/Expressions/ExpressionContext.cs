@@ -76,7 +76,7 @@ public static class ExpressionRoots
     public static readonly IReadOnlyList<string> WorkflowProperties = new[] { "name", "version", "description", "category", "execution_id", "file", "started_at" };
 
     /// <summary>Properties of <c>tasks.&lt;id&gt;</c>.</summary>
-    public static readonly IReadOnlyList<string> TaskProperties = new[] { "status", "exit_code", "outputs", "duration", "attempts", "error", "stdout", "stderr" };
+    public static readonly IReadOnlyList<string> TaskProperties = new[] { "status", "exit_code", "outputs", "duration", "attempts", "error", "stdout", "stderr", "cached" };
 
     /// <summary>Properties of <c>trigger</c>.</summary>
     public static readonly IReadOnlyList<string> TriggerProperties = new[] { "type", "payload", "headers", "path", "files", "schedule", "scheduled_at" };

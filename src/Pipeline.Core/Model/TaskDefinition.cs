@@ -49,6 +49,29 @@ public abstract record TaskDefinition
     /// <summary>Messages about this task alone: its channels (settings from the workflow's notifications or the configuration) and on_success / on_failure.</summary>
     public NotificationSettings? Notifications { get; init; }
 
+    /// <summary>
+    /// Globs of the files the task reads (<c>src/**/*.cs</c>, <c>!**/bin/**</c> to leave some out),
+    /// relative to its working directory. Their contents are part of the task's cache key.
+    /// </summary>
+    public IReadOnlyList<LocatedString> Inputs { get; init; } = Lists.Empty<LocatedString>();
+
+    /// <summary>
+    /// Globs of the files the task writes, relative to its working directory: kept in its cache
+    /// entry and put back on a hit. (Named after go-task's field: <c>outputs</c> already names the
+    /// values a task publishes through <c>$WORKFLOW_OUTPUT</c>.)
+    /// </summary>
+    public IReadOnlyList<LocatedString> Generates { get; init; } = Lists.Empty<LocatedString>();
+
+    /// <summary>The <c>cache</c> field; null when absent (a task with inputs is then cached).</summary>
+    public TaskCacheSettings? Cache { get; init; }
+
+    /// <summary>
+    /// The task's object as compact JSON, as written (null for tasks not read from a file, such as
+    /// build targets). The cache key hashes it, so editing any field of the task invalidates its
+    /// entries, while moving it in the file or re-indenting does not.
+    /// </summary>
+    public string? CanonicalJson { get; init; }
+
     /// <summary>The id of the parallel, loop or conditional task this one was written inside, if any.</summary>
     public string? Owner { get; init; }
 

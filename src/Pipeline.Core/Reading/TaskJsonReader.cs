@@ -20,6 +20,7 @@ internal sealed partial class TaskJsonReader
     {
         "id", "name", "type", "description", "depends_on", "timeout", "retry", "on_success", "on_failure",
         "condition", "continue_on_error", "env", "cwd", "outputs", "resumable", "notifications",
+        "inputs", "generates", "cache",
     };
 
     internal static readonly IReadOnlyDictionary<TaskType, string[]> TypeFields = new Dictionary<TaskType, string[]>
@@ -125,6 +126,7 @@ internal sealed partial class TaskJsonReader
         else
         {
             task = ApplyCommon(task, f, owner, obj, typeToken!);
+            task = ApplyCaching(task, f, obj, label);
             _tasks.Insert(position, task);
         }
         f.ReportUnknown(CommonFields.Concat(TypeFields[type.Value]), field => MisplacedHint(field, type.Value));

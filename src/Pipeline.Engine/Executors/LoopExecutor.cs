@@ -58,7 +58,7 @@ public sealed class LoopExecutor(Func<string, TaskDefinition> findTask) : ITaskE
         var outputs = new Dictionary<string, string>
         {
             ["count"] = items.Count.ToString(),
-            ["succeeded"] = finished.Count(r => r.State == TaskState.Succeeded).ToString(),
+            ["succeeded"] = finished.Count(r => r.State.IsSuccess()).ToString(),
             ["failed"] = failed.Count.ToString(),
         };
         if (failed.Count == 0) return new ExecutionOutcome { Succeeded = true, Outputs = outputs };

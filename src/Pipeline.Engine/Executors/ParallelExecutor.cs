@@ -43,7 +43,7 @@ public sealed class ParallelExecutor(Func<string, TaskDefinition> findTask) : IT
             : new ExecutionOutcome { Succeeded = true };
         var outputs = new Dictionary<string, string>(decided.Outputs)
         {
-            ["succeeded"] = done.Count(r => r.State == TaskState.Succeeded).ToString(),
+            ["succeeded"] = done.Count(r => r.State.IsSuccess()).ToString(),
             ["failed"] = done.Count(r => r.State.IsFailure()).ToString(),
         };
         return decided with { Outputs = outputs };

@@ -31,36 +31,13 @@ public static class ProcessRunner
     internal static async Task<ProcessOutcome> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, Launcher launcher, CancellationToken cancellationToken, StopPolicy? stop = null,
         Action<int>? onStarted = null)
     {
-        var stdout = new Capture();
-        var stderr = new Capture();
+        var stdout = new OutputCapture();
+        var stderr = new OutputCapture();
         var exitCode = await launcher(spec, (stream, line) =>
         {
             (stream == OutputStream.Stdout ? stdout : stderr).Add(line);
             onLine(stream, line);
         }, stop ?? StopPolicy.Immediate, onStarted, cancellationToken).ConfigureAwait(false);
         return new ProcessOutcome(exitCode, stdout.Text, stderr.Text);
-    }
-
-    private sealed class Capture
-    {
-        private readonly StringBuilder _text = new();
-        private bool _truncated;
-
-        public void Add(string line)
-        {
-            lock (_text)
-            {
-                if (_truncated) return;
-                if (_text.Length + line.Length > CaptureLimit)
-                {
-                    _text.Append("[... output truncated; the log file has all of it]\n");
-                    _truncated = true;
-                    return;
-                }
-                _text.Append(line).Append('\n');
-            }
-        }
-
-        public string Text { get { lock (_text) return _text.ToString(); } }
     }
 }

@@ -18,7 +18,7 @@ internal static class Rollback
             var task = run.Find(r.Id);
             if (task.DependsOn.Count == 0) { unpaired.Add(task); continue; }
             var undone = task.DependsOn.Select(d => done.TryGetValue(d.Id, out var res) ? res : null).ToList();
-            if (undone.All(u => u is { State: TaskState.Succeeded }))
+            if (undone.All(u => u is not null && u.State.IsSuccess()))
                 paired.Add((task, undone.Max(u => u!.FinishedAt!.Value)));
         }
         var order = paired.OrderByDescending(p => p.Completed).Select(p => p.Task).Concat(unpaired);

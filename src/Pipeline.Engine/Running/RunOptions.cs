@@ -57,6 +57,15 @@ public sealed record RunOptions
     /// </summary>
     public IReadOnlyDictionary<string, TaskResult>? Resumed { get; init; }
 
+    /// <summary>
+    /// The content-addressed cache: tasks with <c>inputs</c> whose key has an entry are restored
+    /// instead of run, and successful ones are stored. Null (the default) turns caching off.
+    /// </summary>
+    public Caching.TaskCache? Cache { get; init; }
+
+    /// <summary>Run cached tasks anyway and write their entries afresh (<c>workflow run --force</c>).</summary>
+    public bool RefreshCache { get; init; }
+
     /// <summary>Replaces the executor of a task type (benchmarks use in-process no-op executors).</summary>
     public IReadOnlyDictionary<TaskType, ITaskExecutor>? Executors { get; init; }
 }

@@ -34,6 +34,7 @@ internal sealed class RunState : IDisposable
         foreach (var t in plan.Workflow.Tasks) _tasks.TryAdd(t.Id.Value, t);
         StopRunning = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
         Environment = new RunEnvironment(this);
+        Cache = new Caching.CacheStep(this);
     }
 
     public ExecutionPlan Plan { get; }
@@ -46,6 +47,7 @@ internal sealed class RunState : IDisposable
     public string WorkflowDirectory { get; }
     public HttpClients Http { get; } = new();
     public RunEnvironment Environment { get; }
+    public Caching.CacheStep Cache { get; }
 
     /// <summary>Cancelled at the first failure when fail-fast is on.</summary>
     public CancellationTokenSource StopRunning { get; }
@@ -96,6 +98,16 @@ internal sealed class RunState : IDisposable
         return masked;
     }
 
+    private readonly List<string> _warnings = [];
+
+    /// <summary>Problems that did not change the outcome (a cache entry that could not be written), masked.</summary>
+    public void Warn(string message)
+    {
+        lock (_warnings) _warnings.Add(Masker.Apply(message));
+    }
+
+    public IReadOnlyList<string> Warnings { get { lock (_warnings) return _warnings.ToList(); } }
+
     /// <summary>The first exception an observer threw; observers cannot stop or break a run.</summary>
     public Exception? ObserverError { get; private set; }
 
@@ -135,7 +147,9 @@ internal sealed class RunState : IDisposable
             var outputs = RawOutputs(id) ?? r.Outputs;
             entries.Add(new(id, ExprValue.Object(
             [
-                new("status", ExprValue.String(r.State.Name())),
+                // A cached task's status stays "succeeded", so conditions written before caching hold; cached says which.
+                new("status", ExprValue.String(r.State == TaskState.Cached ? "succeeded" : r.State.Name())),
+                new("cached", ExprValue.Bool(r.State == TaskState.Cached)),
                 new("exit_code", r.ExitCode is { } c ? ExprValue.Number(c) : ExprValue.Null),
                 new("outputs", ExprValue.Object(outputs.Select(o => new KeyValuePair<string, ExprValue>(o.Key, ExprValue.String(o.Value))))),
                 new("duration", ExprValue.Number(Math.Round(r.Duration.TotalSeconds, 3))),

@@ -45,7 +45,7 @@ public sealed record TaskResult
     public bool SkippedItself { get; init; }
 
     /// <summary>Counts as success for the tasks that wait on it.</summary>
-    public bool Satisfies => State == TaskState.Succeeded || ContinuedOnError || SkippedItself;
+    public bool Satisfies => State.IsSuccess() || ContinuedOnError || SkippedItself;
 
     /// <summary>A task instance that never started: skipped, cancelled before it began, or refused.</summary>
     public static TaskResult NotRun(Core.Model.TaskDefinition task, string instanceId, TaskState state, string reason, string role = "dag", string? parent = null) => new()

@@ -26,15 +26,22 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             if (conditionError is not null) return Finish(task, instance, Single(TaskState.Failed, conditionError));
             if (skip is not null) return Store(TaskResult.NotRun(task, instance.InstanceId, TaskState.Skipped, skip, instance.Role, instance.Parent), instance);
 
+            var cwd = WorkingDirectory(task, context);
+            var live = task is ShellTask { LiveOutput: true };
+            var lookup = run.Cache.Lookup(task, instance, context, env, cwd);
+            using var cacheLog = lookup?.Log;
+            if (lookup?.Hit is not null && run.Cache.Restore(lookup, task, instance, cwd, live) is { } restored)
+                return Store(restored, instance); // nothing ran, so no callbacks: on_success is about work done
+
             var executor = executors.For(task.Type);
             if (executors.NeedsSlot(task) && !holdsSlot)
             {
                 await run.Slots.TakeAsync(token).ConfigureAwait(false);
                 holdsSlot = true;
             }
-            var attempts = await RunAttemptsAsync(task, instance, executor, context, env, token).ConfigureAwait(false);
+            var attempts = await RunAttemptsAsync(task, instance, executor, context, env, cwd, live, lookup?.Log, token).ConfigureAwait(false);
             if (holdsSlot) { holdsSlot = false; run.Slots.Release(); }
-            var result = Finish(task, instance, attempts);
+            var result = Finish(task, instance, attempts, lookup is null ? null : raw => run.Cache.Save(lookup, task, raw, cwd));
             await RunCallbacksAsync(task, result, token).ConfigureAwait(false);
             return result;
         }
@@ -91,17 +98,16 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     }
 
     private async Task<List<Attempt>> RunAttemptsAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
-        ExpressionContext context, IReadOnlyDictionary<string, string?> env, CancellationToken token)
+        ExpressionContext context, IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, CancellationToken token)
     {
         var attempts = new List<Attempt>();
-        var cwd = WorkingDirectory(task, context);
-        var live = task is ShellTask { LiveOutput: true };
 
         async ValueTask<Attempt> One(CancellationToken t)
         {
             var number = attempts.Count + 1;
+            log?.Restart();
             run.Publish(new TaskStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, task.Id.Value, task.DisplayName, instance.Role, number));
-            var attempt = await AttemptAsync(task, instance, executor, context, env, cwd, live, number, t).ConfigureAwait(false);
+            var attempt = await AttemptAsync(task, instance, executor, context, env, cwd, live, log, number, t).ConfigureAwait(false);
             attempts.Add(attempt);
             return attempt;
         }
@@ -143,7 +149,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     }
 
     private async Task<Attempt> AttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
-        IReadOnlyDictionary<string, string?> env, string cwd, bool live, int number, CancellationToken token)
+        IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, int number, CancellationToken token)
     {
         using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(token);
         if (task.Timeout is { } timeout) attemptToken.CancelAfter(TimeSpan.FromSeconds(timeout.Value));
@@ -168,7 +174,9 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 WorkflowDirectory = run.WorkflowDirectory,
                 ScratchFile = run.ScratchFile,
                 Stop = new Processes.StopPolicy(run.Options.GracePeriod, run.Options.CleanupToken),
-                Output = (stream, line) => run.Output(instance.InstanceId, stream, line, live),
+                Output = log is null
+                    ? (stream, line) => run.Output(instance.InstanceId, stream, line, live)
+                    : (stream, line) => { log.Add(stream, line); run.Output(instance.InstanceId, stream, line, live); },
                 ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, Processes.ProcessIdentity.StartOf(pid))),
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
@@ -243,11 +251,12 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         return [new Attempt(new AttemptRecord(1, now, now, state, null, error), ExecutionOutcome.Fail(error))];
     }
 
-    private TaskResult Finish(TaskDefinition task, TaskInstance instance, List<Attempt> attempts)
+    /// <param name="beforeStore">Sees the raw result before dependents can start (the cache stores the task's files then).</param>
+    private TaskResult Finish(TaskDefinition task, TaskInstance instance, List<Attempt> attempts, Action<TaskResult>? beforeStore = null)
     {
         var last = attempts[^1];
         var outcome = attempts.LastOrDefault(a => a.Outcome is not null)?.Outcome;
-        return Store(new TaskResult
+        var result = new TaskResult
         {
             InstanceId = instance.InstanceId,
             TaskId = task.Id.Value,
@@ -266,7 +275,9 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             Outputs = outcome?.Outputs ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
             Stdout = outcome?.Stdout ?? "",
             Stderr = outcome?.Stderr ?? "",
-        }, instance);
+        };
+        beforeStore?.Invoke(result);
+        return Store(result, instance);
     }
 
     /// <summary>Records and publishes a result. A DAG task, callback or rollback task that fails fails the run; children report to their parent.</summary>

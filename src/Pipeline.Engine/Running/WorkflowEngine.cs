@@ -56,7 +56,7 @@ public sealed class WorkflowEngine
             Tasks = run.Finished,
             CriticalPathTaken = CriticalPathTaken(plan, scheduler.Done),
             Error = status == RunStatus.Cancelled ? "the run was cancelled" : run.FirstFailure ?? run.DeferredFailure,
-            Warnings = run.ObserverError is { } e ? [$"an observer of the run failed: {e.GetType().Name}: {e.Message}"] : [],
+            Warnings = run.ObserverError is { } e ? [.. run.Warnings, $"an observer of the run failed: {e.GetType().Name}: {e.Message}"] : run.Warnings,
         };
         Telemetry.EngineTelemetry.FinishRun(span, result with { Error = run.Masker.ApplyOrNull(result.Error) });
         run.Publish(new RunFinished(executionId, result.FinishedAt, result));

@@ -62,6 +62,9 @@ public sealed class SecretMasker
         return _base64Fragments.Length == 0 ? text : MaskWrappedBase64(text);
     }
 
+    /// <summary>True when <paramref name="text"/> holds a secret in any of the forms <see cref="Apply"/> masks.</summary>
+    public bool Reveals(string text) => _forms.Length > 0 && !string.Equals(Apply(text), text, StringComparison.Ordinal);
+
     public string? ApplyOrNull(string? text) => text is null ? null : Apply(text);
 
     public IReadOnlyDictionary<string, string> Apply(IReadOnlyDictionary<string, string> values)

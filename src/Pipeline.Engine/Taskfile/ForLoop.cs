@@ -1,3 +1,4 @@
+using Pipeline.Engine.Files;
 using System.Collections;
 using Pipeline.Core.Taskfile;
 using Pipeline.Core.Taskfile.Templates;
@@ -26,7 +27,7 @@ internal static class ForLoop
             case TaskfileForKind.Sources or TaskfileForKind.Generates:
             {
                 var globs = loop.Kind == TaskfileForKind.Sources ? task.Entry.Task.Sources : task.Entry.Task.Generates;
-                var files = SourceGlobs.Expand(task.Directory, globs.Select(g => TaskfileCompiler.Render(g.Value, task.Data, task.Entry, where)));
+                var files = FileGlobs.Expand(task.Directory, globs.Select(g => TaskfileCompiler.Render(g.Value, task.Data, task.Entry, where)));
                 return files.Select(f => Item(name, Path.GetRelativePath(task.Directory, f).Replace('\\', '/'))).ToList();
             }
             case TaskfileForKind.Var:

@@ -1,3 +1,4 @@
+using Pipeline.Engine.Files;
 using Pipeline.Core.Taskfile.Templates;
 using Pipeline.Engine.Taskfile.Fingerprint;
 
@@ -53,7 +54,7 @@ public sealed partial class TaskfileRunner
         if (t.Sources.Count > 0)
         {
             var method = t.Method?.Value ?? _project.Root.Document.Method?.Value ?? "checksum";
-            var sources = SourceGlobs.Expand(task.Directory, t.Sources.Select(s => TaskfileCompiler.Render(s.Value, data, task.Entry, "sources")));
+            var sources = FileGlobs.Expand(task.Directory, t.Sources.Select(s => TaskfileCompiler.Render(s.Value, data, task.Entry, "sources")));
             var generates = t.Generates.Select(g => TaskfileCompiler.Render(g.Value, data, task.Entry, "generates")).ToList();
             switch (method)
             {
@@ -62,7 +63,7 @@ public sealed partial class TaskfileRunner
                     break;
                 case "timestamp":
                 {
-                    sourcesUpToDate = _timestamps.IsUpToDate(task.Name, sources, SourceGlobs.Expand(task.Directory, generates), _options.DryRun, out var newest);
+                    sourcesUpToDate = _timestamps.IsUpToDate(task.Name, sources, FileGlobs.Expand(task.Directory, generates), _options.DryRun, out var newest);
                     data = ForLoop.With(data, new Dictionary<string, object?> { ["TIMESTAMP"] = newest.ToString("yyyy-MM-dd HH:mm:ss.fffffff zzz") });
                     break;
                 }

@@ -1,3 +1,4 @@
+using Pipeline.Engine.Files;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -37,7 +38,7 @@ internal sealed partial class ChecksumChecker(string tempDirectory)
         checksum = Compute(sources);
         var path = FilePath(task);
         var stored = File.Exists(path) ? File.ReadAllText(path).Trim() : null;
-        var upToDate = stored == checksum && generatesGlobs.Where(g => !g.StartsWith('!')).All(g => SourceGlobs.Match(directory, g).Any());
+        var upToDate = stored == checksum && generatesGlobs.Where(g => !g.StartsWith('!')).All(g => FileGlobs.Match(directory, g).Any());
         if (!upToDate && !dryRun)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.FileSystemGlobbing;
 
-namespace Pipeline.Engine.Taskfile.Fingerprint;
+namespace Pipeline.Engine.Files;
 
 /// <summary>
-/// Expands <c>sources:</c> / <c>generates:</c> globs (<c>**</c> allowed) relative to the task's directory.
+/// Expands globs (Taskfile <c>sources:</c> / <c>generates:</c>, workflow <c>inputs</c> / <c>generates</c>) (<c>**</c> allowed) relative to the task's directory.
 /// Entries apply in order, as in go-task: an exclude (<c>{exclude: glob}</c>, kept as <c>!glob</c>)
 /// removes only what the globs before it matched. The result is sorted, absolute and de-duplicated.
 /// </summary>
-internal static class SourceGlobs
+internal static class FileGlobs
 {
     public static List<string> Expand(string directory, IEnumerable<string> globs)
     {
