@@ -33,6 +33,7 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     CreateCommand.Create(),
     GenerateCommand.Create(),
     CiCommand.Create(),
+    CacheCommand.Create(),
     CompletionCommand.Create(),
 };
 

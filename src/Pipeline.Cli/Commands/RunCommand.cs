@@ -192,6 +192,23 @@ public static class RunCommand
         public string GracePeriod { get; init; } = "5s";
     }
 
+    /// <summary>
+    /// What a dry run needs to compute cache keys as the run would: the cache, the --env overrides,
+    /// and the secrets when they are set (values holding one enter a key as a marker). Missing
+    /// secrets are not an error here: the plan is still shown.
+    /// </summary>
+    private static RunOptions CacheOptions(Request request, WorkflowDefinition definition, IReadOnlyDictionary<string, string> overrides)
+    {
+        if (request.NoCache) return new RunOptions();
+        var secrets = SecretResolver.Resolve(definition, TextWriter.Null, overrides);
+        var (declared, masked) = secrets is null ? (new Dictionary<string, string>(), []) : SecretResolver.Split(secrets);
+        return new RunOptions
+        {
+            Cache = TaskCache.ForStateDirectory(request.StateDir), RefreshCache = request.Force, Environment = overrides,
+            Secrets = declared, MaskedValues = masked, TriggerType = request.Trigger,
+        };
+    }
+
     public static async Task<int> RunAsync(Request request)
     {
         var error = Console.Error;
@@ -249,8 +266,9 @@ public static class RunCommand
         if (request.DryRun)
         {
             var migrations = await Pipeline.Engine.Executors.Sql.MigrationPreview.ReadAsync(definition, overrides, CancellationToken.None);
-            if (request.Format == OutputFormat.Json) PlanPrinter.WriteJson(Console.Out, plan, maxParallel, migrations);
-            else PlanPrinter.WriteText(Console.Out, plan, maxParallel, migrations, fromHistory: estimates is not null);
+            var cache = CachePreview.Predict(plan, CacheOptions(request, definition, overrides));
+            if (request.Format == OutputFormat.Json) PlanPrinter.WriteJson(Console.Out, plan, maxParallel, migrations, cache);
+            else PlanPrinter.WriteText(Console.Out, plan, maxParallel, migrations, fromHistory: estimates is not null, cache);
             return ExitCodes.Success;
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Core.Model;
+using Pipeline.Engine.Caching;
 using Pipeline.Engine.Executors.Sql;
 using Pipeline.Engine.Planning;
 using Pipeline.Engine.Running;
@@ -10,7 +11,8 @@ namespace Pipeline.Cli.Output;
 /// <summary><c>workflow run --dry-run</c>: what would run, in which order, and how long it may take; nothing is started.</summary>
 public static class PlanPrinter
 {
-    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations, bool fromHistory = false)
+    public static void WriteText(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations, bool fromHistory = false,
+        IReadOnlyDictionary<string, CachePrediction>? cache = null)
     {
         var w = plan.Workflow;
         var g = plan.Graph;
@@ -27,10 +29,19 @@ public static class PlanPrinter
         if (w.Rollback.Count > 0)
             output.WriteLine($"  rollback on failure: {string.Join(", ", w.Rollback.Select(r => r.Id))}");
         foreach (var m in migrations) output.WriteLine($"  {m.TaskId}: {Describe(m)}");
+        if (cache is not null && cache.Values.Any(p => p.Forecast != CacheForecast.NotCached))
+        {
+            output.WriteLine($"  cache: {cache.Values.Count(p => p.Forecast == CacheForecast.Cached)} of {cache.Values.Count(p => p.Forecast != CacheForecast.NotCached)} cacheable tasks would be restored"
+                + " (unless a task that runs first changes their inputs)");
+            foreach (var id in plan.Graph.TopologicalOrder)
+                if (cache.TryGetValue(id, out var p) && p.Forecast != CacheForecast.NotCached)
+                    output.WriteLine($"    {id}: {(p.Forecast == CacheForecast.Cached ? "cached" : "would run")} ({p.Reason})");
+        }
         output.WriteLine("Nothing was run (--dry-run).");
     }
 
-    public static void WriteJson(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations)
+    public static void WriteJson(TextWriter output, ExecutionPlan plan, int maxParallel, IReadOnlyList<MigrationPreview.TaskMigrations> migrations,
+        IReadOnlyDictionary<string, CachePrediction>? cache = null)
     {
         var g = plan.Graph;
         var json = new JsonObject
@@ -47,6 +58,10 @@ public static class PlanPrinter
                 ["type"] = TaskTypes.NameOf(g.Task(id).Type),
                 ["depends_on"] = new JsonArray(g.Dependencies[id].Select(d => (JsonNode)d!).ToArray()),
                 ["remaining_seconds"] = plan.RemainingPath[id],
+                // "cached" or "would_run"; null when the task is not cached at all (or --no-cache).
+                ["cache"] = cache is not null && cache.TryGetValue(id, out var p) && p.Forecast != CacheForecast.NotCached
+                    ? (p.Forecast == CacheForecast.Cached ? "cached" : "would_run") : null,
+                ["cache_reason"] = cache is not null && cache.TryGetValue(id, out var q) ? q.Reason : null,
             }).ToArray()),
             ["migrations"] = new JsonArray(migrations.Select(m => (JsonNode)new JsonObject
             {

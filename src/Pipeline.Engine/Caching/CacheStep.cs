@@ -28,24 +28,48 @@ internal sealed class CacheStep(RunState run)
     /// <summary>Null when the task is not cached in this run (no cache, no inputs, <c>"cache": false</c>, or its inputs could not be read).</summary>
     public CacheLookup? Lookup(TaskDefinition task, TaskInstance instance, ExpressionContext context, IReadOnlyDictionary<string, string?> env, string workingDirectory)
     {
-        if (run.Options.Cache is not { } cache || !task.IsCached()) return null;
-        string key;
-        List<KeyPart> parts;
+        if (!Find(task, instance.InstanceId, context, env, workingDirectory, out var key, out var parts, out var hit, out var missed)) return null;
+        if (missed is not null)
+            run.Output(instance.InstanceId, OutputStream.Stderr, $"workflow: not in the cache ({missed})", live: false);
+        return new CacheLookup(key, parts, hit, new CacheLog(run.ScratchFile("cache.log"), run.Masker));
+    }
+
+    /// <summary>For <c>--dry-run</c>: the entry a run would restore (null when it would run the task), or why it would run.</summary>
+    public CacheEntry? Predict(TaskDefinition task, ExpressionContext context, IReadOnlyDictionary<string, string?> env, string workingDirectory, out string reason)
+    {
+        if (!Find(task, task.Id.Value, context, env, workingDirectory, out _, out _, out var hit, out var missed))
+        {
+            reason = "its key could not be computed (see the run)";
+            return null;
+        }
+        reason = missed ?? (run.Options.RefreshCache ? "--force" : "no entry yet");
+        return hit;
+    }
+
+    /// <summary>Computes the key and looks it up; <paramref name="missed"/> says what changed since the task's last entry.</summary>
+    private bool Find(TaskDefinition task, string instanceId, ExpressionContext context, IReadOnlyDictionary<string, string?> env, string workingDirectory,
+        out string key, out List<KeyPart> parts, out CacheEntry? hit, out string? missed)
+    {
+        key = "";
+        parts = [];
+        hit = null;
+        missed = null;
+        if (run.Options.Cache is not { } cache || !task.IsCached()) return false;
         try { (key, parts) = CacheKeys.Compute(task, run, context, env, workingDirectory, KeyOf); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            run.Warn($"task '{instance.InstanceId}' ran without the cache: its inputs could not be read ({e.Message})");
-            return null;
+            run.Warn($"task '{instanceId}' ran without the cache: its inputs could not be read ({e.Message})");
+            return false;
         }
         catch (ExpressionException)
         {
-            return null; // the run renders the same field and reports the error as the task's failure
+            return false; // the run renders the same field and reports the error as the task's failure
         }
         _keys[task.Id.Value] = key;
-        var hit = run.Options.RefreshCache ? null : cache.Find(key);
+        hit = run.Options.RefreshCache ? null : cache.Find(key);
         if (hit is null && !run.Options.RefreshCache && cache.Last(run.Workflow.Name.Value, task.Id.Value) is { } last)
-            run.Output(instance.InstanceId, OutputStream.Stderr, $"workflow: not in the cache ({CacheKeys.Difference(last.Parts, parts)})", live: false);
-        return new CacheLookup(key, parts, hit, new CacheLog(run.ScratchFile("cache.log"), run.Masker));
+            missed = CacheKeys.Difference(last.Parts, parts);
+        return true;
     }
 
     /// <summary>Puts a hit's files back and replays its log; null when the entry could not be restored (the task then runs).</summary>

@@ -119,7 +119,8 @@ public sealed class TaskCache
     /// and entries unused for longer than <paramref name="olderThan"/>; also leftovers of writes that
     /// died half-way (over an hour old).
     /// </summary>
-    public PruneResult Prune(long? maxBytes, TimeSpan? olderThan = null)
+    /// <param name="dryRun">Only count what would be removed.</param>
+    public PruneResult Prune(long? maxBytes, TimeSpan? olderThan = null, bool dryRun = false)
     {
         var entries = Entries();
         var total = entries.Sum(e => e.Bytes);
@@ -130,11 +131,11 @@ public sealed class TaskCache
         {
             var tooBig = maxBytes is { } max && total - removedBytes > max;
             if (!tooBig && e.LastUsed >= cutoff) continue;
-            RemoveEntry(e.Directory);
+            if (!dryRun) RemoveEntry(e.Directory);
             removedBytes += e.Bytes;
             removed++;
         }
-        if (System.IO.Directory.Exists(TempRoot))
+        if (!dryRun && System.IO.Directory.Exists(TempRoot))
             foreach (var stale in System.IO.Directory.EnumerateDirectories(TempRoot))
                 if (System.IO.Directory.GetLastWriteTimeUtc(stale) < DateTime.UtcNow.AddHours(-1)) DeleteQuietly(stale);
         return new PruneResult(removed, removedBytes, entries.Count - removed, total - removedBytes);

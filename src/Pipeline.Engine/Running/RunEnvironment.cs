@@ -91,6 +91,14 @@ internal sealed class RunEnvironment
         return context;
     }
 
+    /// <summary>The task's <c>cwd</c>, else its owners', else the workflow's folder.</summary>
+    public string WorkingDirectory(TaskDefinition task, ExpressionContext context)
+    {
+        for (var t = task; t is not null; t = t.Owner is null ? null : _run.Find(t.Owner))
+            if (t.Cwd is { } cwd) return Path.GetFullPath(Render(cwd.Value, context), _run.WorkflowDirectory);
+        return _run.WorkflowDirectory;
+    }
+
     public static string Render(string value, ExpressionContext context) =>
         value.Contains("${", StringComparison.Ordinal) ? InterpolatedString.Parse(value).Render(context) : value;
 }

@@ -26,7 +26,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             if (conditionError is not null) return Finish(task, instance, Single(TaskState.Failed, conditionError));
             if (skip is not null) return Store(TaskResult.NotRun(task, instance.InstanceId, TaskState.Skipped, skip, instance.Role, instance.Parent), instance);
 
-            var cwd = WorkingDirectory(task, context);
+            var cwd = run.Environment.WorkingDirectory(task, context);
             var live = task is ShellTask { LiveOutput: true };
             var lookup = run.Cache.Lookup(task, instance, context, env, cwd);
             using var cacheLog = lookup?.Log;
@@ -207,13 +207,6 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         var record = new AttemptRecord(number, started, DateTimeOffset.UtcNow, state, outcome.ExitCode, outcome.Error);
         Telemetry.EngineTelemetry.FinishAttempt(span, run.Workflow.Name.Value, task, record.Error is null || run.Masker.IsEmpty ? record : record with { Error = run.Masker.ApplyOrNull(record.Error) });
         return new Attempt(record, outcome);
-    }
-
-    private string WorkingDirectory(TaskDefinition task, ExpressionContext context)
-    {
-        for (var t = task; t is not null; t = t.Owner is null ? null : run.Find(t.Owner))
-            if (t.Cwd is { } cwd) return Path.GetFullPath(RunEnvironment.Render(cwd.Value, context), run.WorkflowDirectory);
-        return run.WorkflowDirectory;
     }
 
     private async Task RunCallbacksAsync(TaskDefinition task, TaskResult result, CancellationToken token)
