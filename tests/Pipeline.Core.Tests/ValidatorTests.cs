@@ -135,6 +135,39 @@ public class ValidatorTests
     }
 
     [Theory]
+    [InlineData("""{ "id": "a", "type": "http", "url": "http://127.0.0.1/", "inputs": ["src/**"] }""", "WF1031", "\"inputs\"", "only shell, javascript, python and docker")]
+    [InlineData("""{ "id": "a", "type": "parallel", "tasks": [], "cache": true }""", "WF1031", "\"cache\"", "parallel task")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "cache": true }""", "WF1032", "\"cache\"", "never taken from the cache")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "generates": ["dist/**"] }""", "WF1032", "\"generates\"", "list the files it reads")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["/etc/passwd"] }""", "WF1013", "\"/etc/passwd\"", "relative to the task's working directory")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src"], "generates": ["!"] }""", "WF1013", "\"!\"", "an empty glob")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src"], "cache": { "env": ["A=B"] } }""", "WF1013", "\"A=B\"", "not a variable name")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src"], "cache": { "envs": [] } }""", "WF1011", "\"envs\"", "env")]
+    [InlineData("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src"], "cache": "yes" }""", "WF1012", "\"yes\"", "true, false")]
+    public void Cache_fields_are_checked_at_their_position(string tasks, string code, string at, string fragment)
+    {
+        var d = Single(Validate(Workflow(tasks)), code);
+        AssertAt(d, 4, tasks.IndexOf(at, StringComparison.Ordinal) + 1);
+        Assert.Contains(fragment, d.Message + " " + d.Hint);
+    }
+
+    [Fact]
+    public void A_task_with_inputs_is_cached_and_its_canonical_json_ignores_layout()
+    {
+        static Pipeline.Core.Model.TaskDefinition Read(string tasks) =>
+            ReadJson(Workflow(tasks)).Workflow!.Tasks[0];
+        var a = Read("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src/**", "!src/**/*.tmp"], "generates": "dist/**", "cache": { "env": ["NODE_ENV"] } }""");
+        Assert.True(Pipeline.Core.Model.TaskCaching.IsCached(a));
+        Assert.Equal(["src/**", "!src/**/*.tmp"], a.Inputs.Select(i => i.Value));
+        Assert.Equal(["dist/**"], a.Generates.Select(i => i.Value));
+        Assert.Equal(["NODE_ENV"], a.Cache!.Env.Select(e => e.Value));
+        var b = Read("""{ "id": "a",   "type": "shell",        "command": "x", "inputs": [ "src/**",  "!src/**/*.tmp" ], "generates": "dist/**", "cache": {"env":["NODE_ENV"]} }""");
+        Assert.Equal(a.CanonicalJson, b.CanonicalJson);
+        Assert.False(Pipeline.Core.Model.TaskCaching.IsCached(Read("""{ "id": "a", "type": "shell", "command": "x", "inputs": ["src"], "cache": false }""")));
+        Assert.False(Pipeline.Core.Model.TaskCaching.IsCached(Read("""{ "id": "a", "type": "shell", "command": "x" }""")));
+    }
+
+    [Theory]
     [InlineData("${execution.statuss}", "WF3009", "statuss", "did you mean 'status'")]
     [InlineData("${executon.status}", "WF3002", "executon", "did you mean 'execution'")]
     [InlineData("${nme}", "WF3002", "nme", "unknown name 'nme'")]

@@ -32,7 +32,7 @@ public static class PlanPrinter
         if (cache is not null && cache.Values.Any(p => p.Forecast != CacheForecast.NotCached))
         {
             output.WriteLine($"  cache: {cache.Values.Count(p => p.Forecast == CacheForecast.Cached)} of {cache.Values.Count(p => p.Forecast != CacheForecast.NotCached)} cacheable tasks would be restored"
-                + " (unless a task that runs first changes their inputs)");
+                + " (judged by the files as they are now: a task that runs or is restored first may change another's inputs)");
             foreach (var id in plan.Graph.TopologicalOrder)
                 if (cache.TryGetValue(id, out var p) && p.Forecast != CacheForecast.NotCached)
                     output.WriteLine($"    {id}: {(p.Forecast == CacheForecast.Cached ? "cached" : "would run")} ({p.Reason})");
