@@ -57,10 +57,10 @@ public static class DoctorCommand
             await DockerAsync(findings, workflows, live, parse.GetValue(fix), cancellationToken);
             Tools(findings, workflows);
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
-                Console.Out.WriteLine(JsonSerializer.Serialize(findings.Select(f => new Dictionary<string, string?>
+                Console.Out.WriteLine(Pipeline.Engine.Json.PipelineJson.Serialize(findings.Select(f => new Dictionary<string, string?>
                 {
                     ["area"] = f.Area, ["level"] = f.Level, ["finding"] = f.What, ["fix"] = f.Fix,
-                }), StateJson.Options));
+                }).ToList(), indented: true));
             else
                 foreach (var f in findings)
                 {

@@ -15,28 +15,32 @@ namespace Pipeline.Cli.Commands;
 /// </summary>
 public static class GenerateCommand
 {
-    /// <summary>The built-in templates: name and what it is for (from its description).</summary>
-    public static IReadOnlyList<(string Name, string Description)> Templates { get; } = Assembly.GetExecutingAssembly().GetManifestResourceNames()
+    /// <summary>The built-in templates' names (resource names only: reading them waits for --list or a prompt).</summary>
+    private static IEnumerable<string> Names() => Assembly.GetExecutingAssembly().GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".workflow.json", StringComparison.Ordinal))
         .Select(n => n[Prefix.Length..^".workflow.json".Length])
-        .Order(StringComparer.Ordinal)
-        .Select(n => (n, Description(Text(n))))
-        .ToList();
+        .Order(StringComparer.Ordinal);
+
+    /// <summary>The built-in templates: name and what it is for (from its description).</summary>
+    public static IReadOnlyList<(string Name, string Description)> Templates => _templates ??= Names().Select(n => (n, Description(Text(n)))).ToList();
+
+    private static IReadOnlyList<(string Name, string Description)>? _templates;
 
     private const string Prefix = "Pipeline.Cli.Templates.";
 
     public static Command Create()
     {
-        var template = new Option<string?>("--template", "-t") { Description = "The template: " + string.Join(", ", Templates.Select(t => t.Name)) };
-        template.AcceptOnlyFromAmong([.. Templates.Select(t => t.Name)]);
+        // Built on every start of the tool, so only names here: descriptions come with --list and the prompt.
+        var names = Names().ToArray();
+        var template = new Option<string?>("--template", "-t") { Description = "The template: " + string.Join(", ", names) };
+        template.AcceptOnlyFromAmong(names);
         var name = new Option<string?>("--name") { Description = "The workflow's name (kebab-case; default: the template's name)" };
         var output = new Option<string?>("--output", "-o") { Description = "The file to write (default: workflows/<name>.workflow.json)" };
         var list = new Option<bool>("--list") { Description = "List the templates" };
         var force = new Option<bool>("--force") { Description = "Overwrite the file when it exists" };
         var command = new Command("generate", $"""
             Writes a workflow from a built-in template, validates it and says what to run next.
-            Templates:
-            {string.Join("\n", Templates.Select(t => $"  {t.Name,-16}{t.Description}"))}
+            Templates: {string.Join(", ", names)} (workflow generate --list says what each is for).
 
             Examples:
               workflow generate --list

@@ -51,7 +51,7 @@ public static class HealthCommand
             var findings = HealthReport.Findings(metrics, new HealthReport.Options { FailureThreshold = parse.GetValue(threshold) });
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                Console.Out.WriteLine(Pipeline.Engine.Json.PipelineJson.Serialize(new Dictionary<string, object?>
                 {
                     ["since"] = from.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
                     ["workflows"] = overall.Select(m => new Dictionary<string, object?>
@@ -74,7 +74,7 @@ public static class HealthCommand
                     {
                         ["kind"] = f.Kind, ["workflow"] = f.Workflow, ["task"] = f.TaskId, ["finding"] = f.Finding, ["recommendation"] = f.Recommendation,
                     }).ToList(),
-                }, StateJson.Options));
+                }, indented: true));
                 return ExitCodes.Success;
             }
             if (metrics.Count == 0)

@@ -58,7 +58,7 @@ public static class HistoryCommand
             if (rows.Count == 0 && parse.GetValue(workflow) is { } name) NeverRan(store, name, error);
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(StateJson.Execution), StateJson.Options));
+                Console.Out.WriteLine(StateJson.Write(rows));
                 return ExitCodes.Success;
             }
             if (rows.Count == 0)

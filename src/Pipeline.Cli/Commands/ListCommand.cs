@@ -47,7 +47,7 @@ public static class ListCommand
             var rows = files.Select(f => Describe(f, metrics)).ToList();
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(Json), StateJson.Options));
+                Console.Out.WriteLine(Pipeline.Engine.Json.PipelineJson.Serialize(rows.Select(Json).ToList(), indented: true));
                 return ExitCodes.Success;
             }
             if (rows.Count == 0)

@@ -87,7 +87,13 @@ public static class ScheduleCommand
                 }).ToList();
                 if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
                 {
-                    rows.Add(new { workflow = workflow.Name.Value, file, schedules = entries.Select(e => new { cron = e.Cron, timezone = e.Zone, description = e.Text, next = e.Next }), installed });
+                    rows.Add(new Dictionary<string, object?>
+                    {
+                        ["workflow"] = workflow.Name.Value,
+                        ["file"] = file,
+                        ["schedules"] = entries.Select(e => new Dictionary<string, object?> { ["cron"] = e.Cron, ["timezone"] = e.Zone, ["description"] = e.Text, ["next"] = e.Next }).ToList(),
+                        ["installed"] = installed.ToList(),
+                    });
                     continue;
                 }
                 o.WriteLine($"{workflow.Name.Value} ({file})");
@@ -99,7 +105,7 @@ public static class ScheduleCommand
                 o.WriteLine($"  installed: {(installed.Count == 0 ? "nowhere (workflow schedule install, or workflow serve)" : string.Join("; ", installed))}");
             }
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
-                o.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+                o.WriteLine(Pipeline.Engine.Json.PipelineJson.Serialize(rows, indented: true));
             else if (rows.Count == 0 && files.Count > 0 && !files.Any(f => WorkflowLoader.Load(f).Workflow?.Triggers.OfType<ScheduleTrigger>().Any() == true))
                 o.WriteLine("No workflow here has a schedule trigger.");
             return ExitCodes.Success;
@@ -289,6 +295,9 @@ public static class ScheduleCommand
     }
 
     /// <summary>How to start this very tool again: <c>dotnet workflow.dll</c>, or the installed tool's executable.</summary>
+    /// <summary>How a schedule calls this tool back: the dotnet host and our dll, or the compiled tool itself.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "Location is read only when the dotnet host runs the dll; the compiled tool is its own ProcessPath.")]
     private static IReadOnlyList<string> ToolCommand()
     {
         var host = Environment.ProcessPath ?? "dotnet";

@@ -44,7 +44,7 @@ public static class StatusCommand
             }
             if (parse.GetValue(GlobalOptions.Format) == OutputFormat.Json)
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options));
+                Console.Out.WriteLine(StateJson.Write(detail));
                 return ExitCodes.Success;
             }
             StateText.Detail(Console.Out, detail);

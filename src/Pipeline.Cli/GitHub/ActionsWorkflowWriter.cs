@@ -209,7 +209,7 @@ public static class ActionsWorkflowWriter
     private static string Scalar(string value) =>
         Regex.IsMatch(value, "^[A-Za-z_][A-Za-z0-9_./-]*$") && !Regex.IsMatch(value, "^(?i:true|false|yes|no|on|off|null|y|n)$")
             ? value
-            : System.Text.Json.JsonSerializer.Serialize(value);
+            : Pipeline.Engine.Json.PipelineJson.Serialize(value);
 
     private static string ShellQuote(string value) => Regex.IsMatch(value, "^[A-Za-z0-9_./:@-]+$") ? value : "'" + value.Replace("'", "'\\''") + "'";
 }

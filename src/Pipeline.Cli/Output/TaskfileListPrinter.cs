@@ -55,16 +55,15 @@ public static class TaskfileListPrinter
 
     public static void WriteJson(TextWriter output, TaskfileProject project, bool all)
     {
-        var tasks = Listed(project, all).Select(t => (Entry: t, Text: TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult())).Select(x => new
+        var tasks = Listed(project, all).Select(t => (Entry: t, Text: TaskfileDescriptions.RenderAsync(project, t).GetAwaiter().GetResult())).Select(x => new Dictionary<string, object?>
         {
-            name = x.Entry.Name,
-            task = x.Entry.Name,
-            desc = x.Text.Desc ?? "",
-            summary = x.Text.Summary ?? "",
-            aliases = x.Entry.Aliases.ToArray(),
-            location = new { line = x.Entry.Task.Name.Span.Line, column = x.Entry.Task.Name.Span.Column, taskfile = x.Entry.Scope.TaskfilePath },
-        });
-        output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { tasks, location = project.Root.TaskfilePath },
-            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            ["name"] = x.Entry.Name,
+            ["task"] = x.Entry.Name,
+            ["desc"] = x.Text.Desc ?? "",
+            ["summary"] = x.Text.Summary ?? "",
+            ["aliases"] = x.Entry.Aliases.ToArray(),
+            ["location"] = new Dictionary<string, object?> { ["line"] = x.Entry.Task.Name.Span.Line, ["column"] = x.Entry.Task.Name.Span.Column, ["taskfile"] = x.Entry.Scope.TaskfilePath },
+        }).ToList();
+        output.WriteLine(Pipeline.Engine.Json.PipelineJson.Serialize(new Dictionary<string, object?> { ["tasks"] = tasks, ["location"] = project.Root.TaskfilePath }, indented: true));
     }
 }

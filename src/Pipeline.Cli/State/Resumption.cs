@@ -107,7 +107,7 @@ internal static class Resumption
                     FinishedAt = t.FinishedAt,
                     ExitCode = t.ExitCode,
                     Reason = "succeeded before the run was interrupted; not run again",
-                    Outputs = t.Outputs is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(t.Outputs)!,
+                    Outputs = t.Outputs is null ? new Dictionary<string, string>() : Pipeline.Engine.Json.PipelineJson.Deserialize<Dictionary<string, string>>(t.Outputs)!,
                 };
             // Running when the runner died, or stopped mid-way by a cancellation: interrupted either way.
             else if (t.Status is "running" or "cancelled" && t.StartedAt is not null && !task.Resumable)

@@ -32,19 +32,18 @@ internal sealed class SlackChannel : INotificationChannel
         var icon = m.Event.Kind switch { "success" or "resolved" => ":white_check_mark:", "alert" => ":warning:", "test" => ":bell:", _ => ":x:" };
         var verdict = m.Event.Kind switch { "alert" => "alert", "resolved" => "resolved", "test" => "test", _ => f.Status };
         var fields = new JsonArray(Field("Status", f.Status), Field("Duration", f.DurationText));
-        if (f.FailedTask is { } task) fields.Add(Field("Failed task", task));
-        fields.Add(Field("Run", $"`{f.ExecutionId}`"));
-        var blocks = new JsonArray
-        {
+        if (f.FailedTask is { } task) fields.Add((JsonNode)Field("Failed task", task));
+        fields.Add((JsonNode)Field("Run", $"`{f.ExecutionId}`"));
+        // JsonNode-typed adds: JsonArray.Add<T> would build a JsonValue by reflection (not in the compiled tool).
+        var blocks = new JsonArray(
             new JsonObject { ["type"] = "header", ["text"] = Plain(Cut($"{m.Workflow} {verdict}", 150)) },
             new JsonObject { ["type"] = "section", ["text"] = Markdown($"{icon} {Escape(m.Text)}") },
-            new JsonObject { ["type"] = "section", ["fields"] = fields },
-        };
+            new JsonObject { ["type"] = "section", ["fields"] = fields });
         if (f.Log is { } log)
-            blocks.Add(new JsonObject { ["type"] = "section", ["text"] = Markdown("```" + Cut(Escape(log).Replace("```", "'''"), 2900) + "```") });
-        blocks.Add(new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(Markdown($"Next: `{f.StatusCommand}`")) });
+            blocks.Add((JsonNode)new JsonObject { ["type"] = "section", ["text"] = Markdown("```" + Cut(Escape(log).Replace("```", "'''"), 2900) + "```") });
+        blocks.Add((JsonNode)new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(Markdown($"Next: `{f.StatusCommand}`")) });
         if (m.Link is { } link && Uri.TryCreate(link, UriKind.Absolute, out _))
-            blocks.Add(new JsonObject
+            blocks.Add((JsonNode)new JsonObject
             {
                 ["type"] = "actions",
                 ["elements"] = new JsonArray(new JsonObject { ["type"] = "button", ["text"] = Plain("Open the run"), ["url"] = link }),

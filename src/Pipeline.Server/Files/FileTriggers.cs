@@ -55,7 +55,10 @@ public sealed class FileTriggers(IRunStarter starter, Action<string> log) : IDis
         ]);
         var request = new RunRequest(entry.Workflow, "file_change", new TriggerDetails { Files = changes.All.ToList(), Payload = payload })
         {
-            TriggerData = JsonSerializer.Serialize(new { root = entry.Root, added = changes.Added, changed = changes.Changed, deleted = changes.Deleted }),
+            TriggerData = Pipeline.Engine.Json.PipelineJson.Serialize(new Dictionary<string, object?>
+            {
+                ["root"] = entry.Root, ["added"] = changes.Added.ToList(), ["changed"] = changes.Changed.ToList(), ["deleted"] = changes.Deleted.ToList(),
+            }),
         };
         try
         {

@@ -128,8 +128,8 @@ public static class ServeHost
             {
                 var detail = store?.Find(id);
                 return detail is null
-                    ? Results.Json(new { error = $"no execution {id}" }, statusCode: 404)
-                    : Results.Text(JsonSerializer.Serialize(StateJson.Detail(detail), StateJson.Options), "application/json");
+                    ? Webhooks.WebhookEndpoints.Json(new Dictionary<string, object?> { ["error"] = $"no execution {id}" }, 404)
+                    : Results.Text(StateJson.Write(detail), "application/json");
             });
             app.MapWebhooks(path => Volatile.Read(ref catalog).Routes.GetValueOrDefault(path), starter, options.BodyLimit);
 

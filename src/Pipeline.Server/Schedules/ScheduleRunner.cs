@@ -21,7 +21,7 @@ public sealed class ScheduleRunner(IRunStarter starter, TimeProvider clock, Acti
         var request = new RunRequest(firing.Workflow, "schedule", new TriggerDetails { Schedule = firing.Cron, ScheduledAt = firing.ScheduledAt })
         {
             ClaimKey = firing.ClaimKey,
-            TriggerData = JsonSerializer.Serialize(new Dictionary<string, object?>
+            TriggerData = Pipeline.Engine.Json.PipelineJson.Serialize(new Dictionary<string, object?>
             {
                 ["schedule"] = firing.Cron,
                 ["timezone"] = firing.TimeZone,

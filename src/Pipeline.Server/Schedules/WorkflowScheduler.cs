@@ -41,8 +41,10 @@ public sealed class WorkflowScheduler : IAsyncDisposable
             q.UseDefaultThreadPool(64);
             q.UsePersistentStore(s =>
             {
-                if (store.Postgres) s.UsePostgres(store.ConnectionString);
-                else s.UseSqlite(store.ConnectionString);
+                // The driver's factory itself, not its name: Quartz would look the types up by name, which a
+                // trimmed or natively compiled tool cannot promise to have kept.
+                if (store.Postgres) s.UsePostgres(Npgsql.NpgsqlFactory.Instance, store.ConnectionString);
+                else s.UseSqlite(Microsoft.Data.Sqlite.SqliteFactory.Instance, store.ConnectionString);
                 s.UseSystemTextJsonSerializer();
                 s.ProvisionSchema();
                 s.ConfigureStore(o =>

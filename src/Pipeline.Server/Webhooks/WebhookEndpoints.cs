@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Engine.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -73,9 +74,9 @@ public static class WebhookEndpoints
             StartedRun run;
             try { run = await starter.StartAsync(request, http.RequestAborted); }
             catch (RunRefusedException e) { return Problem(StatusCodes.Status503ServiceUnavailable, e.Message); }
-            return run.Replayed
-                ? Results.Json(new { execution_id = run.ExecutionId, status_url = $"/executions/{run.ExecutionId}", replayed = true }, statusCode: StatusCodes.Status202Accepted)
-                : Results.Json(new { execution_id = run.ExecutionId, status_url = $"/executions/{run.ExecutionId}" }, statusCode: StatusCodes.Status202Accepted);
+            var accepted = new Dictionary<string, object?> { ["execution_id"] = run.ExecutionId, ["status_url"] = $"/executions/{run.ExecutionId}" };
+            if (run.Replayed) accepted["replayed"] = true;
+            return Json(accepted, StatusCodes.Status202Accepted);
         });
         return app;
     }
@@ -128,5 +129,9 @@ public static class WebhookEndpoints
         header.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Equals(WebhookSignature.Header, StringComparison.OrdinalIgnoreCase)
         || header.Equals("X-Hub-Signature", StringComparison.OrdinalIgnoreCase) || header.Equals("Cookie", StringComparison.OrdinalIgnoreCase);
 
-    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+    private static IResult Problem(int status, string message) => Json(new Dictionary<string, object?> { ["error"] = message }, status);
+
+    /// <summary>A JSON answer through the source-generated context (see <see cref="PipelineJson"/>).</summary>
+    internal static IResult Json(Dictionary<string, object?> body, int status) =>
+        Results.Json(body, PipelineJson.Info<Dictionary<string, object?>>(PipelineJson.Compact), statusCode: status);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Running;
+using Pipeline.Engine.Json;
 
 namespace Pipeline.State;
 
@@ -37,7 +38,7 @@ public sealed record RunContext
         Trigger = Trigger,
         TriggerData = TriggerData,
         ConcurrencyGroup = ConcurrencyGroup,
-        Parameters = Parameters.Count == 0 ? null : JsonSerializer.Serialize(Parameters),
+        Parameters = Parameters.Count == 0 ? null : PipelineJson.Serialize(Parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)),
         Status = "running",
         StartedAt = startedAt,
         Pid = Environment.ProcessId,
@@ -95,7 +96,7 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                         ExitCode = r.ExitCode,
                         Error = r.Error,
                         Reason = r.Reason,
-                        Outputs = r.Outputs.Count == 0 ? null : JsonSerializer.Serialize(r.Outputs),
+                        Outputs = r.Outputs.Count == 0 ? null : PipelineJson.Serialize(r.Outputs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)),
                         OutputExcerpt = Excerpt(r.Stdout, r.Stderr),
                         StdoutLog = Log(f.ExecutionId, r.InstanceId, OutputStream.Stdout),
                         StderrLog = Log(f.ExecutionId, r.InstanceId, OutputStream.Stderr),

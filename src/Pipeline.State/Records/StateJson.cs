@@ -1,12 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
+using Pipeline.Engine.Json;
 
 namespace Pipeline.State;
 
 /// <summary>The JSON of history and status (and of `workflow serve`'s /executions/&lt;id&gt;): snake_case fields, times in ISO 8601 UTC, durations in seconds.</summary>
 public static class StateJson
 {
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>How history, status and serve write it (through the source-generated context: see <see cref="PipelineJson"/>).</summary>
+    public static JsonSerializerOptions Options => PipelineJson.Indented;
+
+    /// <summary>A list of executions as history prints it.</summary>
+    public static string Write(IEnumerable<ExecutionRecord> executions) => PipelineJson.Serialize(executions.Select(Execution).ToList(), indented: true);
+
+    /// <summary>One execution with its tasks, as status and serve's /executions/&lt;id&gt; print it.</summary>
+    public static string Write(ExecutionDetail detail) => PipelineJson.Serialize(Detail(detail), indented: true);
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
@@ -21,7 +29,7 @@ public static class StateJson
         ["trigger"] = e.Trigger,
         ["concurrency_group"] = e.ConcurrencyGroup,
         ["trigger_data"] = e.TriggerData is null ? null : JsonDocument.Parse(e.TriggerData).RootElement.Clone(),
-        ["parameters"] = e.Parameters is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(e.Parameters),
+        ["parameters"] = e.Parameters is null ? null : PipelineJson.Deserialize<Dictionary<string, string>>(e.Parameters),
         ["started_at"] = Iso(e.StartedAt),
         ["finished_at"] = (e.FinishedAt is { } ef ? Iso(ef) : null),
         ["duration_seconds"] = e.Duration is { } d ? Math.Round(d.TotalSeconds, 3) : null,
@@ -43,7 +51,7 @@ public static class StateJson
             ["exit_code"] = t.ExitCode,
             ["error"] = t.Error,
             ["reason"] = t.Reason,
-            ["outputs"] = t.Outputs is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(t.Outputs),
+            ["outputs"] = t.Outputs is null ? null : PipelineJson.Deserialize<Dictionary<string, string>>(t.Outputs),
             ["output_excerpt"] = t.OutputExcerpt,
             ["stdout_log"] = t.StdoutLog,
             ["stderr_log"] = t.StderrLog,

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Pipeline.Core.Model;
 using Pipeline.Engine.Events;
+using Pipeline.Engine.Json;
 
 namespace Pipeline.Engine.Executors.Sql;
 
@@ -56,7 +57,7 @@ internal sealed class SqlExecutor : ITaskExecutor
             foreach (var line in Table(result)) invocation.Output(OutputStream.Stdout, line);
             var outputs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["rows"] = JsonSerializer.Serialize(result.Rows.Select(r => result.Columns.Zip(r).ToDictionary(c => c.First, c => c.Second))),
+                ["rows"] = PipelineJson.Serialize(result.Rows.Select(r => result.Columns.Zip(r).ToDictionary(c => c.First, c => c.Second)).ToList()),
                 ["row_count"] = result.RowCount.ToString(CultureInfo.InvariantCulture),
                 ["affected"] = result.Affected.ToString(CultureInfo.InvariantCulture),
             };
@@ -93,7 +94,7 @@ internal sealed class SqlExecutor : ITaskExecutor
             var outputs = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["applied"] = report.Applied.Count.ToString(CultureInfo.InvariantCulture),
-                ["applied_files"] = JsonSerializer.Serialize(report.Applied),
+                ["applied_files"] = PipelineJson.Serialize(report.Applied.ToList()),
             };
             return report.Error is { } error
                 ? new ExecutionOutcome { Succeeded = false, Error = error, Outputs = outputs }
