@@ -91,6 +91,10 @@ internal static class DefinitionLiteral
         if (t.Notifications is { } notifications) p.Add($"Notifications = {Notifications(notifications)}");
         List(p, "Outputs", "OutputDeclaration", t.Outputs, o => $"new {Model}OutputDeclaration({L(o.Name)}, {Str(o.Description)})");
         if (!t.Resumable) p.Add("Resumable = false");
+        List(p, "Inputs", null, t.Inputs, L);
+        List(p, "Generates", null, t.Generates, L);
+        if (t.Cache is { } cache) p.Add($"Cache = new {Model}TaskCacheSettings({Bool(cache.Enabled)}, {Array(null, cache.Env, L)}, s)");
+        if (t.CanonicalJson is not null) p.Add($"CanonicalJson = {Str(t.CanonicalJson)}");
         if (t.Owner is not null) p.Add($"Owner = {Str(t.Owner)}");
         p.Add("Span = s");
         p.Add("TypeSpan = s");

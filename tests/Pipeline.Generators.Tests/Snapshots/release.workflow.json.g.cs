@@ -60,6 +60,7 @@ namespace Acme.Build
                             new global::Pipeline.Core.Model.ShellTask
                             {
                                 Id = L("pre-build"),
+                                CanonicalJson = "{\"id\":\"pre-build\",\"type\":\"shell\",\"command\":\"make prep\"}",
                                 Span = s,
                                 TypeSpan = s,
                                 Command = L("make prep"),
@@ -72,6 +73,7 @@ namespace Acme.Build
                                 Timeout = new global::Pipeline.Core.Model.Located<int>(60, s),
                                 OnFailure = new global::Pipeline.Core.Model.TaskRef[] { R("notify") },
                                 Outputs = new global::Pipeline.Core.Model.OutputDeclaration[] { new global::Pipeline.Core.Model.OutputDeclaration(L("version"), "the version built") },
+                                CanonicalJson = "{\"id\":\"build\",\"name\":\"Build it\",\"type\":\"shell\",\"command\":\"echo version=1.2 >> $WORKFLOW_OUTPUT\",\"depends_on\":[\"pre-build\"],\"outputs\":{\"version\":\"the version built\"},\"on_failure\":[\"notify\"],\"timeout\":60}",
                                 Span = s,
                                 TypeSpan = s,
                                 Command = L("echo version=1.2 >> $WORKFLOW_OUTPUT"),
@@ -79,6 +81,7 @@ namespace Acme.Build
                             new global::Pipeline.Core.Model.HttpTask
                             {
                                 Id = L("notify"),
+                                CanonicalJson = "{\"id\":\"notify\",\"type\":\"http\",\"url\":\"${env.API_URL}/notify\",\"method\":\"POST\",\"body\":{\"v\":\"${tasks.build.outputs.version}\"}}",
                                 Span = s,
                                 TypeSpan = s,
                                 Url = L("${env.API_URL}/notify"),
