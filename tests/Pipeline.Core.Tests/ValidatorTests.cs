@@ -303,6 +303,11 @@ public class ValidatorTests
         var chain = string.Join(",\n", Enumerable.Range(1, 6).Select(i => $$"""{ "id": "c{{i}}", "type": "shell", "command": "x"{{(i > 1 ? $", \"depends_on\": [\"c{i - 1}\"]" : "")}} }"""));
         var d = Single(Validate(Workflow(chain)), "WF2008");
         Assert.Contains("c1 -> c2 -> c3 -> c4 -> c5 -> c6", d.Message);
+
+        var longChain = string.Join(",\n", Enumerable.Range(1, 300).Select(i => $$"""{ "id": "c{{i}}", "type": "shell", "command": "x"{{(i > 1 ? $", \"depends_on\": [\"c{i - 1}\"]" : "")}} }"""));
+        var named = Single(Validate(Workflow(longChain)), "WF2008");
+        Assert.Contains("300 tasks run strictly one after another: c1 -> c2 -> c3 -> ... -> c299 -> c300", named.Message);
+        Assert.True(named.Message.Length < 120, named.Message);
     }
 }
 

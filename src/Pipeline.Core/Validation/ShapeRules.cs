@@ -45,7 +45,10 @@ internal static class ShapeRules
             }
             if (chain.Count >= SequentialChainLength)
                 ctx.Diagnostics.Report(Descriptors.SequentialChain, ctx.TasksById[start].Id.Span,
-                    $"{chain.Count} tasks run strictly one after another: {string.Join(" -> ", chain)}",
+                    // A long chain is named by its ends, so the message stays one readable line.
+                    $"{chain.Count} tasks run strictly one after another: " + (chain.Count <= 8
+                        ? string.Join(" -> ", chain)
+                        : $"{string.Join(" -> ", chain.Take(3))} -> ... -> {string.Join(" -> ", chain.Skip(chain.Count - 2))}"),
                     "if a task does not need the previous one's result, make it depend on an earlier task so they can run in parallel");
         }
     }
