@@ -11,6 +11,25 @@ command -v ninja >/dev/null || echo "note: ninja not found (apt-get install ninj
 dotnet build -c Release src/Pipeline.Cli -v quiet -nologo >/dev/null
 workflow_dll="$PWD/src/Pipeline.Cli/bin/Release/net10.0/workflow.dll"
 
+# The tool as users get it fast: natively compiled (ReadyToRun without clang).
+dotnet run --project build -- publish-tool >/dev/null
+workflow_tool="$PWD/artifacts/workflow/workflow"
+# turbo, the caching peer: npm's platform package (the wrapper package tries to download).
+turbo_dir="${TMPDIR:-/tmp}/pipeline-bench-turbo"
+if [ ! -x "$turbo_dir/node_modules/turbo-linux-64/bin/turbo" ]; then
+  mkdir -p "$turbo_dir" && (cd "$turbo_dir" && npm install --silent --no-audit --no-fund turbo-linux-64 >/dev/null 2>&1) \
+    || echo "note: turbo could not be installed from npm; its column will say n/a" >&2
+fi
+
+echo "## Start-up, per-task latency, cache and memory beside make, ninja and turbo (bench/fast_bench.py)"
+echo
+/usr/bin/python3 bench/fast_bench.py "$workflow_tool" "$turbo_dir/node_modules/turbo-linux-64/bin/turbo"
+echo
+echo "## Build project start-up"
+echo
+/usr/bin/python3 bench/startup_bench.py
+echo
+
 echo "## Engine overhead (in process, BenchmarkDotNet; 10,000-task no-op DAG of fan-out, chains and fan-in)"
 echo
 echo "| Benchmark | per task | total |"
@@ -48,10 +67,6 @@ echo "## docker tasks beside docker run --rm (the tests' private Docker engine)"
 echo
 if [ -z "${DOCKER_HOST:-}" ]; then source tests/services/docker.sh && export DOCKER_HOST="$PIPELINE_TEST_DOCKER_HOST"; fi
 /usr/bin/python3 bench/docker_bench.py dotnet "$workflow_dll"
-echo
-echo "## Build project start-up"
-echo
-/usr/bin/python3 bench/startup_bench.py
 echo
 echo "## Whole commands beside make and ninja (median of ${BENCH_REPEATS:-3} runs)"
 echo
