@@ -14,7 +14,9 @@ Usage: bench/fast_bench.py <workflow tool> [turbo binary]
   artifacts/workflow/workflow); bench/run.sh passes it and installs turbo from npm when it can.
 Prints a Markdown table; ratios are ours / peer (below 1.00 means faster than the peer).
 """
-import json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
+import json, os, shutil, statistics, subprocess, sys, tempfile, time
+
+import process_bench
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 QUICK_REPEATS = int(os.environ.get("BENCH_QUICK_REPEATS", "15"))
@@ -48,23 +50,15 @@ def peak_rss_mib(cmd, cwd):
     return usage.ru_maxrss / 1024
 
 
-def workflow_file(folder, tasks, name="bench"):
-    wf = {"name": name, "tasks": [dict({"id": t, "type": "shell", "command": c}, **({"depends_on": d} if d else {})) for t, d, c in tasks]}
+def write(folder, tasks):
+    """The DAG as bench.workflow.json, a Makefile and a build.ninja (process_bench.py's writer)."""
+    process_bench.write(folder, "bench", tasks)
+
+
+def workflow_only(folder, tasks):
+    """Just bench.workflow.json: the memory rows have no peer file (and 10,000 tasks would make the peers' writer slow)."""
     with open(os.path.join(folder, "bench.workflow.json"), "w") as f:
-        json.dump(wf, f)
-
-
-def makefile(folder, tasks):
-    sinks = [t for t, _, _ in tasks if not any(t in d for _, d, _ in tasks)]
-    with open(os.path.join(folder, "Makefile"), "w") as f:
-        f.write(".PHONY: all " + " ".join(t for t, _, _ in tasks) + "\nall: " + " ".join(sinks) + "\n")
-        for t, d, c in tasks:
-            f.write(f"{t}: {' '.join(d)}\n\t@{c}\n")
-    with open(os.path.join(folder, "build.ninja"), "w") as f:
-        f.write("rule run\n  command = $cmd\n")
-        for t, d, c in tasks:
-            f.write(f"build {t}: run {' '.join(d)}\n  cmd = {c}\n")
-        f.write("default " + " ".join(sinks) + "\n")
+        json.dump({"name": "bench", "tasks": [{"id": t, "type": "shell", "command": c} for t, _, c in tasks]}, f)
 
 
 def clean(folder):
@@ -77,8 +71,7 @@ def clean(folder):
 
 def startup(tool, rows):
     folder = tempfile.mkdtemp(prefix="pipeline-fast-")
-    workflow_file(folder, [("t", [], "true")])
-    makefile(folder, [("t", [], "true")])
+    write(folder, [("t", [], "true")])
     make = timed(["make", "-s"], folder, QUICK_REPEATS)
     validate = timed([tool, "validate", "bench.workflow.json"], folder, QUICK_REPEATS)
     one = timed([tool, "run", "bench.workflow.json", "--quiet", "--no-cache"], folder, QUICK_REPEATS)
@@ -92,8 +85,7 @@ def latency(tool, rows, notes):
     wide = [(f"w{i}", [], "true") for i in range(2000)]
     for label, tasks, target in (("300 `true` tasks in a chain", chain, "≤ 1.0× make"), ("2,000 independent `true` tasks", wide, "≤ 1.0× make, ≤ 1.2× ninja")):
         folder = tempfile.mkdtemp(prefix="pipeline-fast-")
-        workflow_file(folder, tasks)
-        makefile(folder, tasks)
+        write(folder, tasks)
         ours = timed([tool, "run", "bench.workflow.json", "-j", "2", "--quiet", "--no-cache"], folder, before=clean(folder))
         make = timed(["make", "-j2", "-s"], folder, before=clean(folder))
         rows.append((label + ", 2 slots", f"{ours:.2f} s", "make -j2", f"{make:.2f} s", ours / make, target))
@@ -181,14 +173,14 @@ def cache(tool, turbo, rows, notes):
 
 def memory(tool, rows):
     folder = tempfile.mkdtemp(prefix="pipeline-mem-")
-    workflow_file(folder, [(f"m{i}", [], "true") for i in range(10000)])
+    workflow_only(folder, [(f"m{i}", [], "true") for i in range(10000)])
     rss = peak_rss_mib([tool, "run", "bench.workflow.json", "-j", "2", "--quiet", "--no-cache"], folder)
     rows.append(("peak RSS, `workflow run` of 10,000 tasks", f"{rss:.0f} MiB", "", "", None, "≤ 300 MiB"))
     shutil.rmtree(os.path.join(folder, ".workflow"), ignore_errors=True)
-    workflow_file(folder, [("loud", [], "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 200000000")])
+    workflow_only(folder, [("loud", [], "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 200000000")])
     loud = peak_rss_mib([tool, "run", "bench.workflow.json", "--quiet", "--no-cache"], folder)
     shutil.rmtree(os.path.join(folder, ".workflow"), ignore_errors=True)
-    workflow_file(folder, [("loud", [], "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 20000000")])
+    workflow_only(folder, [("loud", [], "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 20000000")])
     small = peak_rss_mib([tool, "run", "bench.workflow.json", "--quiet", "--no-cache"], folder)
     rows.append(("peak RSS, one task printing 200 MB", f"{loud:.0f} MiB", "the same task printing 20 MB", f"{small:.0f} MiB", loud / small, "flat (≈ 1.0)"))
     shutil.rmtree(folder, ignore_errors=True)

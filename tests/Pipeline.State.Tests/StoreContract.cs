@@ -41,6 +41,33 @@ public abstract class StoreContract : IDisposable
         new() { Id = id, Workflow = workflow, Status = "running", StartedAt = at ?? DateTimeOffset.UtcNow, Pid = 1234, Host = "here" };
 
     [Fact]
+    public void Estimates_read_only_each_task_s_latest_successes()
+    {
+        using var store = Backend.Open();
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        for (var i = 0; i < 30; i++)
+        {
+            var id = $"e{i:00}";
+            var at = start.AddSeconds(i * 10);
+            store.ExecutionStarted(Running(id, at: at));
+            // build takes i seconds; test always 1 s but fails in every third run; other workflows do not count
+            store.TaskFinished(new TaskRunRecord { ExecutionId = id, InstanceId = "build", TaskId = "build", Status = "succeeded", StartedAt = at, FinishedAt = at.AddSeconds(i), Attempts = 1 }, []);
+            store.TaskFinished(new TaskRunRecord { ExecutionId = id, InstanceId = "test", TaskId = "test", Status = i % 3 == 0 ? "failed" : "succeeded", StartedAt = at, FinishedAt = at.AddSeconds(1), Attempts = 1 }, []);
+            store.TaskFinished(new TaskRunRecord { ExecutionId = id, InstanceId = "cb", TaskId = "cb", Role = "on_failure", Status = "succeeded", StartedAt = at, FinishedAt = at.AddSeconds(99), Attempts = 1 }, []);
+            store.ExecutionFinished(id, "succeeded", at.AddSeconds(i), null);
+        }
+        store.ExecutionStarted(Running("other", workflow: "other"));
+        store.TaskFinished(new TaskRunRecord { ExecutionId = "other", InstanceId = "build", TaskId = "build", Status = "succeeded", StartedAt = start, FinishedAt = start.AddSeconds(500), Attempts = 1 }, []);
+
+        var recent = store.RecentSuccessDurations("w", 5);
+        Assert.Equal(["build", "test"], recent.Keys.Order());
+        Assert.Equal([25, 26, 27, 28, 29], recent["build"].Select(d => (int)d.TotalSeconds).Order());
+        Assert.Equal(5, recent["test"].Count);
+        Assert.All(recent["test"], d => Assert.Equal(1, (int)d.TotalSeconds));
+        Assert.Empty(store.RecentSuccessDurations("nothing", 5));
+    }
+
+    [Fact]
     public void A_new_store_is_migrated_to_the_latest_schema_and_reopening_keeps_it()
     {
         using (var store = Backend.Open()) Assert.Equal(Schema.Latest, store.SchemaVersion);

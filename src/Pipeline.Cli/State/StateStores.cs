@@ -65,14 +65,17 @@ internal static class StateStores
     public static bool IsAlive(ExecutionRecord e) => ExecutionProcesses.IsAlive(e);
 
     /// <summary>
-    /// The plan's estimate of each task from its recorded runs (median of its successful runs), or
+    /// The plan's estimate of each task from its recorded runs (median of its latest successful runs), or
     /// null when there is no history; the plan then falls back to timeouts.
     /// </summary>
+    /// <summary>How many of a task's latest successes its estimate is the median of.</summary>
+    public const int EstimateSamples = 20;
+
     public static Func<Pipeline.Core.Model.TaskDefinition, double?>? HistoryEstimates(IStateStore? store, string workflow)
     {
         if (store is null) return null;
-        var medians = store.TaskSamples(workflow, null).Where(s => s.Status == "succeeded").GroupBy(s => s.TaskId)
-            .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Select(s => s.Duration).ToList(), 0.5).TotalSeconds);
+        var medians = store.RecentSuccessDurations(workflow, EstimateSamples)
+            .ToDictionary(g => g.Key, g => TaskMetrics.Percentile(g.Value.ToList(), 0.5).TotalSeconds);
         return medians.Count == 0 ? null : task => medians.TryGetValue(task.Id.Value, out var seconds) ? seconds : null;
     }
 

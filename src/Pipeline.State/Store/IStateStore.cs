@@ -43,6 +43,13 @@ public interface IStateStore : IDisposable
     /// <summary>Every finished run of a DAG task, oldest first (for metrics, health and estimates).</summary>
     IReadOnlyList<TaskSample> TaskSamples(string? workflow, DateTimeOffset? since);
 
+    /// <summary>
+    /// The durations of each DAG task's latest <paramref name="perTask"/> successful runs in a
+    /// workflow (what plan estimates take the median of): selected in the database, so a long history
+    /// costs a run's start-up no more than a short one.
+    /// </summary>
+    IReadOnlyDictionary<string, IReadOnlyList<TimeSpan>> RecentSuccessDurations(string workflow, int perTask);
+
     /// <summary>Runs several writes as one transaction: one sync to the disk for all of them.</summary>
     void InOneTransaction(Action writes);
 

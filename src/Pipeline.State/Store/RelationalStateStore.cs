@@ -147,6 +147,19 @@ public abstract partial class RelationalStateStore : IStateStore
             TimeOrNull(r, 5)!.Value - TimeOrNull(r, 4)!.Value, r.GetInt32(6), Text(r, 7)), parameters.ToArray());
     }
 
+    public IReadOnlyDictionary<string, IReadOnlyList<TimeSpan>> RecentSuccessDurations(string workflow, int perTask)
+    {
+        // A window over each task's successes, newest first; SQLite (3.25+) and PostgreSQL both have it.
+        const string Sql = "SELECT task_id, started_at, finished_at FROM ("
+            + "SELECT t.task_id, t.started_at, t.finished_at, ROW_NUMBER() OVER (PARTITION BY t.task_id ORDER BY t.started_at DESC) AS n "
+            + "FROM task_runs t JOIN executions e ON e.id = t.execution_id "
+            + "WHERE e.workflow = @workflow AND t.role = 'dag' AND t.status = 'succeeded' AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL"
+            + ") recent WHERE n <= @per_task";
+        var rows = Read(Sql, r => (Task: r.GetString(0), Duration: TimeOrNull(r, 2)!.Value - TimeOrNull(r, 1)!.Value), ("workflow", workflow), ("per_task", perTask));
+        return rows.GroupBy(r => r.Task, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TimeSpan>)g.Select(r => r.Duration).ToList(), StringComparer.Ordinal);
+    }
+
     public IReadOnlyList<string> Prune(DateTimeOffset before, bool dryRun = false)
     {
         // started_at first: an execution finishes after it starts, so this only narrows the rows,
