@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -20,17 +19,8 @@ public sealed class NativeToolTests
         ? path
         : throw new InvalidOperationException("PIPELINE_TEST_NATIVE_TOOL does not name the compiled tool: run the tests through tests/run, or `dotnet run --project build -- publish-tool` and point it at artifacts/workflow/workflow");
 
-    private static (int Code, string Out, string Err) Run(string dir, Dictionary<string, string>? env, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Tool) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"workflow {string.Join(" ", args)} did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Code, string Out, string Err) Run(string dir, Dictionary<string, string>? env, params string[] args) =>
+        WorkflowProcess.RunTool(Tool, dir, env, args);
 
     private static (int Code, string Out, string Err) Run(string dir, params string[] args) => Run(dir, null, args);
 
@@ -117,14 +107,8 @@ public sealed class NativeToolTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var psi = new ProcessStartInfo(Tool) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "serve", "--urls", $"http://127.0.0.1:{port}" }) psi.ArgumentList.Add(a);
-        using var serve = Process.Start(psi)!;
         var output = new StringBuilder();
-        serve.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        serve.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
+        using var serve = WorkflowProcess.StartTool(Tool, dir, null, output, output, "serve", "--urls", $"http://127.0.0.1:{port}");
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };

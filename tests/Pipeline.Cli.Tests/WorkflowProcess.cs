@@ -22,13 +22,13 @@ internal static class WorkflowProcess
 
     public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, params string[] args) => RunWithEnvironment(workingDirectory, null, args);
 
-    public static (int ExitCode, string Stdout, string Stderr) RunWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) RunWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, params string[] args) =>
+        RunTool(null, workingDirectory, environment, args);
+
+    /// <summary>Runs <paramref name="tool"/> (a compiled workflow executable), or the dll beside the tests when null.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunTool(string? tool, string workingDirectory, IDictionary<string, string>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(Host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
+        using var process = Process.Start(StartInfo(tool, workingDirectory, environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(60_000))
@@ -39,17 +39,26 @@ internal static class WorkflowProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    private static ProcessStartInfo StartInfo(string? tool, string workingDirectory, IDictionary<string, string>? environment, string[] args)
+    {
+        var psi = new ProcessStartInfo(tool ?? Host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
+        if (tool is null) psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return psi;
+    }
+
     /// <summary>Starts workflow without waiting (for signal tests); output is collected into the builders.</summary>
     public static Process Start(string workingDirectory, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args) =>
         StartWithEnvironment(workingDirectory, null, stdout, stderr, args);
 
-    public static Process StartWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args)
+    public static Process StartWithEnvironment(string workingDirectory, IDictionary<string, string>? environment, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args) =>
+        StartTool(null, workingDirectory, environment, stdout, stderr, args);
+
+    /// <summary>Starts <paramref name="tool"/> (or the dll beside the tests when null) without waiting; output is collected into the builders.</summary>
+    public static Process StartTool(string? tool, string workingDirectory, IDictionary<string, string>? environment, System.Text.StringBuilder stdout, System.Text.StringBuilder stderr, params string[] args)
     {
-        var psi = new ProcessStartInfo(Host) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var process = Process.Start(psi)!;
+        var process = Process.Start(StartInfo(tool, workingDirectory, environment, args))!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginOutputReadLine();

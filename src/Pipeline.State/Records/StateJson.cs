@@ -7,9 +7,6 @@ namespace Pipeline.State;
 /// <summary>The JSON of history and status (and of `workflow serve`'s /executions/&lt;id&gt;): snake_case fields, times in ISO 8601 UTC, durations in seconds.</summary>
 public static class StateJson
 {
-    /// <summary>How history, status and serve write it (through the source-generated context: see <see cref="PipelineJson"/>).</summary>
-    public static JsonSerializerOptions Options => PipelineJson.Indented;
-
     /// <summary>A list of executions as history prints it.</summary>
     public static string Write(IEnumerable<ExecutionRecord> executions) => PipelineJson.Serialize(executions.Select(Execution).ToList(), indented: true);
 
