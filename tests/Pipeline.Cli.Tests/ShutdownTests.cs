@@ -197,6 +197,29 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public void A_task_started_after_others_ended_dies_with_a_runner_killed_by_SIGKILL()
+    {
+        // The watchdog's table reuses the slots of swept sessions (the short tasks' are swept while
+        // "pause" runs): blanking theirs must not lose the record of the task that took a slot after them.
+        var dir = WorkflowProcess.TempDir();
+        var path = Path.Combine(dir, "reuse.workflow.json");
+        var shorts = string.Join(",", Enumerable.Range(0, 6).Select(i => $$"""{ "id": "s{{i}}", "type": "shell", "command": "true" }"""));
+        var afterShorts = string.Join(",", Enumerable.Range(0, 6).Select(i => $"'s{i}'")).Replace('\'', '"');
+        File.WriteAllText(path, $$"""
+            { "name": "reuse", "tasks": [{{shorts}},
+              { "id": "pause", "type": "shell", "command": "sleep 0.5", "depends_on": [{{afterShorts}}] },
+              { "id": "long", "type": "shell", "command": "echo $$ > long; sleep 300 & echo $! > long-child; wait", "depends_on": ["pause"] }
+            ] }
+            """);
+        var process = WorkflowProcess.Start(dir, new StringBuilder(), new StringBuilder(), "run", path, "--quiet", "--grace-period", "1s", "-j", "2");
+        var pids = new[] { "long", "long-child" }.Select(f => WorkflowProcess.WaitForPid(Path.Combine(dir, f))).ToList();
+        WorkflowProcess.WaitForStoredTasks(dir, "task_id = 'long' AND process_id IS NOT NULL", 1);
+        process.Kill(); // SIGKILL: no handler runs
+        Assert.True(process.WaitForExit(30_000));
+        foreach (var pid in pids) Assert.True(GoneSoon(pid), $"process {pid} outlived the killed runner");
+    }
+
+    [Fact]
     public void A_bad_grace_period_is_exit_2()
     {
         var dir = WorkflowProcess.TempDir();

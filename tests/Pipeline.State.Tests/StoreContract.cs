@@ -446,6 +446,72 @@ public abstract class StoreContract : IDisposable
         Assert.True(pipeline.FlushAsync().IsCompleted);
     }
 
+    private sealed class Seen : IRunObserver
+    {
+        private readonly List<(RunEvent Event, long At)> _seen = [];
+
+        public void OnEvent(RunEvent e)
+        {
+            lock (_seen) _seen.Add((e, System.Diagnostics.Stopwatch.GetTimestamp()));
+        }
+
+        public int Count { get { lock (_seen) return _seen.Count; } }
+
+        public long At(int index) { lock (_seen) return _seen[index].At; }
+
+        public async Task UntilAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"saw {Count} of {count} events");
+                await Task.Delay(10);
+            }
+        }
+    }
+
+    private static TaskMessage Message(string text) => new("x", DateTimeOffset.UtcNow, "t", text);
+
+    [Fact]
+    public async Task Events_that_trickle_in_wait_for_the_commit_interval_since_the_last_commit()
+    {
+        using var store = Backend.Open();
+        var seen = new Seen();
+        var interval = TimeSpan.FromMilliseconds(300);
+        var pipeline = new DurablePipeline(store, new StateRecorder(store, new RunContext()), [seen]) { CommitInterval = interval };
+        var before = System.Diagnostics.Stopwatch.GetTimestamp();
+        pipeline.OnEvent(Message("first")); // nothing committed yet: at once
+        await seen.UntilAsync(1);
+        pipeline.OnEvent(Message("second")); // waits for company until the interval since the first commit is over
+        await seen.UntilAsync(2);
+        // A lower bound only, which a slow machine cannot break: the first commit started after `before`.
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(before, seen.At(1)) >= interval, "the second event was committed before the interval was over");
+        await pipeline.CompleteAsync();
+    }
+
+    [Fact]
+    public async Task A_flush_a_full_batch_and_the_end_of_the_run_commit_without_waiting_for_the_interval()
+    {
+        using var store = Backend.Open();
+        var seen = new Seen();
+        // An interval no test outlives: each step below completes only because something cut the wait short.
+        var pipeline = new DurablePipeline(store, new StateRecorder(store, new RunContext()), [seen]) { CommitInterval = TimeSpan.FromHours(1) };
+        pipeline.OnEvent(Message("first"));
+        await seen.UntilAsync(1);
+
+        pipeline.OnEvent(Message("flushed"));
+        await pipeline.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, seen.Count);
+
+        // A loud task: a batch's worth of lines queued (512) is not held back; the rest waits its turn.
+        for (var i = 0; i < 600; i++) pipeline.OnEvent(Message($"line {i}"));
+        await seen.UntilAsync(2 + 512);
+
+        pipeline.OnEvent(Message("last"));
+        await pipeline.CompleteAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(603, seen.Count);
+    }
+
     [Fact]
     public async Task Every_event_is_stored_before_the_next_observer_sees_it_and_nothing_is_lost()
     {

@@ -18,6 +18,7 @@ public sealed record TaskStarted(string ExecutionId, DateTimeOffset At, string I
 /// <summary>
 /// A task's attempt started a process: its id (on Linux also its session's) and its start time as
 /// <see cref="Processes.ProcessIdentity"/> reads it, recorded so that resume can stop what a killed runner left running.
+/// The engine leaves the start time null: the state recorder reads it, off the task's critical path.
 /// </summary>
 public sealed record TaskProcessStarted(string ExecutionId, DateTimeOffset At, string InstanceId, int ProcessId, string? ProcessStart)
     : RunEvent(ExecutionId, At);

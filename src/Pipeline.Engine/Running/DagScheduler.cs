@@ -20,7 +20,10 @@ internal sealed class DagScheduler
     private readonly RunState _run;
     private readonly TaskRunner _runner;
     private readonly ExecutorRegistry _executors;
-    private readonly Channel<TaskResult?> _wake = Channel.CreateUnbounded<TaskResult?>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: the loop goes on in the thread of the task that just ended, rather
+    // than being handed to another thread-pool thread (a wake-up per task, and CPU taken from the
+    // next task's process on a small machine). No lock is held where results and releases are written.
+    private readonly Channel<TaskResult?> _wake = Channel.CreateUnbounded<TaskResult?>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly PriorityQueue<string, (double, int)> _ready = new();
     private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskResult> _done = new(StringComparer.Ordinal);
@@ -86,7 +89,11 @@ internal sealed class DagScheduler
                 // Clean-up tasks started after a failure or cancellation run under the clean-up token.
                 var token = userToken.IsCancellationRequested || _run.Failing ? _run.Options.CleanupToken : taskToken.Token;
                 var instance = new TaskInstance { InstanceId = id, UpstreamFailed = failedUpstream, HoldsSlot = needsSlot };
-                _ = Task.Run(() => RunOne(task, instance, token), CancellationToken.None);
+                // The only task ready (a chain) starts here, up to its first wait (its process running):
+                // no hand-off to another thread. Several ready ones start on threads of their own, so
+                // one's preparation (hashing its cache inputs, say) does not hold up the others.
+                if (_ready.Count == 0) _ = RunOne(task, instance, token);
+                else _ = Task.Run(() => RunOne(task, instance, token), CancellationToken.None);
             }
 
             if (running == 0 && _ready.Count == 0) break;

@@ -40,8 +40,11 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 holdsSlot = true;
             }
             var attempts = await RunAttemptsAsync(task, instance, executor, context, env, cwd, live, lookup?.Log, token).ConfigureAwait(false);
-            if (holdsSlot) { holdsSlot = false; run.Slots.Release(); }
             var result = Finish(task, instance, attempts, lookup is null ? null : raw => run.Cache.Save(lookup, task, raw, cwd));
+            // Released once the task is recorded as finished (the release may start the next task on
+            // this very thread, and its start must not come before this end), but before the
+            // callbacks, which are tasks that may need a slot themselves.
+            if (holdsSlot) { holdsSlot = false; run.Slots.Release(); }
             await RunCallbacksAsync(task, result, token).ConfigureAwait(false);
             return result;
         }
@@ -177,7 +180,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Output = log is null
                     ? (stream, line) => run.Output(instance.InstanceId, stream, line, live)
                     : (stream, line) => { log.Add(stream, line); run.Output(instance.InstanceId, stream, line, live); },
-                ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, Processes.ProcessIdentity.StartOf(pid))),
+                ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, ProcessStart: null)), // read when recorded
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
             };

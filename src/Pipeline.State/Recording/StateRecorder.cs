@@ -76,7 +76,10 @@ public sealed class StateRecorder(IStateStore store, RunContext context) : IRunO
                     store.TaskStarted(t.ExecutionId, t.InstanceId, t.TaskId, t.Role, t.Attempt, t.At);
                     break;
                 case TaskProcessStarted p:
-                    store.TaskProcess(p.ExecutionId, p.InstanceId, p.ProcessId, p.ProcessStart);
+                    // The identity is read here, off the task's way to its process: three system calls a
+                    // task. The leader is not reaped before its session is swept, so while anything of
+                    // it is left to stop, its pid is its own; when it is gone, there is nothing to record.
+                    store.TaskProcess(p.ExecutionId, p.InstanceId, p.ProcessId, p.ProcessStart ?? Pipeline.Engine.Processes.ProcessIdentity.StartOf(p.ProcessId));
                     break;
                 case TaskOutput o:
                     _printed.Add((o.InstanceId, o.Stream));

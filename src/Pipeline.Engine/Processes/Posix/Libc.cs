@@ -11,6 +11,7 @@ internal static unsafe partial class Libc
     private const string Library = "libc";
 
     public const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
+    public const uint MfdCloExec = 1;
     public const short PosixSpawnSetSigDef = 0x04, PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
     public const int EIntr = 4, EChild = 10, EAgain = 11;
     public const int EpollCloExec = 0x80000, EpollCtlAdd = 1, EpollCtlDel = 2;
@@ -50,6 +51,8 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
     [LibraryImport(Library, SetLastError = true)] public static partial nint write(int fd, byte* buffer, nint count);
+    [LibraryImport(Library, SetLastError = true)] public static partial nint pwrite(int fd, byte* buffer, nint count, long offset);
+    [LibraryImport(Library, SetLastError = true)] public static partial int memfd_create(byte* name, uint flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_create1(int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
     [LibraryImport(Library, SetLastError = true)] public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);

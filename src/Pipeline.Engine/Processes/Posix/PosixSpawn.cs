@@ -18,7 +18,8 @@ internal static unsafe class PosixSpawn
     private static readonly byte[] DevNull = "/dev/null\0"u8.ToArray();
 
     /// <param name="stdin">A descriptor to give the child as its stdin (the watchdog's pipe); by default /dev/null.</param>
-    public static SpawnedChild Start(ProcessSpec spec, int stdin = -1)
+    /// <param name="fd3">A descriptor to give the child as its descriptor 3 (the watchdog's table); by default none.</param>
+    public static SpawnedChild Start(ProcessSpec spec, int stdin = -1, int fd3 = -1)
     {
         using var argv = new NativeStrings([spec.FileName, .. spec.Arguments]);
         using var envp = new NativeStrings(Environment(spec.Environment));
@@ -49,6 +50,7 @@ internal static unsafe class PosixSpawn
                     Libc.posix_spawn_file_actions_addopen(actions, 0, devNull, Libc.ORdOnly, 0);
             Libc.posix_spawn_file_actions_adddup2(actions, stdout[1], 1);
             Libc.posix_spawn_file_actions_adddup2(actions, stderr[1], 2);
+            if (fd3 >= 0) Libc.posix_spawn_file_actions_adddup2(actions, fd3, 3);
             Libc.posix_spawn_file_actions_addchdir_np(actions, directory[0]);
 
             var error = Libc.posix_spawn(out var pid, argv[0], actions, attr, argv.Pointers, envp.Pointers);

@@ -6,17 +6,22 @@ namespace Pipeline.Engine.Processes.Posix;
 /// After a task's leader exits, what it left in its session outside its process group is killed
 /// (<see cref="Sessions"/>), and only then is the leader reaped: until then its zombie keeps the
 /// session id from being given to another process. A scan of /proc costs about a millisecond, more
-/// than a short task itself, so scans are batched on a thread of their own and spaced out (at most a
-/// tenth of that thread's time goes to them): thousands of short tasks pay a few scans a second,
+/// than a short task itself, so scans are batched on a thread of their own and spaced out (at least
+/// <see cref="MinimumRest"/> apart, and at most a twentieth of that thread's time goes to them): a
+/// chain of short tasks pays a scan every few tasks, not one per task beside the next task's start,
 /// and no task waits for one, since its exit code was read without reaping (waitid with WNOWAIT).
-/// A run waits for <see cref="WhenIdle"/> before it reports its end, so nothing outlives it.
+/// A run waits for <see cref="WhenIdle"/> before it reports its end, so nothing outlives it; a
+/// waiting run cuts the rest short, so its end is not delayed.
 /// </summary>
 internal static class SessionSweeper
 {
     private static readonly object Gate = new();
     private static List<WatchedChild> _pending = [];
     private static TaskCompletionSource _idle = Completed();
-    private static bool _started, _busy;
+    private static bool _started, _busy, _hurry;
+
+    /// <summary>The shortest rest between two scans while tasks keep ending.</summary>
+    internal static readonly TimeSpan MinimumRest = TimeSpan.FromMilliseconds(50);
 
     private static TaskCompletionSource Completed()
     {
@@ -44,7 +49,13 @@ internal static class SessionSweeper
     /// <summary>Completes once every child handed over so far has been swept and reaped.</summary>
     public static Task WhenIdle()
     {
-        lock (Gate) return _pending.Count == 0 && !_busy ? Task.CompletedTask : _idle.Task;
+        lock (Gate)
+        {
+            if (_pending.Count == 0 && !_busy) return Task.CompletedTask;
+            _hurry = true; // someone waits: no rest before the next scan
+            Monitor.PulseAll(Gate);
+            return _idle.Task;
+        }
     }
 
     private static void Loop()
@@ -76,8 +87,13 @@ internal static class SessionSweeper
             {
                 _busy = false;
                 if (_pending.Count == 0) _idle.TrySetResult();
+                // Enqueue pulses too: only a waiting run (or the time) ends the rest.
+                var rest = TimeSpan.FromTicks(Math.Max(MinimumRest.Ticks, clock.Elapsed.Ticks * 19));
+                var until = Stopwatch.GetTimestamp() + (long)(rest.TotalSeconds * Stopwatch.Frequency);
+                while (!_hurry && Stopwatch.GetTimestamp() < until)
+                    Monitor.Wait(Gate, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until));
+                _hurry = false;
             }
-            Thread.Sleep(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(5).Ticks, clock.Elapsed.Ticks * 9)));
         }
     }
 }
