@@ -6,7 +6,8 @@ using Pipeline.Bench;
 // `dotnet run -c Release --project bench/Pipeline.Bench [-- --quick]` prints BenchmarkDotNet's table,
 // then one line per benchmark in microseconds per task, which bench/run.sh puts in its table.
 // `-- --processes` prints instead what one short process costs through each launcher, and
-// `-- --store` how many task events per second the state store takes.
+// `-- --store` how many task events per second the state store takes, and `-- --loop [seconds]`
+// plans and runs the DAG in a loop for a profiler (perf with DOTNET_PerfMapEnabled=1).
 if (args.Contains("--store"))
 {
     StoreThroughput.Run();
@@ -15,6 +16,23 @@ if (args.Contains("--store"))
 if (args.Contains("--processes"))
 {
     await ProcessLaunch.RunAsync();
+    return;
+}
+if (args.Contains("--loop"))
+{
+    // For a profiler: plans and runs the 10k DAG over and over for the given seconds (default 20).
+    var seconds = args.SkipWhile(a => a != "--loop").Skip(1).Select(a => double.TryParse(a, out var s) ? s : 20).FirstOrDefault(20);
+    var bench = new EngineOverhead { MaxParallel = 2 };
+    bench.Setup();
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    var rounds = 0;
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        bench.Plan();
+        await bench.Run();
+        rounds++;
+    }
+    Console.WriteLine($"{rounds} rounds of plan + run in {clock.Elapsed.TotalSeconds:0.0} s");
     return;
 }
 var quick = args.Contains("--quick");

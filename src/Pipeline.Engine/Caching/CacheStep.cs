@@ -25,6 +25,9 @@ internal sealed class CacheStep(RunState run)
     public string KeyOf(string taskId) =>
         _keys.TryGetValue(taskId, out var key) ? key : CacheKeys.DefinitionKey(run.Find(taskId));
 
+    /// <summary>Whether the task is cached in this run (hashing its inputs may take a while).</summary>
+    public bool Applies(TaskDefinition task) => run.Options.Cache is not null && task.IsCached();
+
     /// <summary>Null when the task is not cached in this run (no cache, no inputs, <c>"cache": false</c>, or its inputs could not be read).</summary>
     public CacheLookup? Lookup(TaskDefinition task, TaskInstance instance, ExpressionContext context, IReadOnlyDictionary<string, string?> env, string workingDirectory)
     {

@@ -91,8 +91,10 @@ internal sealed class DagScheduler
                 var instance = new TaskInstance { InstanceId = id, UpstreamFailed = failedUpstream, HoldsSlot = needsSlot };
                 // The only task ready (a chain) starts here, up to its first wait (its process running):
                 // no hand-off to another thread. Several ready ones start on threads of their own, so
-                // one's preparation (hashing its cache inputs, say) does not hold up the others.
-                if (_ready.Count == 0) _ = RunOne(task, instance, token);
+                // one's preparation does not hold up the others; except on the process monitor's
+                // thread, where each starts here too (what takes long moves off it by itself), since
+                // work handed to the pool from outside it waits for a free pool thread.
+                if (_ready.Count == 0 || Processes.Posix.MonitorThread.IsCurrent) _ = RunOne(task, instance, token);
                 else _ = Task.Run(() => RunOne(task, instance, token), CancellationToken.None);
             }
 

@@ -53,6 +53,7 @@ public sealed partial class TaskfileRunner
         var sourcesUpToDate = true;
         if (t.Sources.Count > 0)
         {
+            await Processes.Posix.MonitorThread.Leave(); // globbing and hashing the sources may take a while
             var method = t.Method?.Value ?? _project.Root.Document.Method?.Value ?? "checksum";
             var sources = FileGlobs.Expand(task.Directory, t.Sources.Select(s => TaskfileCompiler.Render(s.Value, data, task.Entry, "sources")));
             var generates = t.Generates.Select(g => TaskfileCompiler.Render(g.Value, data, task.Entry, "generates")).ToList();

@@ -11,7 +11,8 @@ namespace Pipeline.Engine.Processes.Posix;
 internal sealed class WatchedChild
 {
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<int> _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the monitor's thread, where the child completes (see ChildMonitor).
+    private readonly TaskCompletionSource<int> _completed = new();
     private readonly Action<OutputStream, string> _onLine;
     private readonly object _gate = new();
     private bool _reaped, _killed;
