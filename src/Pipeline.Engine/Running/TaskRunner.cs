@@ -29,7 +29,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             var cwd = run.Environment.WorkingDirectory(task, context);
             var live = task is ShellTask { LiveOutput: true };
             var cached = run.Cache.Applies(task);
-            if (cached) await Processes.Posix.MonitorThread.Leave(); // hashing its inputs may take a while
+            if (cached) await Processes.Posix.MonitorThread.Leave().ConfigureAwait(false); // hashing its inputs may take a while
             var lookup = run.Cache.Lookup(task, instance, context, env, cwd);
             using var cacheLog = lookup?.Log;
             if (lookup?.Hit is not null && run.Cache.Restore(lookup, task, instance, cwd, live) is { } restored)
@@ -42,7 +42,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 holdsSlot = true;
             }
             var attempts = await RunAttemptsAsync(task, instance, executor, context, env, cwd, live, lookup?.Log, token).ConfigureAwait(false);
-            if (cached) await Processes.Posix.MonitorThread.Leave(); // storing its files may take a while
+            if (cached) await Processes.Posix.MonitorThread.Leave().ConfigureAwait(false); // storing its files may take a while
             var result = Finish(task, instance, attempts, lookup is null ? null : raw => run.Cache.Save(lookup, task, raw, cwd));
             // Released once the task is recorded as finished (the release may start the next task on
             // this very thread, and its start must not come before this end), but before the

@@ -31,8 +31,11 @@ namespace Pipeline.Engine.Processes.Posix;
 /// </summary>
 internal static unsafe class Watchdog
 {
-    /// <summary>"&lt;session, 10 wide&gt; &lt;grace in seconds, 12 wide&gt;\n"; a free slot is blank.</summary>
-    private const int RecordLength = 24;
+    /// <summary>
+    /// "&lt;session, 10 wide&gt; &lt;grace in seconds, 20 wide&gt;\n"; a free slot is blank. 32 divides
+    /// a page, so no record straddles two (a write is cut short by a fatal signal only between pages).
+    /// </summary>
+    private const int RecordLength = 32;
 
     private static readonly object Gate = new();
     private static readonly byte[] Name = "pipeline-watchdog\0"u8.ToArray();
@@ -64,7 +67,7 @@ internal static unsafe class Watchdog
                 Slots[session] = slot = FreeSlots.Count > 0 ? FreeSlots.Pop() : _nextSlot++;
             var seconds = (long)Math.Ceiling(Math.Clamp(grace.TotalSeconds, 0, 999_999_999));
             Span<byte> record = stackalloc byte[RecordLength + 1];
-            Encoding.ASCII.GetBytes($"{session,10} {seconds,12}\n", record);
+            Encoding.ASCII.GetBytes($"{session,10} {seconds,20}\n", record);
             Write(record[..RecordLength], slot);
         }
     }
@@ -90,7 +93,7 @@ internal static unsafe class Watchdog
             nint n;
             do n = Libc.pwrite(_table, b, record.Length, (long)slot * RecordLength);
             while (n < 0 && Marshal.GetLastPInvokeError() == Libc.EIntr);
-            // A record is 24 bytes in one page of a memory file: it is written whole or, with no
+            // A record lies within one page of a memory file: it is written whole or, with no
             // memory left, not at all; then that session is simply not stopped if we die.
         }
     }
