@@ -7,7 +7,8 @@ using Pipeline.Bench;
 // then one line per benchmark in microseconds per task, which bench/run.sh puts in its table.
 // `-- --processes` prints instead what one short process costs through each launcher, and
 // `-- --store` how many task events per second the state store takes, and `-- --loop [seconds]`
-// plans and runs the DAG in a loop for a profiler (perf with DOTNET_PerfMapEnabled=1).
+// plans and runs the DAG in a loop for a profiler (perf with DOTNET_PerfMapEnabled=1), and
+// `-- --allocations` which types a run allocates (sampled).
 if (args.Contains("--store"))
 {
     StoreThroughput.Run();
@@ -16,6 +17,11 @@ if (args.Contains("--store"))
 if (args.Contains("--processes"))
 {
     await ProcessLaunch.RunAsync();
+    return;
+}
+if (args.Contains("--allocations"))
+{
+    await AllocationSampler.RunAsync();
     return;
 }
 if (args.Contains("--loop"))
