@@ -199,15 +199,16 @@ public sealed class ShutdownTests
     [Fact]
     public void A_task_started_after_others_ended_dies_with_a_runner_killed_by_SIGKILL()
     {
-        // The watchdog's table reuses the slots of swept sessions (the short tasks' are swept while
-        // "pause" runs): blanking theirs must not lose the record of the task that took a slot after them.
+        // The watchdog's table reuses the slots of swept sessions: "pause" waits until every short
+        // task's process is reaped (its slot is freed just before), so "long" takes a freed slot, and
+        // blanking the short ones' records must not lose its record.
         var dir = WorkflowProcess.TempDir();
         var path = Path.Combine(dir, "reuse.workflow.json");
-        var shorts = string.Join(",", Enumerable.Range(0, 6).Select(i => $$"""{ "id": "s{{i}}", "type": "shell", "command": "true" }"""));
+        var shorts = string.Join(",", Enumerable.Range(0, 6).Select(i => $$"""{ "id": "s{{i}}", "type": "shell", "command": "echo $$ > s{{i}}.pid" }"""));
         var afterShorts = string.Join(",", Enumerable.Range(0, 6).Select(i => $"'s{i}'")).Replace('\'', '"');
         File.WriteAllText(path, $$"""
             { "name": "reuse", "tasks": [{{shorts}},
-              { "id": "pause", "type": "shell", "command": "sleep 0.5", "depends_on": [{{afterShorts}}] },
+              { "id": "pause", "type": "shell", "command": "for f in s*.pid; do while [ -e /proc/$(cat $f) ]; do sleep 0.05; done; done", "depends_on": [{{afterShorts}}] },
               { "id": "long", "type": "shell", "command": "echo $$ > long; sleep 300 & echo $! > long-child; wait", "depends_on": ["pause"] }
             ] }
             """);
