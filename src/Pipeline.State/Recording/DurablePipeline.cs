@@ -12,7 +12,7 @@ namespace Pipeline.State;
 /// tasks costs one sync, not one per event. Events that trickle in (a chain of tasks of a few
 /// milliseconds each) are committed at most every <see cref="CommitInterval"/>: a transaction and
 /// its sync cost about a millisecond of CPU, taken from the tasks themselves on a small machine
-/// (make's own chain of short tasks ran 10% slower beside a loop of SQLite commits), while a display that lags by a few hundredths
+/// (make's own chain of short tasks ran about 13% slower beside a loop of SQLite commits), while a display that lags by a few hundredths
 /// of a second is not seen. A flush, the end of the run and a queue filling up cut the wait short.
 /// <see cref="CompleteAsync"/> waits for the queue to empty.
 /// The queue is bounded: when the display or the disk falls behind a task that prints hundreds of
