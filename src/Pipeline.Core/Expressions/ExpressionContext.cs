@@ -7,10 +7,15 @@ namespace Pipeline.Core.Expressions;
 /// What an expression can see at run time: the root names (<c>env</c>, <c>tasks</c>, <c>item</c>, ...)
 /// and the run's status for success(), failure() and cancelled(). Built by the engine per task.
 /// </summary>
-public sealed class ExpressionContext
+/// <remarks>
+/// The engine builds one per task instance, for thousands of tasks whose expressions mostly read
+/// nothing: so the tables are made on first use, and a subclass may compute its roots itself
+/// (<see cref="Resolve"/>) from what it already holds instead of filling tables it may never read.
+/// </remarks>
+public class ExpressionContext
 {
-    private readonly Dictionary<string, ExprValue> _values = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, Func<ExprValue>> _lazy = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, ExprValue>? _values;
+    private Dictionary<string, Func<ExprValue>>? _lazy;
 
     /// <summary>True when a task this one depends on (or, for callbacks, the task being handled) failed.</summary>
     public bool Failed { get; init; }
@@ -20,7 +25,8 @@ public sealed class ExpressionContext
 
     public ExpressionContext Set(string name, ExprValue value)
     {
-        _values[name] = value;
+        _lazy?.Remove(name);
+        (_values ??= new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase))[name] = value;
         return this;
     }
 
@@ -30,19 +36,32 @@ public sealed class ExpressionContext
     /// </summary>
     public ExpressionContext SetLazy(string name, Func<ExprValue> factory)
     {
-        _values.Remove(name);
-        _lazy[name] = factory;
+        _values?.Remove(name);
+        (_lazy ??= new Dictionary<string, Func<ExprValue>>(StringComparer.OrdinalIgnoreCase))[name] = factory;
         return this;
     }
 
     public bool TryGet(string name, out ExprValue value)
     {
-        if (_values.TryGetValue(name, out value!)) return true;
-        if (!_lazy.TryGetValue(name, out var factory)) return false;
-        value = factory();
-        _values[name] = value;
-        _lazy.Remove(name);
+        if (_values is not null && _values.TryGetValue(name, out value!)) return true;
+        if (_lazy is not null && _lazy.TryGetValue(name, out var factory))
+        {
+            _lazy.Remove(name);
+            value = factory();
+        }
+        else if (!Resolve(name, out value!)) return false;
+        (_values ??= new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase))[name] = value; // computed once per context
         return true;
+    }
+
+    /// <summary>
+    /// Roots neither set nor lazily set here; the first value given is kept for the context's life.
+    /// Names compare case-insensitively, as everywhere in expressions.
+    /// </summary>
+    protected virtual bool Resolve(string name, out ExprValue value)
+    {
+        value = null!;
+        return false;
     }
 }
 

@@ -36,10 +36,20 @@ public static class TaskTypes
         ["sql"] = TaskType.Sql,
     };
 
+    /// <summary>The type's name as written in files and shown in reports (constant strings: this is called for every task run).</summary>
     public static string NameOf(TaskType type) => type switch
     {
+        TaskType.Shell => "shell",
+        TaskType.Http => "http",
+        TaskType.Docker => "docker",
         TaskType.JavaScript => "javascript",
+        TaskType.Python => "python",
+        TaskType.Conditional => "conditional",
+        TaskType.Parallel => "parallel",
+        TaskType.Loop => "loop",
+        TaskType.Sql => "sql",
         TaskType.Taskfile => "taskfile",
+        TaskType.Code => "code",
         _ => type.ToString().ToLowerInvariant(),
     };
 }

@@ -11,30 +11,37 @@ namespace Pipeline.Engine.Planning;
 /// </summary>
 public sealed class ExecutionPlan
 {
-    private ExecutionPlan(WorkflowDefinition workflow, WorkflowGraph graph, IReadOnlyDictionary<string, double> estimates,
-        IReadOnlyDictionary<string, double> remaining, IReadOnlyDictionary<string, int> order)
+    private readonly double[] _estimates;
+    private readonly double[] _remaining;
+    private IReadOnlyDictionary<string, double>? _estimatesById;
+    private IReadOnlyDictionary<string, double>? _remainingById;
+    private IReadOnlyDictionary<string, int>? _orderById;
+
+    private ExecutionPlan(WorkflowDefinition workflow, WorkflowGraph graph, double[] estimates, double[] remaining)
     {
         Workflow = workflow;
         Graph = graph;
-        Estimates = estimates;
-        RemainingPath = remaining;
-        FileOrder = order;
+        _estimates = estimates;
+        _remaining = remaining;
     }
 
     public WorkflowDefinition Workflow { get; }
     public WorkflowGraph Graph { get; }
 
     /// <summary>Estimated seconds per DAG task (from history when known, else the timeout, else one second).</summary>
-    public IReadOnlyDictionary<string, double> Estimates { get; }
+    public IReadOnlyDictionary<string, double> Estimates => _estimatesById ??= ById(_estimates);
 
     /// <summary>Estimated seconds from a task's start to the end of the longest chain that waits on it.</summary>
-    public IReadOnlyDictionary<string, double> RemainingPath { get; }
+    public IReadOnlyDictionary<string, double> RemainingPath => _remainingById ??= ById(_remaining);
+
+    /// <summary><see cref="RemainingPath"/> of the task at a graph position (<see cref="WorkflowGraph.IndexOf"/>): the scheduler's priority.</summary>
+    public double RemainingPathAt(int index) => _remaining[index];
 
     /// <summary>Position of each DAG task in the file: the tie-breaker between equal priorities.</summary>
-    public IReadOnlyDictionary<string, int> FileOrder { get; }
+    public IReadOnlyDictionary<string, int> FileOrder => _orderById ??= Graph.Nodes.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
 
     /// <summary>Estimated seconds of the whole run with unlimited parallelism (the longest remaining path).</summary>
-    public double EstimatedSeconds => RemainingPath.Count == 0 ? 0 : RemainingPath.Values.Max();
+    public double EstimatedSeconds => _remaining.Length == 0 ? 0 : _remaining.Max();
 
     /// <summary>The chain that bounds the run by the estimates, first task first.</summary>
     public IReadOnlyList<string> CriticalPath
@@ -56,25 +63,30 @@ public sealed class ExecutionPlan
     public static ExecutionPlan Create(WorkflowDefinition workflow, Func<TaskDefinition, double?>? estimate = null)
     {
         var graph = WorkflowGraph.Build(workflow);
-        var estimates = new Dictionary<string, double>(graph.Nodes.Count, StringComparer.Ordinal);
-        var order = new Dictionary<string, int>(graph.Nodes.Count, StringComparer.Ordinal);
-        for (var i = 0; i < graph.Nodes.Count; i++)
+        var estimates = new double[graph.Count];
+        for (var i = 0; i < estimates.Length; i++)
         {
-            var task = graph.Task(graph.Nodes[i]);
-            order[task.Id.Value] = i;
-            estimates[task.Id.Value] = estimate?.Invoke(task) ?? task.Timeout?.Value ?? 1;
+            var task = graph.TaskAt(i);
+            estimates[i] = estimate?.Invoke(task) ?? task.Timeout?.Value ?? 1;
         }
 
-        var remaining = new Dictionary<string, double>(graph.Nodes.Count, StringComparer.Ordinal);
-        for (var i = graph.TopologicalOrder.Count - 1; i >= 0; i--)
-        {
-            var id = graph.TopologicalOrder[i];
-            var after = 0.0;
-            foreach (var d in graph.Dependents[id]) after = Math.Max(after, remaining[d]);
-            remaining[id] = estimates[id] + after;
-        }
         // Tasks inside a cycle have no topological position; the validator refuses such workflows.
-        foreach (var id in graph.Nodes) remaining.TryAdd(id, estimates[id]);
-        return new ExecutionPlan(workflow, graph, estimates, remaining, order);
+        var remaining = (double[])estimates.Clone();
+        var order = graph.TopologicalIndices;
+        for (var i = order.Count - 1; i >= 0; i--)
+        {
+            var t = order[i];
+            var after = 0.0;
+            foreach (var d in graph.DependentIndices(t)) after = Math.Max(after, remaining[d]);
+            remaining[t] = estimates[t] + after;
+        }
+        return new ExecutionPlan(workflow, graph, estimates, remaining);
+    }
+
+    private IReadOnlyDictionary<string, double> ById(double[] values)
+    {
+        var byId = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++) byId[Graph.Nodes[i]] = values[i];
+        return byId;
     }
 }

@@ -15,9 +15,7 @@ internal sealed class RunEnvironment
     private readonly RunState _run;
     private readonly Dictionary<string, string> _process;
     private readonly Dictionary<string, string?> _workflow;
-    private readonly ExprValue _workflowValue;
-    private readonly ExprValue _triggerValue;
-    private readonly ExprValue _secretsValue;
+    private readonly Roots _roots;
 
     public RunEnvironment(RunState run)
     {
@@ -27,9 +25,8 @@ internal sealed class RunEnvironment
             _process[(string)e.Key] = (string?)e.Value ?? "";
 
         var w = run.Workflow;
-        _workflowValue = WorkflowValues.Workflow(w, run.ExecutionId, run.StartedAt);
-        _triggerValue = TriggerValue(run.Options.TriggerType, run.Options.Trigger);
-        _secretsValue = WorkflowValues.Secrets(run.Options.Secrets);
+        _roots = new Roots(run, _process, WorkflowValues.Secrets(run.Options.Secrets),
+            WorkflowValues.Workflow(w, run.ExecutionId, run.StartedAt), TriggerValue(run.Options.TriggerType, run.Options.Trigger));
 
         _workflow = new Dictionary<string, string?>(StringComparer.Ordinal);
         var context = NewContext(_workflow, failed: false, scope: null);
@@ -56,6 +53,7 @@ internal sealed class RunEnvironment
     /// <summary>The variables a task adds to the inherited process environment.</summary>
     public IReadOnlyDictionary<string, string?> For(TaskDefinition task, IReadOnlyDictionary<string, ExprValue>? scope)
     {
+        if (task.Owner is null && task.Env.Count == 0) return _workflow; // most tasks: no list to build
         var chain = new List<TaskDefinition>();
         for (var t = task; t is not null; t = t.Owner is null ? null : _run.Find(t.Owner)) chain.Add(t);
         if (chain.All(t => t.Env.Count == 0)) return _workflow;
@@ -72,23 +70,25 @@ internal sealed class RunEnvironment
     }
 
     /// <summary>The expression context of a task instance whose environment is <paramref name="env"/>.</summary>
-    public ExpressionContext NewContext(IReadOnlyDictionary<string, string?> env, bool failed, IReadOnlyDictionary<string, ExprValue>? scope)
+    public ExpressionContext NewContext(IReadOnlyDictionary<string, string?> env, bool failed, IReadOnlyDictionary<string, ExprValue>? scope) =>
+        new TaskExpressionContext(_roots, env, scope) { Failed = failed, Cancelled = _run.Cancelled };
+
+    /// <summary>What every task's expressions see of the run, built once (see <see cref="TaskExpressionContext"/>).</summary>
+    internal sealed class Roots(RunState run, IReadOnlyDictionary<string, string> process, ExprValue secrets, ExprValue workflow, ExprValue trigger)
     {
-        var context = new ExpressionContext { Failed = failed, Cancelled = _run.Cancelled };
-        context.SetLazy(ExpressionRoots.Env, () =>
+        public RunState Run => run;
+        public ExprValue Secrets => secrets;
+        public ExprValue Workflow => workflow;
+        public ExprValue Trigger => trigger;
+
+        /// <summary><c>env</c>: the engine's process environment under a task's own variables.</summary>
+        public ExprValue Env(IReadOnlyDictionary<string, string?> env)
         {
             var all = new Dictionary<string, ExprValue>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (k, v) in _process) all[k] = ExprValue.String(v);
+            foreach (var (k, v) in process) all[k] = ExprValue.String(v);
             foreach (var (k, v) in env) all[k] = ExprValue.String(v ?? "");
             return ExprValue.Object(all);
-        });
-        context.Set(ExpressionRoots.Secrets, _secretsValue);
-        context.SetLazy(ExpressionRoots.Tasks, _run.TasksValue);
-        context.Set(ExpressionRoots.Workflow, _workflowValue);
-        context.Set(ExpressionRoots.Trigger, _triggerValue);
-        if (scope is not null)
-            foreach (var (k, v) in scope) context.Set(k, v);
-        return context;
+        }
     }
 
     /// <summary>The task's <c>cwd</c>, else its owners', else the workflow's folder.</summary>

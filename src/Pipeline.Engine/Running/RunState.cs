@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Pipeline.Core.Expressions;
 using Pipeline.Core.Model;
 using Pipeline.Engine.Events;
@@ -13,8 +12,9 @@ internal sealed class RunState : IDisposable
 {
     private readonly object _publishLock = new();
     private readonly List<TaskResult> _finished = [];
-    private readonly ConcurrentDictionary<string, TaskResult> _latest = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _rawOutputs = new(StringComparer.Ordinal);
+    // Each task's latest result (masked) and raw outputs, under _publishLock: one table rather than
+    // concurrent dictionaries, which allocate a node per write, thousands of times per run.
+    private readonly Dictionary<string, (TaskResult Masked, IReadOnlyDictionary<string, string> RawOutputs)> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskDefinition> _tasks;
     private string? _scratchRoot;
     private int _scratchCounter;
@@ -30,12 +30,22 @@ internal sealed class RunState : IDisposable
         Masker = new SecretMasker(options.Secrets.Values.Concat(options.MaskedValues));
         Slots = new SlotPool(maxParallel, slotReleased);
         WorkflowDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.Workflow.Path)) ?? Directory.GetCurrentDirectory();
-        _tasks = new Dictionary<string, TaskDefinition>(StringComparer.Ordinal);
+        _tasks = new Dictionary<string, TaskDefinition>(plan.Workflow.Tasks.Count, StringComparer.Ordinal);
+        _latest.EnsureCapacity(plan.Graph.Nodes.Count);
+        _finished.Capacity = plan.Graph.Nodes.Count;
         foreach (var t in plan.Workflow.Tasks) _tasks.TryAdd(t.Id.Value, t);
         StopRunning = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken.None);
         Environment = new RunEnvironment(this);
         Cache = new Caching.CacheStep(this);
+        ScratchFileFactory = ScratchFile;
+        StopPolicy = new Processes.StopPolicy(options.GracePeriod, options.CleanupToken);
     }
+
+    /// <summary><see cref="ScratchFile"/> as the delegate every task invocation gets (made once, not per task).</summary>
+    public Func<string, string> ScratchFileFactory { get; }
+
+    /// <summary>How every task's processes are stopped in this run.</summary>
+    public Processes.StopPolicy StopPolicy { get; }
 
     public ExecutionPlan Plan { get; }
     public WorkflowDefinition Workflow => Plan.Workflow;
@@ -64,7 +74,10 @@ internal sealed class RunState : IDisposable
 
     public IReadOnlyList<TaskResult> Finished { get { lock (_publishLock) return _finished.ToList(); } }
 
-    public IReadOnlyDictionary<string, string>? RawOutputs(string taskId) => _rawOutputs.TryGetValue(taskId, out var o) ? o : null;
+    public IReadOnlyDictionary<string, string>? RawOutputs(string taskId)
+    {
+        lock (_publishLock) return _latest.TryGetValue(taskId, out var r) ? r.RawOutputs : null;
+    }
 
     /// <summary>A failure that lets the run go on (ProceedAfterFailure) but fails it at the end.</summary>
     public void FailAtEnd(TaskResult result) =>
@@ -83,7 +96,6 @@ internal sealed class RunState : IDisposable
     /// <summary>Stores a finished task instance (raw outputs kept for later expressions) and publishes it masked.</summary>
     public TaskResult Record(TaskResult raw)
     {
-        _rawOutputs[raw.TaskId] = raw.Outputs;
         var masked = Masker.IsEmpty ? raw : raw with
         {
             Error = Masker.ApplyOrNull(raw.Error),
@@ -92,8 +104,11 @@ internal sealed class RunState : IDisposable
             Stderr = Masker.Apply(raw.Stderr),
             Attempts = raw.Attempts.Select(a => a with { Error = Masker.ApplyOrNull(a.Error) }).ToList(),
         };
-        _latest[raw.TaskId] = masked;
-        lock (_publishLock) _finished.Add(masked);
+        lock (_publishLock)
+        {
+            _latest[raw.TaskId] = (masked, raw.Outputs);
+            _finished.Add(masked);
+        }
         Publish(new TaskFinished(ExecutionId, DateTimeOffset.UtcNow, masked));
         return masked;
     }
@@ -142,9 +157,10 @@ internal sealed class RunState : IDisposable
     public ExprValue TasksValue()
     {
         var entries = new List<KeyValuePair<string, ExprValue>>();
-        foreach (var (id, r) in _latest)
+        KeyValuePair<string, (TaskResult Masked, IReadOnlyDictionary<string, string> RawOutputs)>[] latest;
+        lock (_publishLock) latest = _latest.ToArray();
+        foreach (var (id, (r, outputs)) in latest)
         {
-            var outputs = RawOutputs(id) ?? r.Outputs;
             entries.Add(new(id, ExprValue.Object(
             [
                 // A cached task's status stays "succeeded", so conditions written before caching hold; cached says which.

@@ -13,7 +13,11 @@ namespace Pipeline.Engine.Running;
 /// </summary>
 internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
 {
-    public async Task<TaskResult> RunAsync(TaskDefinition task, TaskInstance instance, CancellationToken token)
+    /// <remarks>
+    /// ValueTasks inside the engine: a task whose work completes at once (a cache hit, a no-op build
+    /// target, a skip) then costs no Task object per step, for thousands of tasks per run.
+    /// </remarks>
+    public async ValueTask<TaskResult> RunAsync(TaskDefinition task, TaskInstance instance, CancellationToken token)
     {
         var holdsSlot = instance.HoldsSlot;
         try
@@ -30,7 +34,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             var live = task is ShellTask { LiveOutput: true };
             var cached = run.Cache.Applies(task);
             if (cached) await Processes.Posix.MonitorThread.Leave().ConfigureAwait(false); // hashing its inputs may take a while
-            var lookup = run.Cache.Lookup(task, instance, context, env, cwd);
+            var lookup = cached ? run.Cache.Lookup(task, instance, context, env, cwd) : null;
             using var cacheLog = lookup?.Log;
             if (lookup?.Hit is not null && run.Cache.Restore(lookup, task, instance, cwd, live) is { } restored)
                 return Store(restored, instance); // nothing ran, so no callbacks: on_success is about work done
@@ -43,7 +47,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             }
             var attempts = await RunAttemptsAsync(task, instance, executor, context, env, cwd, live, lookup?.Log, token).ConfigureAwait(false);
             if (cached) await Processes.Posix.MonitorThread.Leave().ConfigureAwait(false); // storing its files may take a while
-            var result = Finish(task, instance, attempts, lookup is null ? null : raw => run.Cache.Save(lookup, task, raw, cwd));
+            var result = Finish(task, instance, attempts, lookup is null ? null : SaveTo(lookup, task, cwd));
             // Released once the task is recorded as finished (the release may start the next task on
             // this very thread, and its start must not come before this end), but before the
             // callbacks, which are tasks that may need a slot themselves.
@@ -61,6 +65,9 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         }
     }
 
+    // A method of its own: a lambda in RunAsync would have every call allocate its closure up front.
+    private Action<TaskResult> SaveTo(Caching.CacheLookup lookup, TaskDefinition task, string cwd) => raw => run.Cache.Save(lookup, task, raw, cwd);
+
     /// <summary>Binds children to the instance that invokes them, so their ids say who did.</summary>
     public IChildTaskRunner ChildrenOf(string parentInstance, IReadOnlyDictionary<string, ExprValue>? parentScope) => new ChildRunner(this, parentInstance, parentScope);
 
@@ -75,7 +82,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Parent = parent,
                 Scope = scope ?? parentScope, // a loop item's children still see its item and index
             };
-            return runner.RunAsync(child, instance, cancellationToken);
+            return runner.RunAsync(child, instance, cancellationToken).AsTask();
         }
     }
 
@@ -103,26 +110,30 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         }
     }
 
-    private async Task<List<Attempt>> RunAttemptsAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
+    private async ValueTask<List<Attempt>> RunAttemptsAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
         ExpressionContext context, IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, CancellationToken token)
     {
-        var attempts = new List<Attempt>();
+        // Without retries, no Polly: its context and callbacks cost more than a no-op task itself.
+        if (task.Retry is not { Attempts: > 1 })
+            return [await StartAttemptAsync(task, instance, executor, context, env, cwd, live, log, 1, token).ConfigureAwait(false)];
+        return await RetryAsync(task, instance, executor, context, env, cwd, live, log, token).ConfigureAwait(false);
+    }
 
+    // Apart from RunAttemptsAsync, so that a task without retries does not allocate this one's closure.
+    private async Task<List<Attempt>> RetryAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
+        ExpressionContext context, IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, CancellationToken token)
+    {
+        var attempts = new List<Attempt>(task.Retry.Attempts);
         async ValueTask<Attempt> One(CancellationToken t)
         {
-            var number = attempts.Count + 1;
-            log?.Restart();
-            run.Publish(new TaskStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, task.Id.Value, task.DisplayName, instance.Role, number));
-            var attempt = await AttemptAsync(task, instance, executor, context, env, cwd, live, log, number, t).ConfigureAwait(false);
+            var attempt = await StartAttemptAsync(task, instance, executor, context, env, cwd, live, log, attempts.Count + 1, t).ConfigureAwait(false);
             attempts.Add(attempt);
             return attempt;
         }
 
         try
         {
-            // Without retries, no Polly: its context and callbacks cost more than a no-op task itself.
-            if (task.Retry is not { Attempts: > 1 }) await One(token).ConfigureAwait(false);
-            else await RetryPipeline(task, instance).ExecuteAsync(One, token).ConfigureAwait(false);
+            await RetryPipeline(task, instance).ExecuteAsync(One, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -154,11 +165,20 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         }).Build();
     }
 
-    private async Task<Attempt> AttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
+    private ValueTask<Attempt> StartAttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
         IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, int number, CancellationToken token)
     {
-        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(token);
-        if (task.Timeout is { } timeout) attemptToken.CancelAfter(TimeSpan.FromSeconds(timeout.Value));
+        log?.Restart();
+        run.Publish(new TaskStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, task.Id.Value, task.DisplayName, instance.Role, number));
+        return AttemptAsync(task, instance, executor, context, env, cwd, live, log, number, token);
+    }
+
+    private async ValueTask<Attempt> AttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
+        IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, int number, CancellationToken token)
+    {
+        // Its own token only for a timeout: a linked source per attempt costs more than a no-op task.
+        using var attemptToken = task.Timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(token);
+        attemptToken?.CancelAfter(TimeSpan.FromSeconds(task.Timeout!.Value.Value));
         var started = DateTimeOffset.UtcNow;
         var span = Telemetry.EngineTelemetry.StartAttempt(run.Workflow.Name.Value, run.ExecutionId, task, instance.InstanceId, number);
         // W3C trace context for what the task starts, so its own spans join the run's trace.
@@ -178,8 +198,8 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Environment = env,
                 WorkingDirectory = cwd,
                 WorkflowDirectory = run.WorkflowDirectory,
-                ScratchFile = run.ScratchFile,
-                Stop = new Processes.StopPolicy(run.Options.GracePeriod, run.Options.CleanupToken),
+                ScratchFile = run.ScratchFileFactory,
+                Stop = run.StopPolicy,
                 Output = log is null
                     ? (stream, line) => run.Output(instance.InstanceId, stream, line, live)
                     : (stream, line) => { log.Add(stream, line); run.Output(instance.InstanceId, stream, line, live); },
@@ -187,7 +207,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
             };
-            outcome = await executor.ExecuteAsync(invocation, attemptToken.Token).ConfigureAwait(false);
+            outcome = await executor.ExecuteAsync(invocation, attemptToken?.Token ?? token).ConfigureAwait(false);
             state = outcome.SkipReason is not null ? TaskState.Skipped : outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -195,7 +215,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             outcome = ExecutionOutcome.Fail(run.Cancelled ? "cancelled" : "cancelled: the run is stopping after a failure");
             state = TaskState.Cancelled;
         }
-        catch (OperationCanceledException) when (attemptToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (attemptToken?.IsCancellationRequested == true)
         {
             outcome = ExecutionOutcome.Fail($"timed out after {DurationText.Format(TimeSpan.FromSeconds(task.Timeout!.Value.Value))}; its processes were killed");
             state = TaskState.TimedOut;
@@ -265,7 +285,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
             Parent = instance.Parent,
             StartedAt = attempts[0].Record.StartedAt,
             FinishedAt = last.Record.FinishedAt,
-            Attempts = attempts.Select(a => a.Record).ToList(),
+            Attempts = Records(attempts),
             ExitCode = last.Record.ExitCode,
             Error = last.Record.Error,
             ContinuedOnError = task.ContinueOnError && last.Record.State.IsFailure(),
@@ -277,6 +297,13 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
         };
         beforeStore?.Invoke(result);
         return Store(result, instance);
+    }
+
+    private static AttemptRecord[] Records(List<Attempt> attempts)
+    {
+        var records = new AttemptRecord[attempts.Count];
+        for (var i = 0; i < records.Length; i++) records[i] = attempts[i].Record;
+        return records;
     }
 
     /// <summary>Records and publishes a result. A DAG task, callback or rollback task that fails fails the run; children report to their parent.</summary>

@@ -72,14 +72,18 @@ public sealed class WorkflowEngine
     {
         var ran = done.Values.Where(r => r.StartedAt is not null).ToList();
         if (ran.Count == 0) return [];
+        var graph = plan.Graph;
         var path = new List<string>();
-        string? current = ran.MaxBy(r => r.FinishedAt)!.TaskId;
-        while (current is not null)
+        var current = graph.IndexOf(ran.MaxBy(r => r.FinishedAt)!.TaskId);
+        while (current >= 0)
         {
-            path.Add(current);
-            current = plan.Graph.Dependencies[current]
-                .Where(d => done.TryGetValue(d, out var r) && r.StartedAt is not null)
-                .MaxBy(d => done[d].FinishedAt);
+            path.Add(graph.Nodes[current]);
+            var next = -1;
+            DateTimeOffset? latest = null;
+            foreach (var d in graph.DependencyIndices(current))
+                if (done.TryGetValue(graph.Nodes[d], out var r) && r.StartedAt is not null && (next < 0 || r.FinishedAt > latest))
+                    (next, latest) = (d, r.FinishedAt);
+            current = next;
         }
         path.Reverse();
         return path;

@@ -58,6 +58,7 @@ public static class EngineTelemetry
     /// <summary>One attempt's span, a child of the run's; null when nobody listens.</summary>
     internal static Activity? StartAttempt(string workflow, string executionId, TaskDefinition task, string instanceId, int attempt)
     {
+        if (!Source.HasListeners()) return null; // not even the span's name to build: once per attempt, on the hot path
         var activity = Source.StartActivity("task.attempt " + task.Id.Value, ActivityKind.Internal);
         if (activity is null) return null;
         activity.SetTag("pipeline.workflow", workflow);
