@@ -42,7 +42,8 @@ if (args.Contains("--loop"))
     return;
 }
 var quick = args.Contains("--quick");
-var job = quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1) : Job.Default;
+// The garbage collector as the workflow tool configures it (blocking, see src/Pipeline.Cli/Pipeline.Cli.csproj).
+var job = (quick ? Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1) : Job.Default).WithGcConcurrent(false);
 var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
 var summary = BenchmarkRunner.Run<EngineOverhead>(config);
 foreach (var report in summary.Reports)
