@@ -80,8 +80,7 @@ internal static class Resumption
         }
         definition ??= WorkflowInput.Load(execution.File, config, verbose, error);
         if (definition is null) return null;
-        var hash = StateStores.HashOf(definition.Path);
-        if (execution.ContentHash is not null && hash != execution.ContentHash && !force)
+        if (execution.ContentHash is not null && !StateLocation.SameContent(definition.Path, execution.ContentHash) && !force)
         {
             error.WriteLine($"workflow: {definition.Path} changed since execution {execution.Id} ran; resuming could mix two versions of the workflow");
             error.WriteLine("    hint: run it anew, or resume anyway with --force");

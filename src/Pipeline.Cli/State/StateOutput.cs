@@ -21,7 +21,7 @@ internal static class StateText
         var e = d.Execution;
         o.WriteLine($"{e.Id}  {e.Workflow}  {e.Status}");
         o.WriteLine($"  started {Time(e.StartedAt)} UTC{(e.FinishedAt is { } f ? $", finished {Time(f)} UTC ({Duration(e.Duration)})" : ", not finished")}");
-        if (e.File is not null) o.WriteLine($"  file {e.File}{(e.ContentHash is null ? "" : $" (sha256 {e.ContentHash[..12]}…)")}");
+        if (e.File is not null) o.WriteLine($"  file {e.File}{(e.ContentHash is null ? "" : $" ({StateLocation.HashAlgorithm(e.ContentHash)} {e.ContentHash[..12]}…)")}");
         o.WriteLine($"  trigger {e.Trigger}{(e.Parameters is null ? "" : $", parameters {e.Parameters}")}");
         if (e.Error is not null) o.WriteLine($"  error: {e.Error}");
         o.WriteLine();

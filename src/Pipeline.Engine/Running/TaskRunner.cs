@@ -123,7 +123,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     private async Task<List<Attempt>> RetryAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor,
         ExpressionContext context, IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, CancellationToken token)
     {
-        var attempts = new List<Attempt>(task.Retry.Attempts);
+        var attempts = new List<Attempt>(task.Retry!.Attempts);
         async ValueTask<Attempt> One(CancellationToken t)
         {
             var attempt = await StartAttemptAsync(task, instance, executor, context, env, cwd, live, log, attempts.Count + 1, t).ConfigureAwait(false);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pipeline.State;
 
 /// <summary>
@@ -42,10 +40,27 @@ public static class StateLocation
         ? (true, PostgresStateStore.Parse(connection).ConnectionString)
         : (false, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(DatabasePath(stateDirectory)), DefaultTimeout = 30 }.ToString());
 
-    /// <summary>SHA-256 (hex) of a definition file, to tell a changed file on resume; null when it cannot be read.</summary>
+    /// <summary>
+    /// XXH128 (32 hex digits) of a definition file, to tell a changed file on resume; null when it
+    /// cannot be read. Not SHA-256 as before: it tells a changed file as well (nobody forges a
+    /// workflow file against their own resume), and SHA-256 loaded OpenSSL into every run, about a
+    /// tenth of the CPU a short run spends in its own code. Hashes recorded before are still compared
+    /// (<see cref="SameContent"/>).
+    /// </summary>
     public static string? HashOf(string path)
     {
-        try { return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant(); }
+        try { return Convert.ToHexString(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(path))).ToLowerInvariant(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
+
+    /// <summary>Whether the file still has the recorded hash (either kind: 64 hex digits are SHA-256, recorded by earlier versions).</summary>
+    public static bool SameContent(string path, string recorded)
+    {
+        if (recorded.Length != 64) return HashOf(path) == recorded;
+        try { return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).Equals(recorded, StringComparison.OrdinalIgnoreCase); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>The name of a recorded hash's algorithm, for display.</summary>
+    public static string HashAlgorithm(string recorded) => recorded.Length == 64 ? "sha256" : "xxh128";
 }

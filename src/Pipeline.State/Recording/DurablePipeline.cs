@@ -34,11 +34,13 @@ public sealed class DurablePipeline : IRunObserver
         SingleReader = true,
         SingleWriter = false,
         FullMode = BoundedChannelFullMode.Wait,
+        // The pump's wait is a blocked thread: the writer wakes it directly, not through a pool thread.
+        AllowSynchronousContinuations = true,
     });
     private readonly IStateStore _store;
     private readonly StateRecorder _recorder;
     private readonly IReadOnlyList<IRunObserver> _downstream;
-    private readonly Task _pump;
+    private readonly TaskCompletionSource _pumped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Released by FlushAsync and CompleteAsync: the pump stops waiting for company and commits now.
     private readonly SemaphoreSlim _hurry = new(0);
@@ -48,9 +50,11 @@ public sealed class DurablePipeline : IRunObserver
         _store = store;
         _recorder = recorder;
         _downstream = downstream;
-        // On threads of our own (shared): publishers may block on a full queue, and the pump must not
-        // need a thread-pool thread to drain it.
-        _pump = Task.Factory.StartNew(PumpAsync, CancellationToken.None, TaskCreationOptions.DenyChildAttach, PumpThreads.Shared).Unwrap();
+        // A thread of its own, which blocks while it waits: publishers may block on a full queue, so the
+        // pump must not need a thread-pool thread to drain it; and a timed wait there costs no timer
+        // (whose callback would wake a pool thread, which would wake the pump: three thread switches
+        // per commit, taken from the tasks on a small machine).
+        new Thread(Pump) { IsBackground = true, Name = "pipeline state pump" }.Start();
     }
 
     /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
@@ -80,7 +84,7 @@ public sealed class DurablePipeline : IRunObserver
         var target = Interlocked.Read(ref _queued);
         lock (_flushGate)
         {
-            if (Interlocked.Read(ref _delivered) >= target || _pump.IsCompleted) return Task.CompletedTask;
+            if (Interlocked.Read(ref _delivered) >= target || _pumped.Task.IsCompleted) return Task.CompletedTask;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _flushes.Add((target, done));
             Hurry();
@@ -110,20 +114,29 @@ public sealed class DurablePipeline : IRunObserver
     {
         _events.Writer.TryComplete();
         Hurry();
-        return _pump;
+        return _pumped.Task;
     }
 
-    private async Task PumpAsync()
+    private void Pump()
+    {
+        try
+        {
+            PumpEvents();
+            _pumped.TrySetResult();
+        }
+        catch (Exception e) { _pumped.TrySetException(e); }
+    }
+
+    private void PumpEvents()
     {
         var batch = new List<RunEvent>(MaxBatch);
         var reader = _events.Reader;
         var lastCommit = 0L;
-        // Continues on PumpThreads (the scheduler this started on), never on the thread pool.
-        while (await reader.WaitToReadAsync().ConfigureAwait(true))
+        while (WaitToRead(reader))
         {
             var wait = CommitInterval - Stopwatch.GetElapsedTime(lastCommit);
             if (wait > TimeSpan.Zero && reader.Count < MaxBatch)
-                await _hurry.WaitAsync(wait).ConfigureAwait(true);
+                _hurry.Wait(wait);
             lastCommit = Stopwatch.GetTimestamp();
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
@@ -155,5 +168,11 @@ public sealed class DurablePipeline : IRunObserver
             foreach (var (_, done) in _flushes) done.TrySetResult();
             _flushes.Clear();
         }
+    }
+
+    private static bool WaitToRead(ChannelReader<RunEvent> reader)
+    {
+        var ready = reader.WaitToReadAsync();
+        return ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
     }
 }

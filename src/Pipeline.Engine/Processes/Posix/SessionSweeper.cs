@@ -18,7 +18,7 @@ internal static class SessionSweeper
     private static readonly object Gate = new();
     private static List<WatchedChild> _pending = [];
     private static TaskCompletionSource _idle = Completed();
-    private static bool _started, _busy, _hurry;
+    private static bool _started, _busy, _hurry, _idleWait;
 
     /// <summary>The shortest rest between two scans while tasks keep ending.</summary>
     internal static readonly TimeSpan MinimumRest = TimeSpan.FromMilliseconds(50);
@@ -42,7 +42,9 @@ internal static class SessionSweeper
                 _started = true;
                 new Thread(Loop) { IsBackground = true, Name = "pipeline session sweeper" }.Start();
             }
-            Monitor.Pulse(Gate);
+            // Only a sweeper waiting for work is woken: one resting between scans would wake, see its
+            // rest not over and sleep again, a thread switch per task ended.
+            if (_idleWait) Monitor.Pulse(Gate);
         }
     }
 
@@ -65,7 +67,9 @@ internal static class SessionSweeper
             List<WatchedChild> batch;
             lock (Gate)
             {
+                _idleWait = true;
                 while (_pending.Count == 0) Monitor.Wait(Gate);
+                _idleWait = false;
                 batch = _pending;
                 _pending = [];
                 _busy = true;
@@ -87,7 +91,7 @@ internal static class SessionSweeper
             {
                 _busy = false;
                 if (_pending.Count == 0) _idle.TrySetResult();
-                // Enqueue pulses too: only a waiting run (or the time) ends the rest.
+                // Only a waiting run (or the time) ends the rest.
                 var rest = TimeSpan.FromTicks(Math.Max(MinimumRest.Ticks, clock.Elapsed.Ticks * 19));
                 var until = Stopwatch.GetTimestamp() + (long)(rest.TotalSeconds * Stopwatch.Frequency);
                 while (!_hurry && Stopwatch.GetTimestamp() < until)
