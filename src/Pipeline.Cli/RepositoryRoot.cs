@@ -17,12 +17,20 @@ public static class RepositoryRoot
             {
                 if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git"))
                     || File.Exists(Path.Combine(dir.FullName, CliConfig.DefaultFileName))
-                    || dir.EnumerateFiles("*.sln").Any() || dir.EnumerateFiles("*.slnx").Any())
+                    || HasSolution(dir))
                     return dir.FullName;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
         }
         return null;
+    }
+
+    /// <summary>One pass over the folder for both kinds of solution: each pass reads every entry (thousands in a temp folder).</summary>
+    private static bool HasSolution(DirectoryInfo dir)
+    {
+        foreach (var f in dir.EnumerateFiles("*.sln*"))
+            if (f.Name.EndsWith(".sln", StringComparison.Ordinal) || f.Name.EndsWith(".slnx", StringComparison.Ordinal)) return true;
+        return false;
     }
 
     /// <summary>The default state directory: the repository's <c>.workflow</c> (as a path relative to here when it can be), else <c>.workflow</c> here.</summary>
