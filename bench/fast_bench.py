@@ -57,6 +57,7 @@ def write(folder, tasks):
 
 def workflow_only(folder, tasks):
     """Just bench.workflow.json: the memory rows have no peer file (and 10,000 tasks would make the peers' writer slow)."""
+    run(["git", "init", "-q", "."], folder) # a repository, as process_bench.write makes
     with open(os.path.join(folder, "bench.workflow.json"), "w") as f:
         json.dump({"name": "bench", "tasks": [{"id": t, "type": "shell", "command": c} for t, _, c in tasks]}, f)
 

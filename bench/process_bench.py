@@ -29,6 +29,10 @@ def uneven_dag():
 
 
 def write(folder, name, tasks):
+    # A project lives in a repository, as in a CI checkout: the tool finds its root (and state
+    # folder) here at once instead of walking up through /tmp, which may hold thousands of entries.
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", folder], check=True)
     wf = {"name": name, "tasks": [{"id": t, "type": "shell", "command": c, **({"depends_on": d} if d else {})} for t, d, c in tasks]}
     with open(os.path.join(folder, "bench.workflow.json"), "w") as f:
         json.dump(wf, f)
