@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Pipeline.Engine.Events;
 
 namespace Pipeline.State;
@@ -29,31 +28,21 @@ public sealed class DurablePipeline : IRunObserver
     /// <summary>Events waiting to be stored and shown: a few megabytes of output lines at most.</summary>
     internal const int Capacity = 8192;
 
-    private readonly Channel<RunEvent> _events = Channel.CreateBounded<RunEvent>(new BoundedChannelOptions(Capacity)
-    {
-        SingleReader = true,
-        SingleWriter = false,
-        FullMode = BoundedChannelFullMode.Wait,
-        // The pump's wait is a blocked thread: the writer wakes it directly, not through a pool thread.
-        AllowSynchronousContinuations = true,
-    });
+    private readonly CommitQueue _events = new(Capacity, MaxBatch);
     private readonly IStateStore _store;
     private readonly StateRecorder _recorder;
     private readonly IReadOnlyList<IRunObserver> _downstream;
     private readonly TaskCompletionSource _pumped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    // Released by FlushAsync and CompleteAsync: the pump stops waiting for company and commits now.
-    private readonly SemaphoreSlim _hurry = new(0);
 
     public DurablePipeline(IStateStore store, StateRecorder recorder, IReadOnlyList<IRunObserver> downstream)
     {
         _store = store;
         _recorder = recorder;
         _downstream = downstream;
-        // A thread of its own, which blocks while it waits: publishers may block on a full queue, so the
-        // pump must not need a thread-pool thread to drain it; and a timed wait there costs no timer
-        // (whose callback would wake a pool thread, which would wake the pump: three thread switches
-        // per commit, taken from the tasks on a small machine).
+        // A thread of its own, which blocks while it waits (see CommitQueue): publishers may block on a
+        // full queue, so the pump must not need a thread-pool thread to drain it; and a timed wait there
+        // costs no timer (whose callback would wake a pool thread, which would wake the pump: three
+        // thread switches per commit, taken from the tasks on a small machine).
         new Thread(Pump) { IsBackground = true, Name = "pipeline state pump" }.Start();
     }
 
@@ -68,10 +57,8 @@ public sealed class DurablePipeline : IRunObserver
 
     public void OnEvent(RunEvent e)
     {
-        if (Interlocked.Increment(ref _queued) - Interlocked.Read(ref _delivered) >= MaxBatch) Hurry(); // a loud task: no waiting for company
-        if (_events.Writer.TryWrite(e)) return;
-        try { _events.Writer.WriteAsync(e).AsTask().GetAwaiter().GetResult(); } // full: wait for room
-        catch (ChannelClosedException) { /* completed: nothing more is recorded */ }
+        Interlocked.Increment(ref _queued);
+        _events.Add(e); // a loud task fills a batch, which ends the wait for company
     }
 
     /// <summary>
@@ -87,14 +74,9 @@ public sealed class DurablePipeline : IRunObserver
             if (Interlocked.Read(ref _delivered) >= target || _pumped.Task.IsCompleted) return Task.CompletedTask;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _flushes.Add((target, done));
-            Hurry();
+            _events.Hurry(); // a stale hurry only makes one commit come sooner
             return done.Task;
         }
-    }
-
-    private void Hurry()
-    {
-        if (_hurry.CurrentCount == 0) _hurry.Release(); // a stale release only makes one commit come sooner
     }
 
     private void Delivered(int count)
@@ -112,8 +94,7 @@ public sealed class DurablePipeline : IRunObserver
     /// <summary>No more events: waits until every queued event is stored and shown.</summary>
     public Task CompleteAsync()
     {
-        _events.Writer.TryComplete();
-        Hurry();
+        _events.Complete();
         return _pumped.Task;
     }
 
@@ -130,16 +111,10 @@ public sealed class DurablePipeline : IRunObserver
     private void PumpEvents()
     {
         var batch = new List<RunEvent>(MaxBatch);
-        var reader = _events.Reader;
         var lastCommit = 0L;
-        while (WaitToRead(reader))
+        while (_events.TakeBatch(batch, lastCommit, CommitInterval))
         {
-            var wait = CommitInterval - Stopwatch.GetElapsedTime(lastCommit);
-            if (wait > TimeSpan.Zero && reader.Count < MaxBatch)
-                _hurry.Wait(wait);
             lastCommit = Stopwatch.GetTimestamp();
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
             if (_recorder.Error is null)
             {
                 // A task that started and finished within one batch needs only its finished row (not its start, nor its process).
@@ -170,9 +145,4 @@ public sealed class DurablePipeline : IRunObserver
         }
     }
 
-    private static bool WaitToRead(ChannelReader<RunEvent> reader)
-    {
-        var ready = reader.WaitToReadAsync();
-        return ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult();
-    }
 }

@@ -152,6 +152,22 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 64).Select(i => i % 7), outcomes.Select(o => o.ExitCode));
     }
 
+    [Fact]
+    public async Task The_engine_keeps_no_pipe_end_once_its_children_are_done()
+    {
+        static int Pipes() => new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Count(f => f.LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true);
+        var before = Pipes();
+        // The launcher holds each child's write ends until its exit is seen (see PosixSpawn): they must
+        // be closed then, or every task would leak two descriptors.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Sh("posix", $"echo {i}; echo {i} >&2")));
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => $"{i}\n{i}"), outcomes.Select(o => o.Stdout + o.Stderr.TrimEnd('\n')));
+        // Other tests run processes meanwhile: wait (with a deadline) for the count to come back near where it was.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Pipes() > before + 16 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(Pipes() <= before + 16, $"{Pipes() - before} more pipe descriptors than before 64 short processes");
+    }
+
     /// <summary>Group kills are asynchronous; a killed process may take a moment to leave the table.</summary>
     private static async Task<bool> StillAlive(int pid)
     {

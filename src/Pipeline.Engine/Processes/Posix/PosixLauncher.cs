@@ -31,7 +31,7 @@ internal static class PosixLauncher
     public static async Task<int> RunAsync(ProcessSpec spec, Action<OutputStream, string> onLine, StopPolicy stop, Action<int>? onStarted, CancellationToken cancellationToken)
     {
         Watchdog.Ensure();
-        var started = PosixSpawn.Start(spec);
+        var started = PosixSpawn.Start(spec, holdWriteEnds: true); // closed by the monitor when the child exits
         Watchdog.Started(started.Pid, stop.GracePeriod);
         onStarted?.Invoke(started.Pid);
         var child = ChildMonitor.Watch(started, onLine);
