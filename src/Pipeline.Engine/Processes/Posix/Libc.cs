@@ -49,6 +49,7 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
+    [LibraryImport(Library)] public static partial int sched_yield();
     [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
     [LibraryImport(Library, SetLastError = true)] public static partial nint pwrite(int fd, byte* buffer, nint count, long offset);
     [LibraryImport(Library, SetLastError = true)] public static partial int memfd_create(byte* name, uint flags);

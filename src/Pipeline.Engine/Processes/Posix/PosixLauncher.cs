@@ -32,6 +32,10 @@ internal static class PosixLauncher
     {
         Watchdog.Ensure();
         var started = PosixSpawn.Start(spec, holdWriteEnds: true); // closed by the monitor when the child exits
+        // The child goes first: woken by its exec, this thread would otherwise preempt it on its own
+        // CPU for the bookkeeping below. 2,000 short tasks at 2 slots took 2-3% less time and 6% less
+        // CPU (side by side, 2 cores); a chain of tasks did not change.
+        Libc.sched_yield();
         Watchdog.Started(started.Pid, stop.GracePeriod);
         onStarted?.Invoke(started.Pid);
         var child = ChildMonitor.Watch(started, onLine);
