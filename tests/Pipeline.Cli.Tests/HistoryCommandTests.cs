@@ -30,7 +30,7 @@ public sealed class HistoryCommandTests
         var rows = JsonDocument.Parse(json).RootElement;
         Assert.Equal(1, rows.GetArrayLength());
         Assert.Equal("ci", rows[0].GetProperty("parameters").GetProperty("STAGE").GetString());
-        Assert.Equal(64, rows[0].GetProperty("content_hash").GetString()!.Length);
+        Assert.Equal(Pipeline.State.StateLocation.HashOf(Path.Combine(dir, "good.workflow.json")), rows[0].GetProperty("content_hash").GetString());
 
         var (_, failedOnly, _) = WorkflowProcess.Run(dir, "history", "--status", "failed", "--since", "1h", "--format", "json");
         var failedId = JsonDocument.Parse(failedOnly).RootElement[0].GetProperty("id").GetString()!;

@@ -66,7 +66,7 @@ public sealed class TaskfileCommandTests
         var rows = JsonDocument.Parse(WorkflowProcess.Run(dir, "history", "--format", "json").Stdout).RootElement;
         Assert.Equal(["failed", "succeeded"], rows.EnumerateArray().Select(r => r.GetProperty("status").GetString()));
         Assert.Equal("ci", rows[1].GetProperty("parameters").GetProperty("NAME").GetString());
-        Assert.Equal(64, rows[1].GetProperty("content_hash").GetString()!.Length);
+        Assert.Equal(Pipeline.State.StateLocation.HashOf(Path.Combine(dir, "Taskfile.yml")), rows[1].GetProperty("content_hash").GetString());
 
         var failed = JsonDocument.Parse(WorkflowProcess.Run(dir, "status", rows[0].GetProperty("id").GetString()!, "--format", "json").Stdout).RootElement;
         var task = Assert.Single(failed.GetProperty("tasks").EnumerateArray());

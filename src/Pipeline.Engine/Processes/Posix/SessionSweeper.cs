@@ -94,8 +94,14 @@ internal static class SessionSweeper
                 // Only a waiting run (or the time) ends the rest.
                 var rest = TimeSpan.FromTicks(Math.Max(MinimumRest.Ticks, clock.Elapsed.Ticks * 19));
                 var until = Stopwatch.GetTimestamp() + (long)(rest.TotalSeconds * Stopwatch.Frequency);
-                while (!_hurry && Stopwatch.GetTimestamp() < until)
-                    Monitor.Wait(Gate, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until));
+                while (!_hurry)
+                {
+                    // Read the clock once: checked and then read again, the time left could be negative
+                    // (which Monitor.Wait refuses, killing this thread and the process with it).
+                    var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
+                    if (left <= TimeSpan.Zero) break;
+                    Monitor.Wait(Gate, left);
+                }
                 _hurry = false;
             }
         }
