@@ -76,18 +76,27 @@ public sealed class WorkflowRunStarter(Func<WorkflowCatalog> catalog, IStateStor
                 return;
             }
             var recording = new RunRecording(store, context);
-            var result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
+            RunResult result;
+            try
             {
-                ExecutionId = executionId,
-                Executors = DockerExecutors.Overrides,
-                TriggerType = request.TriggerType,
-                Trigger = request.Trigger,
-                Secrets = secrets,
-                GracePeriod = gracePeriod,
-                CleanupToken = _cleanup.Token,
-                Observers = recording.Observers(report),
-            }, cancel.Token).ConfigureAwait(false);
-            await recording.CompleteAsync().ConfigureAwait(false);
+                result = await new WorkflowEngine().RunAsync(ExecutionPlan.Create(definition), new RunOptions
+                {
+                    ExecutionId = executionId,
+                    Executors = DockerExecutors.Overrides,
+                    TriggerType = request.TriggerType,
+                    Trigger = request.Trigger,
+                    Secrets = secrets,
+                    GracePeriod = gracePeriod,
+                    CleanupToken = _cleanup.Token,
+                    Observers = recording.Observers(report),
+                }, cancel.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Even when the engine throws: the recording's pump has a thread of its own, which a
+                // long-running server must not leave waiting for events that never come.
+                await recording.CompleteAsync().ConfigureAwait(false);
+            }
             recording.Finish(stateDirectory);
             if (Notifier is not null && RunNotifier.HasAny(definition))
                 await NotifyAsync(definition, request, secrets, result).ConfigureAwait(false);
