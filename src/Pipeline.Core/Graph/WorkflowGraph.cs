@@ -23,10 +23,10 @@ public sealed class WorkflowGraph
     private readonly TaskDefinition[] _tasks;
     private readonly Dictionary<string, int> _index;
     private readonly int[][] _dependencies; // every valid edge, cycles included
-    private readonly int[][] _acyclic;      // the same without edges inside or into cycles
-    private readonly int[][] _dependents;   // edges outside cycles only
-    private readonly int[] _order;          // topological order (tasks inside a cycle left out)
-    private readonly int[] _level;          // -1 inside a cycle
+    private readonly int[][] _acyclic;      // the same without the edges of cycles' tasks (from them or to them)
+    private readonly int[][] _dependents;   // _acyclic reversed
+    private readonly int[] _order;          // topological order over _acyclic: every task
+    private readonly int[] _level;          // over _acyclic
 
     private IReadOnlyDictionary<string, IReadOnlyList<string>>? _dependenciesById;
     private IReadOnlyDictionary<string, IReadOnlyList<string>>? _dependentsById;
@@ -49,7 +49,7 @@ public sealed class WorkflowGraph
     /// <summary>Task ids in file order.</summary>
     public IReadOnlyList<string> Nodes => _nodes;
 
-    /// <summary>Every task after the tasks it depends on (tasks inside a cycle are left out).</summary>
+    /// <summary>Every task after the tasks it depends on (a cycle's tasks as if their cycle's edges were not there).</summary>
     public IReadOnlyList<string> TopologicalOrder => _orderById ??= Names(_order);
 
     public TaskDefinition Task(string id) => _tasks[_index[id]];
@@ -202,7 +202,6 @@ public sealed class WorkflowGraph
         for (var i = 0; i < _nodes.Length; i++)
         {
             var l = _level[i];
-            if (l < 0) continue; // inside a cycle
             while (levels.Count <= l) levels.Add(new List<string>());
             levels[l].Add(_nodes[i]);
         }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Pipeline.Engine.Caching;
 
 /// <summary>XXH3-128 as 32 lower-case hex digits: fast enough to hash every input on every run, and wide enough that two contents never share a key in practice.</summary>
-internal static class ContentHash
+public static class ContentHash
 {
     public static string Of(string text) => Hex(XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(text)));
 

@@ -15,7 +15,6 @@ public sealed class ExecutionPlan
     private readonly double[] _remaining;
     private IReadOnlyDictionary<string, double>? _estimatesById;
     private IReadOnlyDictionary<string, double>? _remainingById;
-    private IReadOnlyDictionary<string, int>? _orderById;
 
     private ExecutionPlan(WorkflowDefinition workflow, WorkflowGraph graph, double[] estimates, double[] remaining)
     {
@@ -36,9 +35,6 @@ public sealed class ExecutionPlan
 
     /// <summary><see cref="RemainingPath"/> of the task at a graph position (<see cref="WorkflowGraph.IndexOf"/>): the scheduler's priority.</summary>
     public double RemainingPathAt(int index) => _remaining[index];
-
-    /// <summary>Position of each DAG task in the file: the tie-breaker between equal priorities.</summary>
-    public IReadOnlyDictionary<string, int> FileOrder => _orderById ??= Graph.Nodes.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
 
     /// <summary>Estimated seconds of the whole run with unlimited parallelism (the longest remaining path).</summary>
     public double EstimatedSeconds => _remaining.Length == 0 ? 0 : _remaining.Max();
@@ -70,7 +66,7 @@ public sealed class ExecutionPlan
             estimates[i] = estimate?.Invoke(task) ?? task.Timeout?.Value ?? 1;
         }
 
-        // Tasks inside a cycle have no topological position; the validator refuses such workflows.
+        // A cycle's tasks are ordered as if its edges were not there; the validator refuses such workflows anyway.
         var remaining = (double[])estimates.Clone();
         var order = graph.TopologicalIndices;
         for (var i = order.Count - 1; i >= 0; i--)

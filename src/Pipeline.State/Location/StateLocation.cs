@@ -49,7 +49,7 @@ public static class StateLocation
     /// </summary>
     public static string? HashOf(string path)
     {
-        try { return Convert.ToHexString(System.IO.Hashing.XxHash128.Hash(File.ReadAllBytes(path))).ToLowerInvariant(); }
+        try { return Pipeline.Engine.Caching.ContentHash.OfFile(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
     }
 

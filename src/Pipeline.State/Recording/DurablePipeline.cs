@@ -49,7 +49,7 @@ public sealed class DurablePipeline : IRunObserver
     /// <summary>The first exception a downstream observer threw (they cannot stop the run).</summary>
     public Exception? ObserverError { get; private set; }
 
-    // Events queued and events handed on so far, for FlushAsync and to see a loud task coming.
+    // Events queued and events handed on so far, for FlushAsync.
     private long _queued;
     private long _delivered;
     private readonly object _flushGate = new();
