@@ -49,6 +49,9 @@ public sealed class TaskInvocation
     /// <summary>Variables to add to the inherited process environment: workflow env, then the task's env, rendered.</summary>
     public required IReadOnlyDictionary<string, string?> Environment { get; init; }
 
+    /// <summary>What a process the task starts inherits under <see cref="Environment"/> (the run's snapshot of the engine's environment); null: the engine's environment as the process starts.</summary>
+    public Processes.InheritedEnvironment? InheritedEnvironment { get; init; }
+
     /// <summary>Absolute working directory (the task's cwd, resolved against the workflow file's folder).</summary>
     public required string WorkingDirectory { get; init; }
 

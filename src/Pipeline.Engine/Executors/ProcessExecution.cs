@@ -6,7 +6,7 @@ namespace Pipeline.Engine.Executors;
 /// <summary>What shell, javascript and python tasks share: start a process, collect outputs, report the exit code.</summary>
 internal static class ProcessExecution
 {
-    public static async Task<ExecutionOutcome> RunAsync(TaskInvocation invocation, string program, IReadOnlyList<string> arguments,
+    public static Task<ExecutionOutcome> RunAsync(TaskInvocation invocation, string program, IReadOnlyList<string> arguments,
         IReadOnlyDictionary<string, string>? extraEnvironment, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string?>(invocation.Environment, StringComparer.Ordinal);
@@ -15,7 +15,17 @@ internal static class ProcessExecution
 
         var resolved = Executables.Find(program, environment);
         if (resolved is null)
-            return ExecutionOutcome.Fail($"'{program}' was not found on PATH; install it or put it on PATH (task '{invocation.Task.Id.Value}' needs it)");
+            return Task.FromResult(ExecutionOutcome.Fail($"'{program}' was not found on PATH; install it or put it on PATH (task '{invocation.Task.Id.Value}' needs it)"));
+        return RunFoundAsync(invocation, resolved, arguments, environment, cancellationToken);
+    }
+
+    /// <summary>Runs a program already found on PATH (<see cref="Executables.Find"/>) with the task's environment.</summary>
+    public static Task<ExecutionOutcome> RunFoundAsync(TaskInvocation invocation, string resolved, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunFoundAsync(invocation, resolved, arguments, new Dictionary<string, string?>(invocation.Environment, StringComparer.Ordinal), cancellationToken);
+
+    private static async Task<ExecutionOutcome> RunFoundAsync(TaskInvocation invocation, string resolved, IReadOnlyList<string> arguments,
+        Dictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
         if (!Directory.Exists(invocation.WorkingDirectory))
             return ExecutionOutcome.Fail($"working directory '{invocation.WorkingDirectory}' does not exist");
 
@@ -23,7 +33,7 @@ internal static class ProcessExecution
         var outputPath = invocation.ScratchFile("outputs.txt");
         environment[OutputFile.Variable] = outputPath;
 
-        var spec = new ProcessSpec(resolved, arguments, invocation.WorkingDirectory, environment);
+        var spec = new ProcessSpec(resolved, arguments, invocation.WorkingDirectory, environment) { Inherited = invocation.InheritedEnvironment };
         var outcome = await ProcessRunner.RunAsync(spec, invocation.Output, cancellationToken, invocation.Stop, invocation.ProcessStarted).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 

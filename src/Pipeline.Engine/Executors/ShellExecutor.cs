@@ -21,8 +21,8 @@ public sealed class ShellExecutor : ITaskExecutor
         var built = ShellScript.Build(InterpolatedString.Parse(task.Command.Value), shell,
             e => Evaluator.Evaluate(e, invocation.Expressions).ToText());
         if (shell == "sh" && built.Variables.Count == 0 && SimpleCommand.TrySplit(built.Script) is { } words
-            && Processes.Executables.Find(words[0], invocation.Environment) is not null)
-            return ProcessExecution.RunAsync(invocation, words[0], words[1..], null, cancellationToken);
+            && Processes.Executables.Find(words[0], invocation.Environment) is { } found)
+            return ProcessExecution.RunFoundAsync(invocation, found, words[1..], cancellationToken);
         var (program, args) = shell switch
         {
             "bash" => ("bash", new[] { "-e", "-c", built.Script }),

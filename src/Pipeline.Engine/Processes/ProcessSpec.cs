@@ -9,6 +9,14 @@ public sealed record ProcessSpec(
 {
     /// <summary>The process reads the engine's own stdin (a Taskfile's <c>interactive: true</c>); otherwise /dev/null.</summary>
     public bool InheritStdin { get; init; }
+
+    /// <summary>
+    /// What the process inherits under <see cref="Environment"/>: a run passes the snapshot it took at
+    /// its start, so a task's start copies only the task's own variables. By default the engine's
+    /// environment as the process starts. (The Linux launcher uses it; elsewhere a process inherits
+    /// the engine's environment as it starts.)
+    /// </summary>
+    public InheritedEnvironment? Inherited { get; init; }
 }
 
 /// <summary>

@@ -34,6 +34,10 @@ internal sealed class RunEnvironment
         foreach (var (k, v) in run.Options.Environment) _workflow[k] = v;
     }
 
+    /// <summary>The engine's environment as the run started, as the run's processes inherit it (made on first use).</summary>
+    public Processes.InheritedEnvironment Inherited => _inherited ??= new Processes.InheritedEnvironment(_process);
+    private Processes.InheritedEnvironment? _inherited;
+
     /// <summary><c>trigger</c>: its type, and what it carried (payload, headers, path, files, schedule).</summary>
     internal static ExprValue TriggerValue(string type, TriggerDetails? details)
     {

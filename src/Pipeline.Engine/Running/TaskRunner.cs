@@ -196,6 +196,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 Attempt = number,
                 Expressions = context,
                 Environment = env,
+                InheritedEnvironment = run.Environment.Inherited,
                 WorkingDirectory = cwd,
                 WorkflowDirectory = run.WorkflowDirectory,
                 ScratchFile = run.ScratchFileFactory,

@@ -55,6 +55,33 @@ public sealed class LauncherTests : IDisposable
         Assert.Equal("from-engine|a b; $(x)|unset\n", outcome.Stdout);
     }
 
+    [Fact]
+    public async Task A_snapshot_of_the_environment_is_inherited_instead_of_the_engines_own()
+    {
+        // What a run passes: the environment as it started. Later changes to the engine's are not seen.
+        var snapshot = new InheritedEnvironment(new Dictionary<string, string>
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+            ["SNAP_KEPT"] = "käse ✓",
+            ["SNAP_REPLACED"] = "old",
+            ["SNAP_REMOVED"] = "old",
+            ["BAD=NAME"] = "never passed",
+            [""] = "never passed",
+        });
+        Environment.SetEnvironmentVariable("PIPELINE_LAUNCHER_AFTER_SNAPSHOT", "engine-only");
+        Assert.Equal(4, snapshot.Count);
+        var spec = new ProcessSpec("/bin/sh", ["-c", "env | grep -c = ; echo \"$SNAP_KEPT|$SNAP_REPLACED|${SNAP_REMOVED-unset}|$TASK_OWN|${PIPELINE_LAUNCHER_AFTER_SNAPSHOT-unseen}\""], _folder,
+            new Dictionary<string, string?> { ["SNAP_REPLACED"] = "new", ["SNAP_REMOVED"] = null, ["TASK_OWN"] = "ü", ["ALSO=BAD"] = "x", ["GONE_ANYWAY"] = null })
+        { Inherited = snapshot };
+
+        var outcome = await ProcessRunner.RunAsync(spec, (_, _) => { }, Launcher("posix"), default);
+
+        // PATH, SNAP_KEPT, SNAP_REPLACED, TASK_OWN, plus what sh itself exports (PWD, maybe SHLVL and _).
+        var lines = outcome.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(int.Parse(lines[0]), 4, 7);
+        Assert.Equal("käse ✓|new|unset|ü|unseen", lines[1]);
+    }
+
     [Theory, MemberData(nameof(Launchers))]
     public async Task Runs_in_the_working_directory_with_arguments_passed_verbatim(string launcher)
     {

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.ComponentModel;
 
 namespace Pipeline.Engine.Processes.Posix;
@@ -30,7 +29,7 @@ internal static unsafe class PosixSpawn
     public static SpawnedChild Start(ProcessSpec spec, int stdin = -1, int fd3 = -1, bool holdWriteEnds = false)
     {
         using var argv = new NativeStrings([spec.FileName, .. spec.Arguments]);
-        using var envp = new NativeStrings(Environment(spec.Environment));
+        using var envp = new NativeEnvironment(spec.Inherited ?? InheritedEnvironment.Capture(), spec.Environment);
         using var directory = new NativeStrings([spec.WorkingDirectory]);
 
         int* stdout = stackalloc int[2];
@@ -75,23 +74,6 @@ internal static unsafe class PosixSpawn
             Libc.posix_spawn_file_actions_destroy(actions);
             Libc.posix_spawnattr_destroy(attr);
         }
-    }
-
-    /// <summary>The engine's environment with the spec's variables over it; a null value removes a variable.</summary>
-    private static List<string> Environment(IReadOnlyDictionary<string, string?> overrides)
-    {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
-            merged[(string)e.Key] = (string?)e.Value ?? "";
-        foreach (var (name, value) in overrides)
-        {
-            if (value is null) merged.Remove(name);
-            else merged[name] = value;
-        }
-        var entries = new List<string>(merged.Count);
-        foreach (var (name, value) in merged)
-            if (name.Length > 0 && !name.Contains('=')) entries.Add(name + "=" + value);
-        return entries;
     }
 
     internal static void OpenPipe(int* fds)
