@@ -13,6 +13,7 @@ public static class Cycles
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<string>> Find(IReadOnlyList<string> nodes, Func<string, IEnumerable<string>> edges)
     {
+        if (IsAcyclic(nodes, edges)) return Array.Empty<IReadOnlyList<string>>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var low = new Dictionary<string, int>(StringComparer.Ordinal);
         var onStack = new HashSet<string>(StringComparer.Ordinal);
@@ -72,6 +73,51 @@ public static class Cycles
             .Select(c => CyclePath(c, edges, order))
             .OrderBy(p => order[p[0]])
             .ToList();
+    }
+
+    /// <summary>
+    /// Whether the graph has no cycle, by Kahn's algorithm on positions: what nearly every workflow
+    /// is, proved with a few arrays instead of Tarjan's tables and a list of edges per node (a
+    /// 2,000-task workflow spent a sixth of its validation there).
+    /// </summary>
+    private static bool IsAcyclic(IReadOnlyList<string> nodes, Func<string, IEnumerable<string>> edges)
+    {
+        var position = new Dictionary<string, int>(nodes.Count, StringComparer.Ordinal);
+        var distinct = new List<string>(nodes.Count);
+        foreach (var n in nodes)
+            if (!position.ContainsKey(n))
+            {
+                position[n] = distinct.Count;
+                distinct.Add(n);
+            }
+        var count = distinct.Count;
+        var targets = new List<int>();
+        var first = new int[count + 1]; // node i's targets are targets[first[i]..first[i + 1]]
+        var waiting = new int[count]; // edges still pointing at each node
+        for (var i = 0; i < count; i++)
+        {
+            first[i] = targets.Count;
+            var n = distinct[i];
+            foreach (var t in edges(n))
+                if (position.TryGetValue(t, out var target))
+                {
+                    targets.Add(target);
+                    waiting[target]++;
+                }
+        }
+        first[count] = targets.Count;
+
+        var ready = new int[count];
+        int head = 0, tail = 0;
+        for (var n = 0; n < count; n++)
+            if (waiting[n] == 0) ready[tail++] = n;
+        while (head < tail)
+        {
+            var n = ready[head++];
+            for (var e = first[n]; e < first[n + 1]; e++)
+                if (--waiting[targets[e]] == 0) ready[tail++] = targets[e];
+        }
+        return tail == count; // a node on a cycle (or only reachable through one) never gets ready
     }
 
     /// <summary>A shortest closed path inside one component, starting at its first node in file order.</summary>

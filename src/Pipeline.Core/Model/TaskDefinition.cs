@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Pipeline.Core.Text;
 
@@ -70,7 +71,15 @@ public abstract record TaskDefinition
     /// build targets). The cache key hashes it, so editing any field of the task invalidates its
     /// entries, while moving it in the file or re-indenting does not.
     /// </summary>
-    public string? CanonicalJson { get; init; }
+    public string? CanonicalJson { get => _canonicalJson ??= _canonicalJsonSource?.Invoke(); init => _canonicalJson = value; }
+    private string? _canonicalJson;
+    private Func<string>? _canonicalJsonSource;
+
+    /// <summary>
+    /// Makes <see cref="CanonicalJson"/> on first read (the reader's way: only a run with cached
+    /// tasks hashes definitions, and writing every task's JSON cost a tenth of reading a large workflow).
+    /// </summary>
+    internal Func<string>? CanonicalJsonSource { init => _canonicalJsonSource = value; }
 
     /// <summary>The id of the parallel, loop or conditional task this one was written inside, if any.</summary>
     public string? Owner { get; init; }

@@ -39,7 +39,7 @@ internal sealed partial class TaskJsonReader
             Inputs = inputs,
             Generates = generates,
             Cache = cache,
-            CanonicalJson = Evaluator.FromJsonNode(obj).ToJson(indented: false),
+            CanonicalJsonSource = () => Evaluator.FromJsonNode(obj).ToJson(indented: false),
         };
     }
 

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pipeline.Engine.Events;
 using Pipeline.Engine.Running;
 
@@ -56,7 +55,7 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
                     break;
                 case RunFinished r when _runDirectory is not null:
                     foreach (var id in _open.Keys.ToList()) Close(id[..id.LastIndexOf('|')]);
-                    WriteReport(Path.Combine(_runDirectory, "report.json"), ToJson(r.Result).ToJsonString(JsonOptions));
+                    WriteReport(Path.Combine(_runDirectory, "report.json"), r.Result);
                     break;
             }
         }
@@ -68,14 +67,17 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
 
     /// <summary>
     /// Writes the report beside its place, then moves it there: a full disk or a crash leaves no
-    /// report rather than half of one.
+    /// report rather than half of one. Written straight to the file, not built as a document first:
+    /// a run of thousands of tasks ended tens of milliseconds sooner.
     /// </summary>
-    private void WriteReport(string path, string json)
+    private void WriteReport(string path, RunResult result)
     {
         var partial = path + ".partial";
         try
         {
-            File.WriteAllText(partial, json);
+            using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
+            using (var json = new Utf8JsonWriter(file, JsonOptions))
+                WriteRun(json, result);
             File.Move(partial, path, overwrite: true);
             ReportPath = path;
         }
@@ -111,54 +113,71 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
     /// <summary>Instance ids hold '/' and '[': file names get '__' and keep the rest.</summary>
     public static string FileName(string instance) => instance.Replace("/", "__").Replace('\\', '_').Replace(':', '_');
 
-    private JsonObject ToJson(RunResult r) => new()
+    private void WriteRun(Utf8JsonWriter w, RunResult r)
     {
-        ["execution_id"] = r.ExecutionId,
-        ["workflow"] = r.Workflow,
-        ["file"] = r.File,
-        ["status"] = r.Status.ToString().ToLowerInvariant(),
-        ["started_at"] = r.StartedAt.ToString("O"),
-        ["finished_at"] = r.FinishedAt.ToString("O"),
-        ["duration_seconds"] = Math.Round(r.Duration.TotalSeconds, 3),
-        ["error"] = r.Error,
-        ["critical_path_taken"] = new JsonArray(r.CriticalPathTaken.Select(id => (JsonNode)id!).ToArray()),
-        ["tasks"] = new JsonArray(r.Tasks.Select(t => (JsonNode)TaskJson(t)).ToArray()),
-    };
-
-    private JsonObject TaskJson(TaskResult t)
-    {
-        var logs = _logs.GetValueOrDefault(t.InstanceId);
-        return new JsonObject
-        {
-            ["instance_id"] = t.InstanceId,
-            ["task_id"] = t.TaskId,
-            ["type"] = t.TaskType,
-            ["role"] = t.Role,
-            ["parent"] = t.Parent,
-            ["status"] = t.State.Name(),
-            ["started_at"] = t.StartedAt?.ToString("O"),
-            ["finished_at"] = t.FinishedAt?.ToString("O"),
-            ["duration_seconds"] = Math.Round(t.Duration.TotalSeconds, 3),
-            ["exit_code"] = t.ExitCode,
-            ["error"] = t.Error,
-            ["reason"] = t.Reason,
-            ["continued_on_error"] = t.ContinuedOnError,
-            ["attempts"] = new JsonArray(t.Attempts.Select(a => (JsonNode)new JsonObject
-            {
-                ["number"] = a.Number,
-                ["status"] = a.State.Name(),
-                ["started_at"] = a.StartedAt.ToString("O"),
-                ["duration_seconds"] = Math.Round(a.Duration.TotalSeconds, 3),
-                ["exit_code"] = a.ExitCode,
-                ["error"] = a.Error,
-            }).ToArray()),
-            ["outputs"] = new JsonObject(t.Outputs.Select(o => new KeyValuePair<string, JsonNode?>(o.Key, o.Value))),
-            ["stdout_log"] = logs.Stdout is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stdout),
-            ["stderr_log"] = logs.Stderr is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stderr),
-        };
+        w.WriteStartObject();
+        w.WriteString("execution_id", r.ExecutionId);
+        w.WriteString("workflow", r.Workflow);
+        w.WriteString("file", r.File);
+        w.WriteString("status", r.Status.ToString().ToLowerInvariant());
+        w.WriteString("started_at", r.StartedAt.ToString("O"));
+        w.WriteString("finished_at", r.FinishedAt.ToString("O"));
+        w.WriteNumber("duration_seconds", Math.Round(r.Duration.TotalSeconds, 3));
+        w.WriteString("error", r.Error);
+        w.WriteStartArray("critical_path_taken");
+        foreach (var id in r.CriticalPathTaken) w.WriteStringValue(id);
+        w.WriteEndArray();
+        w.WriteStartArray("tasks");
+        foreach (var t in r.Tasks) WriteTask(w, t);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private void WriteTask(Utf8JsonWriter w, TaskResult t)
+    {
+        var logs = _logs.GetValueOrDefault(t.InstanceId);
+        w.WriteStartObject();
+        w.WriteString("instance_id", t.InstanceId);
+        w.WriteString("task_id", t.TaskId);
+        w.WriteString("type", t.TaskType);
+        w.WriteString("role", t.Role);
+        w.WriteString("parent", t.Parent);
+        w.WriteString("status", t.State.Name());
+        w.WriteString("started_at", t.StartedAt?.ToString("O"));
+        w.WriteString("finished_at", t.FinishedAt?.ToString("O"));
+        w.WriteNumber("duration_seconds", Math.Round(t.Duration.TotalSeconds, 3));
+        WriteNumberOrNull(w, "exit_code", t.ExitCode);
+        w.WriteString("error", t.Error);
+        w.WriteString("reason", t.Reason);
+        w.WriteBoolean("continued_on_error", t.ContinuedOnError);
+        w.WriteStartArray("attempts");
+        foreach (var a in t.Attempts)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("number", a.Number);
+            w.WriteString("status", a.State.Name());
+            w.WriteString("started_at", a.StartedAt.ToString("O"));
+            w.WriteNumber("duration_seconds", Math.Round(a.Duration.TotalSeconds, 3));
+            WriteNumberOrNull(w, "exit_code", a.ExitCode);
+            w.WriteString("error", a.Error);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("outputs");
+        foreach (var (name, value) in t.Outputs) w.WriteString(name, value);
+        w.WriteEndObject();
+        w.WriteString("stdout_log", logs.Stdout is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stdout));
+        w.WriteString("stderr_log", logs.Stderr is null ? null : Path.GetRelativePath(_runDirectory!, logs.Stderr));
+        w.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Dispose()
     {
