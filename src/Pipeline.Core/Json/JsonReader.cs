@@ -78,7 +78,7 @@ public sealed class JsonReader
         var start = _pos++;
         Enter(start);
         var properties = new List<JsonProperty>();
-        var seen = new Dictionary<string, LocatedString>(StringComparer.Ordinal);
+        Dictionary<string, LocatedString>? seen = null; // made once an object is big enough for a scan to cost more
         SkipTrivia();
         while (true)
         {
@@ -92,7 +92,7 @@ public sealed class JsonReader
                 throw Error(_pos, $"':' expected after property name \"{name.Value}\"", "write \"name\": value");
             _pos++;
             var value = ParseValue();
-            if (seen.TryGetValue(name.Value, out var first))
+            if (FindEarlier(properties, ref seen, name.Value) is { } first)
             {
                 _diagnostics.Report(Descriptors.DuplicateKey, name.Span,
                     $"duplicate key \"{name.Value}\" (first defined at line {first.Span.Line}); the first value is used",
@@ -100,7 +100,7 @@ public sealed class JsonReader
             }
             else
             {
-                seen.Add(name.Value, name);
+                seen?.Add(name.Value, name);
                 properties.Add(new JsonProperty(name, value));
             }
             SkipTrivia();
@@ -111,6 +111,20 @@ public sealed class JsonReader
         }
         _depth--;
         return new JsonObject(_doc.Span(start, _pos), properties);
+    }
+
+    /// <summary>The earlier key of that name in this object, if any: a scan while the object is small, a table after.</summary>
+    private static LocatedString? FindEarlier(List<JsonProperty> properties, ref Dictionary<string, LocatedString>? seen, string name)
+    {
+        if (seen is null && properties.Count >= 16)
+        {
+            seen = new Dictionary<string, LocatedString>(StringComparer.Ordinal);
+            foreach (var p in properties) seen.Add(p.Name, p.NameToken);
+        }
+        if (seen is not null) return seen.TryGetValue(name, out var first) ? first : null;
+        foreach (var p in properties)
+            if (p.Name == name) return p.NameToken;
+        return null;
     }
 
     private JsonArray ParseArray()
@@ -144,6 +158,15 @@ public sealed class JsonReader
     private LocatedString ParseString()
     {
         var start = _pos++;
+        // Most strings hold no escape: find the closing quote and take the text as written.
+        var end = _pos;
+        while (end < _text.Length && _text[end] is not ('"' or '\\') && _text[end] >= 0x20) end++;
+        if (end < _text.Length && _text[end] == '"')
+        {
+            _pos = end + 1;
+            return new LocatedString(_text.Substring(start + 1, end - start - 1), _doc.Span(start, _pos), _doc, start + 1, null);
+        }
+
         var sb = new StringBuilder();
         List<int>? offsets = null; // only built once an escape shifts characters
         while (true)
