@@ -128,7 +128,12 @@ public sealed class RunReportWriter : IRunObserver, IDisposable
         foreach (var id in r.CriticalPathTaken) w.WriteStringValue(id);
         w.WriteEndArray();
         w.WriteStartArray("tasks");
-        foreach (var t in r.Tasks) WriteTask(w, t);
+        foreach (var t in r.Tasks)
+        {
+            WriteTask(w, t);
+            // The writer holds what it has not flushed, growing its buffer by copying: hand it to the file as it goes.
+            if (w.BytesPending > 32 * 1024) w.Flush();
+        }
         w.WriteEndArray();
         w.WriteEndObject();
     }
