@@ -25,21 +25,31 @@ public static class RunSummary
             }
             console.Write(table);
         }
-        var verdict = run.Status switch
+        // Written as styled text, not markup: parsing markup loads Spectre's table of emoji names,
+        // a few milliseconds of a short run that prints nothing else.
+        var line = new Paragraph();
+        switch (run.Status)
         {
-            RunStatus.Succeeded => $"[green]✓ {Markup.Escape(run.Workflow)} succeeded[/] in {DurationText.Format(run.Duration)}",
-            RunStatus.Cancelled => $"[yellow]■ {Markup.Escape(run.Workflow)} cancelled[/] after {DurationText.Format(run.Duration)}",
-            _ => $"[red]✗ {Markup.Escape(run.Workflow)} failed[/] after {DurationText.Format(run.Duration)}: {Markup.Escape(run.Error ?? "")}",
-        };
+            case RunStatus.Succeeded:
+                line.Append($"✓ {run.Workflow} succeeded", new Style(Color.Green)).Append($" in {DurationText.Format(run.Duration)}");
+                break;
+            case RunStatus.Cancelled:
+                line.Append($"■ {run.Workflow} cancelled", new Style(Color.Yellow)).Append($" after {DurationText.Format(run.Duration)}");
+                break;
+            default:
+                line.Append($"✗ {run.Workflow} failed", new Style(Color.Red)).Append($" after {DurationText.Format(run.Duration)}: {run.Error ?? ""}");
+                break;
+        }
         var cached = run.Tasks.Count(t => t.State == TaskState.Cached);
-        if (cached > 0) verdict += $" [cyan]({cached} of {run.Tasks.Count(t => t.Role == "dag")} tasks from the cache)[/]";
-        console.MarkupLine(verdict);
+        if (cached > 0) line.Append($" ({cached} of {run.Tasks.Count(t => t.Role == "dag")} tasks from the cache)", new Style(Color.Aqua));
+        console.Write(line);
+        console.WriteLine();
         if (!quiet && run.CriticalPathTaken.Count > 0)
-            console.MarkupLine($"Critical path: {Markup.Escape(string.Join(" → ", run.CriticalPathTaken))}");
+            console.WriteLine($"Critical path: {string.Join(" → ", run.CriticalPathTaken)}");
         if (reportPath is not null)
         {
             var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), reportPath);
-            console.MarkupLine($"Report: {Markup.Escape(relative.StartsWith("..", StringComparison.Ordinal) ? reportPath : relative)}");
+            console.WriteLine($"Report: {(relative.StartsWith("..", StringComparison.Ordinal) ? reportPath : relative)}");
         }
     }
 
