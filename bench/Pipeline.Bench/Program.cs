@@ -8,7 +8,8 @@ using Pipeline.Bench;
 // `-- --processes` prints instead what one short process costs through each launcher, and
 // `-- --store` how many task events per second the state store takes, and `-- --loop [seconds]`
 // plans and runs the DAG in a loop for a profiler (perf with DOTNET_PerfMapEnabled=1), and
-// `-- --allocations` which types a run allocates (sampled).
+// `-- --allocations` which types a run allocates (sampled), and `-- --process-allocations` the same
+// for a chain of real `true` processes.
 if (args.Contains("--store"))
 {
     StoreThroughput.Run();
@@ -17,6 +18,11 @@ if (args.Contains("--store"))
 if (args.Contains("--processes"))
 {
     await ProcessLaunch.RunAsync();
+    return;
+}
+if (args.Contains("--process-allocations"))
+{
+    await AllocationSampler.RunProcessesAsync();
     return;
 }
 if (args.Contains("--allocations"))

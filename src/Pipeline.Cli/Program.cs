@@ -14,28 +14,8 @@ var root = new RootCommand("Pipeline: workflow orchestration for .NET teams. Val
     GlobalOptions.Quiet,
     GlobalOptions.Config,
     GlobalOptions.Format,
-    ValidateCommand.Create(),
-    RunCommand.Create(afterSeparator),
-    GraphCommand.Create(),
-    HistoryCommand.Create(),
-    StatusCommand.Create(),
-    ResumeCommand.Create(),
-    PruneCommand.Create(),
-    HealthCommand.Create(),
-    MonitorCommand.Create(),
-    MonitorCommand.CreatePs(),
-    ScheduleCommand.Create(),
-    ServeCommand.Create(),
-    NotifyCommand.Create(),
-    ListCommand.Create(),
-    DoctorCommand.Create(),
-    DeleteCommand.Create(),
-    CreateCommand.Create(),
-    GenerateCommand.Create(),
-    CiCommand.Create(),
-    CacheCommand.Create(),
-    CompletionCommand.Create(),
 };
+foreach (var command in CommandTable.For(args, afterSeparator)) root.Add(command);
 
 var parse = root.Parse(args);
 // Runs' traces and metrics go to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT says where;

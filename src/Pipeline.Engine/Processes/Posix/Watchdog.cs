@@ -121,7 +121,10 @@ internal static unsafe class Watchdog
         try
         {
             // dup2 in the child clears close-on-exec on its stdin and descriptor 3, so only the watchdog keeps them.
-            var child = PosixSpawn.Start(new ProcessSpec(bash, ["-c", script, "pipeline-watchdog"], "/", new Dictionary<string, string?>()), stdin: fds[0], fd3: table);
+            // The C locale: it handles numbers only, and bash loading the user's locale files cost
+            // more than its script's start, beside the run's first tasks.
+            var child = PosixSpawn.Start(new ProcessSpec(bash, ["-c", script, "pipeline-watchdog"], "/", new Dictionary<string, string?> { ["LC_ALL"] = "C" }),
+                stdin: fds[0], fd3: table);
             Libc.close(child.Stdout); // it sends its output to /dev/null first thing
             Libc.close(child.Stderr);
             ProcessId = child.Pid;
