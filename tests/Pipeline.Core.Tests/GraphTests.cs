@@ -65,4 +65,19 @@ public class GraphTests
         }
         Assert.Equal(TaskTypes.ByName.Count, Enum.GetValues<TaskType>().Count(t => TaskTypes.ByName.ContainsKey(TaskTypes.NameOf(t))));
     }
+
+    [Theory]
+    [InlineData("a>b b>c", "")] // a chain
+    [InlineData("a>b a>c b>d c>d", "")] // a diamond
+    [InlineData("a>b b>a c>a", "a b a")] // a cycle with a task hanging off it
+    [InlineData("x>y y>z z>y", "y z y")] // the cycle only after a task outside it
+    [InlineData("a>a b>c", "a a")] // a task depending on itself
+    [InlineData("a>b b>c c>a d>e e>d", "a b c a|d e d")] // two cycles, in file order
+    public void Cycles_are_found_whether_or_not_the_quick_check_rules_them_out(string edges, string expected)
+    {
+        var pairs = edges.Split(' ').Select(e => (From: e.Split('>')[0], To: e.Split('>')[1])).ToList();
+        var nodes = pairs.SelectMany(p => new[] { p.From, p.To }).Distinct().ToList();
+        var found = Pipeline.Core.Graph.Cycles.Find(nodes, n => pairs.Where(p => p.From == n).Select(p => p.To));
+        Assert.Equal(expected, string.Join("|", found.Select(c => string.Join(" ", c))));
+    }
 }

@@ -47,6 +47,32 @@ public class JsonReaderTests
         Assert.Equal("1", ((JsonNumber)((JsonObject)node!).Find("a")!.Value).Raw);
     }
 
+    [Fact]
+    public void Duplicate_key_in_a_large_object_is_found_too()
+    {
+        // Objects of 16 keys and more look keys up in a table instead of scanning: the same answer.
+        var keys = string.Join(", ", Enumerable.Range(0, 20).Select(i => $"\"k{i}\": {i}"));
+        var (node, diagnostics) = Parse("{ " + keys + ",\n  \"k3\": 99, \"k19\": 98, \"new\": 1 }");
+        Assert.Equal(2, diagnostics.Count(d => d.Code == "WF1005"));
+        var obj = (JsonObject)node!;
+        Assert.Equal(21, obj.Properties.Count);
+        Assert.Equal("3", ((JsonNumber)obj.Find("k3")!.Value).Raw);
+    }
+
+    [Fact]
+    public void Strings_with_and_without_escapes_keep_their_text_and_positions()
+    {
+        var (node, diagnostics) = Parse("{ \"plain\": \"a b ✓\", \"escaped\": \"x\\ty\\u00e9\\\"\" }");
+        Assert.Empty(diagnostics);
+        var obj = (JsonObject)node!;
+        var plain = (JsonString)obj.Find("plain")!.Value;
+        var escaped = (JsonString)obj.Find("escaped")!.Value;
+        Assert.Equal("a b ✓", plain.Value);
+        Assert.Equal("x\tyé\"", escaped.Value);
+        Assert.Equal((1, 12), (plain.Span.Line, plain.Span.Column));
+        Assert.Equal((1, 32), (escaped.Span.Line, escaped.Span.Column));
+    }
+
     [Theory]
     [InlineData("{ 'a': 1 }", 1, 3, "double quotes")]
     [InlineData("{ \"a\": True }", 1, 8, "lower case")]
