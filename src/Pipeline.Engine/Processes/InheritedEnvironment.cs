@@ -32,7 +32,10 @@ public sealed class InheritedEnvironment
 
     public InheritedEnvironment(IEnumerable<KeyValuePair<string, string>> variables)
     {
-        var entries = variables.Where(v => IsPassable(v.Key)).ToList();
+        var unique = new Dictionary<string, string>(StringComparer.Ordinal); // a name given twice: the last value
+        foreach (var (name, value) in variables)
+            if (IsPassable(name)) unique[name] = value;
+        var entries = unique.ToList();
         _index = new Dictionary<string, int>(entries.Count, StringComparer.Ordinal);
         _offsets = new int[entries.Count + 1];
         var size = 0;
