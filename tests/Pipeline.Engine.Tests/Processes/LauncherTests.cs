@@ -148,7 +148,9 @@ public sealed class LauncherTests : IDisposable
         var pidFile = Path.Combine(_folder, "pids");
         using var cts = new CancellationTokenSource();
         var run = Sh(launcher, $"sleep 1000 & echo \"$$ $!\" > '{pidFile}'; wait", token: cts.Token);
-        while (!File.Exists(pidFile) || !File.ReadAllText(pidFile).EndsWith('\n')) await Task.Delay(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((!File.Exists(pidFile) || !File.ReadAllText(pidFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.True(File.Exists(pidFile), "the shell never wrote its process ids");
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         foreach (var pid in File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse))
@@ -198,7 +200,8 @@ public sealed class LauncherTests : IDisposable
     /// <summary>Group kills are asynchronous; a killed process may take a moment to leave the table.</summary>
     private static async Task<bool> StillAlive(int pid)
     {
-        for (var i = 0; i < 100 && ProcessTaskTests.IsAlive(pid); i++) await Task.Delay(20);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (ProcessTaskTests.IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(20);
         return ProcessTaskTests.IsAlive(pid);
     }
 }
