@@ -22,12 +22,15 @@ public sealed class InheritedEnvironment
     private readonly int[] _offsets;
 
     /// <summary>The engine's own environment, read now.</summary>
-    public static InheritedEnvironment Capture()
+    public static InheritedEnvironment Capture() => new(ReadEngineVariables());
+
+    /// <summary>The engine's environment variables as they are now (a variable without a value reads as empty).</summary>
+    public static Dictionary<string, string> ReadEngineVariables()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
             variables[(string)e.Key] = (string?)e.Value ?? "";
-        return new InheritedEnvironment(variables);
+        return variables;
     }
 
     public InheritedEnvironment(IEnumerable<KeyValuePair<string, string>> variables)

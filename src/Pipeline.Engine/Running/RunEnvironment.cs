@@ -1,4 +1,3 @@
-using System.Collections;
 using Pipeline.Core.Expressions;
 using Pipeline.Core.Model;
 
@@ -20,9 +19,7 @@ internal sealed class RunEnvironment
     public RunEnvironment(RunState run)
     {
         _run = run;
-        _process = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
-            _process[(string)e.Key] = (string?)e.Value ?? "";
+        _process = Processes.InheritedEnvironment.ReadEngineVariables();
 
         var w = run.Workflow;
         _roots = new Roots(run, _process, WorkflowValues.Secrets(run.Options.Secrets),
