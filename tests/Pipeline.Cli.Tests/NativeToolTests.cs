@@ -126,7 +126,8 @@ public sealed class NativeToolTests
             Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
             var id = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("execution_id").GetString()!;
             var shipped = Path.Combine(dir, "shipped.txt");
-            while (!File.Exists(shipped) && DateTime.UtcNow < deadline) await Task.Delay(50);
+            // The shell creates the file before it writes the line: wait for the line, not the file.
+            while (!(File.Exists(shipped) && File.ReadAllText(shipped).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(50);
             Assert.Equal("ref v1\n", File.ReadAllText(shipped));
             JsonElement execution = default;
             while (DateTime.UtcNow < deadline)

@@ -50,3 +50,15 @@ public interface IRunObserver
 {
     void OnEvent(RunEvent e);
 }
+
+/// <summary>
+/// An observer that records the run where it survives a crash (the state store), and may do so a
+/// little after it is given an event. A task marked <c>resumable: false</c> starts its work only
+/// once <see cref="FlushAsync"/> says its start is recorded: otherwise a crash in between would
+/// leave no trace of it, and a resumed run would run it a second time.
+/// </summary>
+public interface IDurableRunObserver : IRunObserver
+{
+    /// <summary>Completes when every event given so far is recorded.</summary>
+    Task FlushAsync();
+}

@@ -138,6 +138,16 @@ internal sealed class RunState : IDisposable
         }
     }
 
+    /// <summary>Completes when the durable observers (the state store) have recorded every event published so far.</summary>
+    public Task RecordedAsync()
+    {
+        List<Task>? pending = null;
+        foreach (var o in Options.Observers)
+            if (o is IDurableRunObserver durable && durable.FlushAsync() is { IsCompleted: false } flush)
+                (pending ??= []).Add(flush);
+        return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
+    }
+
     public void Output(string instanceId, OutputStream stream, string line, bool live) =>
         Publish(new TaskOutput(ExecutionId, DateTimeOffset.UtcNow, instanceId, stream, Masker.Apply(line), live));
 

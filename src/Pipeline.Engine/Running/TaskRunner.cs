@@ -170,7 +170,20 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
     {
         log?.Restart();
         run.Publish(new TaskStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, task.Id.Value, task.DisplayName, instance.Role, number));
+        if (!task.Resumable) return AfterStartRecordedAsync(task, instance, executor, context, env, cwd, live, log, number, token);
         return AttemptAsync(task, instance, executor, context, env, cwd, live, log, number, token);
+    }
+
+    /// <summary>
+    /// A task that must not run twice starts its work only once its start is in the state store
+    /// (write-ahead): a crash after that leaves it "running" there, and a resumed run fails it instead
+    /// of running it again. The other tasks do not wait for the store (it commits in batches).
+    /// </summary>
+    private async ValueTask<Attempt> AfterStartRecordedAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,
+        IReadOnlyDictionary<string, string?> env, string cwd, bool live, Caching.CacheLog? log, int number, CancellationToken token)
+    {
+        await run.RecordedAsync().ConfigureAwait(false);
+        return await AttemptAsync(task, instance, executor, context, env, cwd, live, log, number, token).ConfigureAwait(false);
     }
 
     private async ValueTask<Attempt> AttemptAsync(TaskDefinition task, TaskInstance instance, ITaskExecutor executor, ExpressionContext context,

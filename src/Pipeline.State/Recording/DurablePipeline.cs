@@ -20,7 +20,7 @@ namespace Pipeline.State;
 /// megabytes, the engine waits for room (and the task for its pipe to be read, as with a slow
 /// terminal) rather than holding the output in memory.
 /// </summary>
-public sealed class DurablePipeline : IRunObserver
+public sealed class DurablePipeline : IDurableRunObserver
 {
     private const int MaxBatch = 512;
 
