@@ -187,8 +187,8 @@ public sealed class LauncherTests : IDisposable
         static int Pipes() => new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
             .Count(f => f.LinkTarget?.StartsWith("pipe:", StringComparison.Ordinal) == true);
         var before = Pipes();
-        // The launcher holds each child's write ends until its exit is seen (see PosixSpawn): they must
-        // be closed then, or every task would leak two descriptors.
+        // Each child has two pipes whose read ends the monitor closes at their end: a pipe left open
+        // would leak a descriptor per task.
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Sh("posix", $"echo {i}; echo {i} >&2")));
         Assert.Equal(Enumerable.Range(0, 64).Select(i => $"{i}\n{i}"), outcomes.Select(o => o.Stdout + o.Stderr.TrimEnd('\n')));
         // Other tests run processes meanwhile: wait (with a deadline) for the count to come back near where it was.

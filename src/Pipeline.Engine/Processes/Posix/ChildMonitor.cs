@@ -87,7 +87,7 @@ internal static unsafe class ChildMonitor
         Watchdog.Ended(started.Pid);
         int status;
         Libc.waitpid(started.Pid, &status, 0);
-        foreach (var fd in (ReadOnlySpan<int>)[started.Stdout, started.Stderr, started.StdoutWrite, started.StderrWrite])
+        foreach (var fd in (ReadOnlySpan<int>)[started.Stdout, started.Stderr])
             if (fd >= 0) Libc.close(fd);
     }
 
@@ -151,14 +151,6 @@ internal static unsafe class ChildMonitor
     {
         var killed = child.Exit();
         Remove(child.PidFd); // before anything else: a zombie's pidfd stays readable
-        // Its pipes end now (unless something it started still holds them): their last lines and
-        // ends are read by the next epoll_wait, at once, without a wake-up of their own.
-        for (var pipe = 0; pipe < 2; pipe++)
-            if (child.WriteEnds[pipe] >= 0)
-            {
-                Libc.close(child.WriteEnds[pipe]);
-                child.WriteEnds[pipe] = -1;
-            }
         SessionSweeper.Enqueue(child);
         Finished(child);
         // Killed: a process outside the group may still hold a pipe; do not wait for it.

@@ -49,7 +49,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int close(int fd);
-    [LibraryImport(Library)] public static partial int sched_yield();
     [LibraryImport(Library, SetLastError = true)] public static partial nint read(int fd, byte* buffer, nint count);
     [LibraryImport(Library, SetLastError = true)] public static partial nint pwrite(int fd, byte* buffer, nint count, long offset);
     [LibraryImport(Library, SetLastError = true)] public static partial int memfd_create(byte* name, uint flags);
@@ -62,6 +61,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, SetLastError = true)] public static partial int pidfd_send_signal(int pidFd, int signal, void* info, uint flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int open(byte* path, int flags);
     [LibraryImport(Library, SetLastError = true)] public static partial int waitid(int idType, int id, byte* info, int options);
+    [LibraryImport(Library, SetLastError = true)] public static partial nint getdents64(int fd, byte* buffer, nint count);
 
     public const int PPid = 1, WExited = 4, WNoWait = 0x01000000;
 

@@ -5,8 +5,9 @@ namespace Pipeline.Engine.Processes.Posix;
 /// <summary>
 /// After a task's leader exits, what it left in its session outside its process group is killed
 /// (<see cref="Sessions"/>), and only then is the leader reaped: until then its zombie keeps the
-/// session id from being given to another process. A scan of /proc costs about a millisecond, more
-/// than a short task itself, so scans are batched on a thread of their own and spaced out (at least
+/// session id from being given to another process. A scan of /proc that reads every process's
+/// stat costs about a millisecond, more than a short task itself: scans read only the processes
+/// new since the last one (<see cref="SessionCache"/>), and they are batched on a thread of their own and spaced out (at least
 /// <see cref="MinimumRest"/> apart, and at most a twentieth of that thread's time goes to them): a
 /// chain of short tasks pays a scan every few tasks, not one per task beside the next task's start,
 /// and no task waits for one, since its exit code was read without reaping (waitid with WNOWAIT).
@@ -19,6 +20,9 @@ internal static class SessionSweeper
     private static List<WatchedChild> _pending = [];
     private static TaskCompletionSource _idle = Completed();
     private static bool _started, _busy, _hurry, _idleWait;
+
+    /// <summary>What the last scan read of each process (only this thread scans with it).</summary>
+    private static readonly SessionCache Known = new();
 
     /// <summary>The shortest rest between two scans while tasks keep ending.</summary>
     internal static readonly TimeSpan MinimumRest = TimeSpan.FromMilliseconds(50);
@@ -79,7 +83,7 @@ internal static class SessionSweeper
             {
                 var sessions = batch.Select(c => c.Pid).ToHashSet();
                 // Again while any was found: one may have forked before its SIGKILL landed.
-                for (var round = 0; round < 5 && Sessions.Signal(sessions, Libc.SigKill) > 0; round++) { }
+                for (var round = 0; round < 5 && Sessions.Signal(sessions, Libc.SigKill, known: Known) > 0; round++) { }
             }
             catch (Exception) { /* best effort: the leaders are reaped whatever happens */ }
             foreach (var child in batch)

@@ -12,17 +12,27 @@ namespace Pipeline.Engine.Processes.Posix;
 internal static unsafe class Sessions
 {
     /// <summary>Sends <paramref name="signal"/> to every live process of each session but the leaders (signalled through their group).</summary>
+    /// <param name="known">The sessions an earlier scan read, kept up to date: only new processes and members are read again.</param>
     /// <returns>How many processes were signalled.</returns>
-    public static int Signal(IReadOnlySet<int> sessions, int signal, long notBefore = 0)
+    public static int Signal(IReadOnlySet<int> sessions, int signal, long notBefore = 0, SessionCache? known = null)
     {
         if (sessions.Count == 0) return 0;
         var signalled = 0;
-        foreach (var pid in ProcStat.ProcessIds())
+        foreach (var process in ProcStat.ProcessEntries())
         {
+            var pid = process.Pid;
             if (sessions.Contains(pid)) continue; // a leader: its group gets the signal, and its zombie holds the id
-            if (ProcStat.Read(pid) is not { } stat || !sessions.Contains(stat.Session) || stat.State == (byte)'Z' || stat.StartTicks < notBefore) continue;
+            if (known is not null && known.TryGet(process, out var session) && !sessions.Contains(session))
+            {
+                known.Keep(process, session); // in no session of these, and it cannot join one
+                continue;
+            }
+            if (ProcStat.Read(pid) is not { } stat) continue;
+            known?.Keep(process, stat.Session);
+            if (!sessions.Contains(stat.Session) || stat.State == (byte)'Z' || stat.StartTicks < notBefore) continue;
             if (SignalExactly(pid, stat, signal)) signalled++;
         }
+        known?.EndScan();
         return signalled;
     }
 

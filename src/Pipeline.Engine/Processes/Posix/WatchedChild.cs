@@ -27,7 +27,6 @@ internal sealed class WatchedChild
         Pid = started.Pid;
         PidFd = pidFd;
         Pipes = [started.Stdout, started.Stderr];
-        WriteEnds = [started.StdoutWrite, started.StderrWrite];
         Splitters = [new LineSplitter(OutputStream.Stdout), new LineSplitter(OutputStream.Stderr)];
         _onLine = onLine;
     }
@@ -39,8 +38,6 @@ internal sealed class WatchedChild
     /// <summary>The read ends of stdout and stderr; -1 once closed.</summary>
     public int[] Pipes { get; }
 
-    /// <summary>Our copies of the pipes' write ends, held until the child's exit is seen (-1 when none or closed).</summary>
-    public int[] WriteEnds { get; }
     public LineSplitter[] Splitters { get; }
 
     /// <summary>The exit code, or 128 + the signal that ended it (as a shell reports it).</summary>

@@ -1,0 +1,68 @@
+using Pipeline.Engine.Processes;
+using Pipeline.Engine.Processes.Posix;
+
+namespace Pipeline.Engine.Tests.Processes;
+
+/// <summary>The scans of /proc that find what a task left in its session (see SessionSweeper).</summary>
+public sealed class SessionScanTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("pipeline-sessions-").FullName;
+    private readonly List<int> _leaders = [];
+
+    public unsafe void Dispose()
+    {
+        foreach (var leader in _leaders)
+        {
+            Libc.kill(-leader, Libc.SigKill);
+            int status;
+            Libc.waitpid(leader, &status, 0);
+        }
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void The_entries_of_proc_are_its_processes_each_with_an_inode_that_stays_while_it_lives()
+    {
+        var first = ProcStat.ProcessEntries();
+        var self = Assert.Single(first, e => e.Pid == Environment.ProcessId);
+        Assert.NotEqual(0UL, self.Inode);
+        Assert.Equal(self, Assert.Single(ProcStat.ProcessEntries(), e => e.Pid == Environment.ProcessId));
+        // The same processes as a plain listing (one taken right after the other: a few may come and go).
+        var listed = Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!)).Where(p => p > 1).ToHashSet();
+        var scanned = first.Select(e => e.Pid).ToHashSet();
+        Assert.True(scanned.Intersect(listed).Count() > listed.Count * 3 / 4, $"getdents64 found {scanned.Count} processes, a listing {listed.Count}");
+        Assert.Equal(first.Count, scanned.Count); // one entry per process
+    }
+
+    [Fact]
+    public async Task A_job_seen_by_an_earlier_scan_while_its_task_ran_is_still_killed_when_the_task_ends()
+    {
+        // A task whose shell moved a background job into a group of its own (job control): only a session scan reaches it.
+        var jobFile = Path.Combine(_folder, "job");
+        var leader = Start($"set -m; sleep 1000 >/dev/null 2>&1 & echo $! > '{jobFile}'; sleep 1000");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((!File.Exists(jobFile) || !File.ReadAllText(jobFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var job = int.Parse(File.ReadAllText(jobFile));
+        Assert.Equal(leader, ProcStat.Read(job)?.Session);
+
+        var known = new SessionCache();
+        // A sweep of other tasks' sessions while this one runs: it reads the job's stat and remembers its session.
+        Assert.Equal(0, Sessions.Signal(new HashSet<int> { int.MaxValue }, 0, known: known));
+        Assert.True(IsAlive(job));
+        // The task's own sweep must not skip the job for having seen it before.
+        Assert.Equal(1, Sessions.Signal(new HashSet<int> { leader }, Libc.SigKill, known: known));
+        while (IsAlive(job) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.False(IsAlive(job), $"the job {job} outlived the sweep of its session");
+    }
+
+    private int Start(string script)
+    {
+        var started = PosixSpawn.Start(new ProcessSpec("/bin/bash", ["-c", script], _folder, new Dictionary<string, string?>()));
+        Libc.close(started.Stdout);
+        Libc.close(started.Stderr);
+        _leaders.Add(started.Pid);
+        return started.Pid;
+    }
+
+    private static bool IsAlive(int pid) => ProcStat.Read(pid) is { State: not (byte)'Z' };
+}
