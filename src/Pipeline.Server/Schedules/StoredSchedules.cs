@@ -12,6 +12,7 @@ public static class StoredSchedules
     public static IReadOnlyDictionary<string, DateTimeOffset?> Read(ScheduleStore store)
     {
         var result = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        Pipeline.Engine.Executors.Sql.SqliteLibrary.PreferTheProgramsFolder();
         try
         {
             using DbConnection connection = store.Postgres

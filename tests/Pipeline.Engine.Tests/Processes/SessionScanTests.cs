@@ -55,6 +55,23 @@ public sealed class SessionScanTests : IDisposable
         Assert.False(IsAlive(job), $"the job {job} outlived the sweep of its session");
     }
 
+    [Fact]
+    public async Task A_process_noted_before_any_task_is_not_read_again()
+    {
+        var jobFile = Path.Combine(_folder, "job");
+        var leader = Start($"set -m; sleep 1000 >/dev/null 2>&1 & echo $! > '{jobFile}'; sleep 1000");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((!File.Exists(jobFile) || !File.ReadAllText(jobFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        // Seeded as if it had been there before the first task (which cannot happen to a task's own
+        // process): the scan trusts the note and does not read it, so it is not signalled.
+        var known = new SessionCache();
+        foreach (var process in ProcStat.ProcessEntries()) known.Seed(process);
+        Assert.Equal(0, Sessions.Signal(new HashSet<int> { leader }, 0, known: known));
+        // Without the note it is found (signal 0 only checks that it could be signalled).
+        Assert.Equal(1, Sessions.Signal(new HashSet<int> { leader }, 0));
+    }
+
     private int Start(string script)
     {
         var started = PosixSpawn.Start(new ProcessSpec("/bin/bash", ["-c", script], _folder, new Dictionary<string, string?>()));

@@ -34,6 +34,7 @@ public static class SqlConnections
             var b = Postgres(text);
             return new Target(new NpgsqlConnection(b.ConnectionString), $"PostgreSQL {b.Host}:{b.Port.ToString(CultureInfo.InvariantCulture)}/{b.Database ?? b.Username}");
         }
+        SqliteLibrary.PreferTheProgramsFolder();
         SqliteConnectionStringBuilder sqlite;
         try { sqlite = text.Contains('=') ? new SqliteConnectionStringBuilder(text) : new SqliteConnectionStringBuilder { DataSource = text }; }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException) { throw new ArgumentException($"the SQLite connection string is not valid: {e.Message}"); }

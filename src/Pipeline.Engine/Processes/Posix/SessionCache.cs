@@ -14,6 +14,16 @@ internal sealed class SessionCache
     private Dictionary<(int Pid, ulong Inode), int> _sessions = [];
     private Dictionary<(int Pid, ulong Inode), int> _next = [];
 
+    /// <summary>Stands for the session of a process that was there before the first task started: none of theirs.</summary>
+    public const int BeforeAnyTask = -1;
+
+    /// <summary>
+    /// A process that was there before the engine started its first task: its session is not a
+    /// task's, and never becomes one, so its stat need not be read (the first sweep of a run read
+    /// every process's, three milliseconds at the end of a one-task run).
+    /// </summary>
+    public void Seed((int Pid, ulong Inode) process) => _sessions[process] = BeforeAnyTask;
+
     /// <summary>The session read before for this very process, if any.</summary>
     public bool TryGet((int Pid, ulong Inode) process, out int session) => _sessions.TryGetValue(process, out session);
 

@@ -34,6 +34,24 @@ internal static class SessionSweeper
         return done;
     }
 
+    private static volatile bool _seeded;
+
+    /// <summary>
+    /// Called before every spawn: the first call notes the processes there before any task (one
+    /// listing of /proc, no stat read), so sweeps skip them. Every spawn comes after it returns, so
+    /// no task's process is among them.
+    /// </summary>
+    public static void BeforeSpawn()
+    {
+        if (_seeded) return;
+        lock (Gate)
+        {
+            if (_seeded) return;
+            foreach (var process in ProcStat.ProcessEntries()) Known.Seed(process);
+            _seeded = true;
+        }
+    }
+
     /// <summary>Hands over a child whose leader has exited (a zombie, not yet reaped).</summary>
     public static void Enqueue(WatchedChild child)
     {

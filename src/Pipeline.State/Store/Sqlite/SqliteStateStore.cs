@@ -21,6 +21,7 @@ public sealed class SqliteStateStore : RelationalStateStore
     /// <exception cref="StateStoreException">The file is not a database, is newer than this version, or cannot be opened.</exception>
     public static SqliteStateStore Open(string path)
     {
+        Pipeline.Engine.Executors.Sql.SqliteLibrary.PreferTheProgramsFolder();
         var full = System.IO.Path.GetFullPath(path);
         SqliteConnection? connection = null;
         try
