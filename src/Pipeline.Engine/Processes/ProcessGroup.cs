@@ -30,7 +30,7 @@ internal static partial class ProcessGroup
     private static void Signal(int leaderPid, int signal)
     {
         if (SetsidPath is null || leaderPid <= 1) return;
-        try { _ = kill(-leaderPid, signal); }
+        try { _ = Posix.Libc.kill(-leaderPid, signal); }
         catch (Exception) { /* best effort */ }
     }
 
@@ -41,7 +41,4 @@ internal static partial class ProcessGroup
             if (File.Exists(p)) return p;
         return null;
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int kill(int pid, int sig);
 }

@@ -61,7 +61,9 @@ internal sealed class CommitQueue(int capacity, int maxBatch)
 
     /// <summary>
     /// Waits for an event, then for company until <paramref name="interval"/> has passed since
-    /// <paramref name="lastCommit"/> (a <see cref="Stopwatch"/> timestamp), and takes up to a batch.
+    /// <paramref name="lastCommit"/> (a <see cref="Stopwatch"/> timestamp; 0 when there was none, so
+    /// the first event goes at once: timestamps count from the machine's start, and on a machine up
+    /// for less than the interval, 0 looked like a commit made a moment ago), and takes up to a batch.
     /// </summary>
     /// <returns>False once the queue is completed and empty.</returns>
     public bool TakeBatch(List<RunEvent> batch, long lastCommit, TimeSpan interval)
@@ -75,7 +77,7 @@ internal sealed class CommitQueue(int capacity, int maxBatch)
             if (_items.Count == 0) return false;
 
             _pumpResting = true;
-            while (!_hurry && !_completed && _items.Count < maxBatch)
+            while (lastCommit != 0 && !_hurry && !_completed && _items.Count < maxBatch)
             {
                 var left = interval - Stopwatch.GetElapsedTime(lastCommit);
                 if (left <= TimeSpan.Zero) break;

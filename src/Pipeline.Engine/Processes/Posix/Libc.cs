@@ -10,6 +10,19 @@ internal static unsafe partial class Libc
 {
     private const string Library = "libc";
 
+    // "libc" alone sent the runtime through some forty file names in the system's library folders
+    // (liblibc.so, libc.so, ... in each) before it settled on the C library every process has loaded
+    // already: two milliseconds of every run. glibc's name is tried first; elsewhere (musl) the usual search goes on.
+    static Libc()
+    {
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(Libc).Assembly, (name, _, _) =>
+                name == Library && OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero);
+        }
+        catch (InvalidOperationException) { /* a resolver is set already: it decides */ }
+    }
+
     public const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
     public const uint MfdCloExec = 1;
     public const short PosixSpawnSetSigDef = 0x04, PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
