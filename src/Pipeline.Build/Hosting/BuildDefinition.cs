@@ -92,6 +92,9 @@ internal static class BuildDefinition
                 context.Skip(skip);
                 return;
             }
+            // The Taskfile's run prints its lines straight to the console: what the build showed before
+            // (the targets this node waited for) goes first.
+            await context.ShownAsync().ConfigureAwait(false);
             await settings.Taskfiles!.For(node.Workflow!).RunAsync(node.TaskfileTask!, cancellationToken).ConfigureAwait(false);
         };
 

@@ -29,11 +29,14 @@ public sealed record CodeTask : TaskDefinition
 public sealed class CodeTaskContext
 {
     private readonly Action<string> _log;
+    private readonly Func<Task>? _shown;
 
-    public CodeTaskContext(string taskId, Action<string> log)
+    /// <param name="shown">Completes once the run has shown every event so far (see <see cref="ShownAsync"/>).</param>
+    public CodeTaskContext(string taskId, Action<string> log, Func<Task>? shown = null)
     {
         TaskId = taskId;
         _log = log;
+        _shown = shown;
     }
 
     public string TaskId { get; }
@@ -43,6 +46,13 @@ public sealed class CodeTaskContext
 
     /// <summary>Writes a line to the task's output (masked like a process's output).</summary>
     public void Log(string line) => _log(line);
+
+    /// <summary>
+    /// Waits until the run's display shows everything that happened before (the lines of the targets
+    /// this one waited for, and its own header), which reaches the console after the state store has
+    /// it: call it before something else writes to the same console, or those lines would come first.
+    /// </summary>
+    public Task ShownAsync() => _shown?.Invoke() ?? Task.CompletedTask;
 
     /// <summary>Marks the task skipped (its work is not needed); tasks that wait on it still run.</summary>
     public void Skip(string reason) => SkipReason = reason;

@@ -17,7 +17,7 @@ public sealed class CodeExecutor : ITaskExecutor
         {
             lock (log) log.Append(line).Append('\n');
             invocation.Output(OutputStream.Stdout, line);
-        });
+        }, invocation.Recorded);
         try
         {
             await task.Action(context, cancellationToken).ConfigureAwait(false);

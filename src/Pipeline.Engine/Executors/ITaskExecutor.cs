@@ -80,6 +80,12 @@ public sealed class TaskInvocation
     /// <summary>HTTP clients shared by the run.</summary>
     public required HttpClients Http { get; init; }
 
+    /// <summary>
+    /// Completes once the run's state store and display have every event published so far (a build
+    /// target waits for it before something else prints to the same console: a Taskfile's own run).
+    /// </summary>
+    public Func<System.Threading.Tasks.Task> Recorded { get; init; } = () => System.Threading.Tasks.Task.CompletedTask;
+
     /// <summary>Renders a string with ${...} to text (for URLs, headers, paths: not for shell scripts).</summary>
     public string Render(Core.Text.LocatedString value) => InterpolatedString.Parse(value.Value).Render(Expressions);
 }

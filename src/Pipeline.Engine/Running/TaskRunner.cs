@@ -220,6 +220,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, ProcessStart: null)), // read when recorded
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
+                Recorded = run.RecordedAsync,
             };
             outcome = await executor.ExecuteAsync(invocation, attemptToken?.Token ?? token).ConfigureAwait(false);
             state = outcome.SkipReason is not null ? TaskState.Skipped : outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;

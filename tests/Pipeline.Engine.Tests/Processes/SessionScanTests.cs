@@ -37,13 +37,7 @@ public sealed class SessionScanTests : IDisposable
     [Fact]
     public async Task A_job_seen_by_an_earlier_scan_while_its_task_ran_is_still_killed_when_the_task_ends()
     {
-        // A task whose shell moved a background job into a group of its own (job control): only a session scan reaches it.
-        var jobFile = Path.Combine(_folder, "job");
-        var leader = Start($"set -m; sleep 1000 >/dev/null 2>&1 & echo $! > '{jobFile}'; sleep 1000");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((!File.Exists(jobFile) || !File.ReadAllText(jobFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        var job = int.Parse(File.ReadAllText(jobFile));
-        Assert.Equal(leader, ProcStat.Read(job)?.Session);
+        var (leader, job) = await StartWithJobAsync();
 
         var known = new SessionCache();
         // A sweep of other tasks' sessions while this one runs: it reads the job's stat and remembers its session.
@@ -51,6 +45,7 @@ public sealed class SessionScanTests : IDisposable
         Assert.True(IsAlive(job));
         // The task's own sweep must not skip the job for having seen it before.
         Assert.Equal(1, Sessions.Signal(new HashSet<int> { leader }, Libc.SigKill, known: known));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (IsAlive(job) && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.False(IsAlive(job), $"the job {job} outlived the sweep of its session");
     }
@@ -58,10 +53,7 @@ public sealed class SessionScanTests : IDisposable
     [Fact]
     public async Task A_process_noted_before_any_task_is_not_read_again()
     {
-        var jobFile = Path.Combine(_folder, "job");
-        var leader = Start($"set -m; sleep 1000 >/dev/null 2>&1 & echo $! > '{jobFile}'; sleep 1000");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((!File.Exists(jobFile) || !File.ReadAllText(jobFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var (leader, _) = await StartWithJobAsync();
 
         // Seeded as if it had been there before the first task (which cannot happen to a task's own
         // process): the scan trusts the note and does not read it, so it is not signalled.
@@ -72,13 +64,23 @@ public sealed class SessionScanTests : IDisposable
         Assert.Equal(1, Sessions.Signal(new HashSet<int> { leader }, 0));
     }
 
-    private int Start(string script)
+    /// <summary>
+    /// A task's shell in a session of its own that moved a background job into a group of its own
+    /// (job control), so only a session scan reaches the job.
+    /// </summary>
+    private async Task<(int Leader, int Job)> StartWithJobAsync()
     {
-        var started = PosixSpawn.Start(new ProcessSpec("/bin/bash", ["-c", script], _folder, new Dictionary<string, string?>()));
+        var jobFile = Path.Combine(_folder, "job");
+        var started = PosixSpawn.Start(new ProcessSpec("/bin/bash", ["-c", $"set -m; sleep 1000 >/dev/null 2>&1 & echo $! > '{jobFile}'; sleep 1000"],
+            _folder, new Dictionary<string, string?>()));
         Libc.close(started.Stdout);
         Libc.close(started.Stderr);
         _leaders.Add(started.Pid);
-        return started.Pid;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((!File.Exists(jobFile) || !File.ReadAllText(jobFile).EndsWith('\n')) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var job = int.Parse(File.ReadAllText(jobFile));
+        Assert.Equal(started.Pid, ProcStat.Read(job)?.Session);
+        return (started.Pid, job);
     }
 
     private static bool IsAlive(int pid) => ProcStat.Read(pid) is { State: not (byte)'Z' };
