@@ -12,7 +12,12 @@ public sealed class SqliteStoreTests : IDisposable
     [Fact]
     public void The_file_is_in_wal_mode_with_full_syncs_and_passes_the_integrity_check()
     {
-        using (var store = SqliteStateStore.Open(_backend.Path)) Assert.True(store.IntegrityCheck());
+        using (var store = SqliteStateStore.Open(_backend.Path))
+        {
+            Assert.True(store.IntegrityCheck());
+            Assert.Equal(2, store.SyncLevel); // FULL once the new file has its schema (created with NORMAL)
+        }
+        using (var store = SqliteStateStore.Open(_backend.Path)) Assert.Equal(2, store.SyncLevel); // and when it exists already
         using var connection = new SqliteConnection($"Data Source={_backend.Path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();

@@ -60,6 +60,9 @@ public sealed class SqliteStateStore : RelationalStateStore
         }
     }
 
+    /// <summary>SQLite's <c>PRAGMA synchronous</c> on this connection (2 is FULL), for tests.</summary>
+    internal int SyncLevel => Convert.ToInt32(Scalar("PRAGMA synchronous"), CultureInfo.InvariantCulture);
+
     protected override int ReadVersion() => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
 
     protected override void WriteVersion(int version) => Execute($"PRAGMA user_version = {version}");
