@@ -31,6 +31,8 @@ public sealed class CodeTaskContext
     private readonly Action<string> _log;
     private readonly Func<Task>? _shown;
 
+    /// <param name="taskId">The task's id.</param>
+    /// <param name="log">Where <see cref="Log"/> writes.</param>
     /// <param name="shown">Completes once the run has shown every event so far (see <see cref="ShownAsync"/>).</param>
     public CodeTaskContext(string taskId, Action<string> log, Func<Task>? shown = null)
     {

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Pipeline.Engine.Processes;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Pipeline.Engine.Processes;
 /// whole process group can be killed with one signal: the shell, and also what it started in the
 /// background (<c>sleep 1000 &amp;</c>), which a parent-child tree walk misses once the shell has exited.
 /// </summary>
-internal static partial class ProcessGroup
+internal static class ProcessGroup
 {
     private const int SigKill = 9, SigTerm = 15;
     private static readonly string? SetsidPath = FindSetsid();

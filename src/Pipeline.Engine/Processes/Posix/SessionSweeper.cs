@@ -7,8 +7,9 @@ namespace Pipeline.Engine.Processes.Posix;
 /// (<see cref="Sessions"/>), and only then is the leader reaped: until then its zombie keeps the
 /// session id from being given to another process. A scan of /proc that reads every process's
 /// stat costs about a millisecond, more than a short task itself: scans read only the processes
-/// new since the last one (<see cref="SessionCache"/>), and they are batched on a thread of their own and spaced out (at least
-/// <see cref="MinimumRest"/> apart, and at most a twentieth of that thread's time goes to them): a
+/// new since the last one (<see cref="SessionCache"/>), and they are batched on a thread of their
+/// own and spaced out (at least <see cref="MinimumRest"/> apart, and at most a twentieth of that
+/// thread's time goes to them): a
 /// chain of short tasks pays a scan every few tasks, not one per task beside the next task's start,
 /// and no task waits for one, since its exit code was read without reaping (waitid with WNOWAIT).
 /// A run waits for <see cref="WhenIdle"/> before it reports its end, so nothing outlives it; a
