@@ -13,6 +13,9 @@ namespace Pipeline.Engine.Running;
 /// </summary>
 internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
 {
+    // One delegate for the run, not one per task started.
+    private readonly Func<Task> _recorded = run.RecordedAsync;
+
     /// <remarks>
     /// ValueTasks inside the engine: a task whose work completes at once (a cache hit, a no-op build
     /// target, a skip) then costs no Task object per step, for thousands of tasks per run.
@@ -220,7 +223,7 @@ internal sealed class TaskRunner(RunState run, ExecutorRegistry executors)
                 ProcessStarted = pid => run.Publish(new TaskProcessStarted(run.ExecutionId, DateTimeOffset.UtcNow, instance.InstanceId, pid, ProcessStart: null)), // read when recorded
                 Children = ChildrenOf(instance.InstanceId, instance.Scope),
                 Http = run.Http,
-                Recorded = run.RecordedAsync,
+                Recorded = _recorded,
             };
             outcome = await executor.ExecuteAsync(invocation, attemptToken?.Token ?? token).ConfigureAwait(false);
             state = outcome.SkipReason is not null ? TaskState.Skipped : outcome.Succeeded ? TaskState.Succeeded : TaskState.Failed;

@@ -10,17 +10,12 @@ internal static unsafe partial class Libc
 {
     private const string Library = "libc";
 
-    // "libc" alone sent the runtime through some forty file names in the system's library folders
-    // (liblibc.so, libc.so, ... in each) before it settled on the C library every process has loaded
-    // already: two milliseconds of every run. glibc's name is tried first; elsewhere (musl) the usual search goes on.
+    // "libc" alone sent the runtime through some forty file names (liblibc.so, libc.so, ... in each
+    // library folder) before it settled on the C library every process has loaded already. glibc's
+    // name is tried first; elsewhere (musl) the usual search goes on.
     static Libc()
     {
-        try
-        {
-            NativeLibrary.SetDllImportResolver(typeof(Libc).Assembly, (name, _, _) =>
-                name == Library && OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero);
-        }
-        catch (InvalidOperationException) { /* a resolver is set already: it decides */ }
+        if (OperatingSystem.IsLinux()) Interop.NativeLibraries.LoadFirst(typeof(Libc).Assembly, Library, "libc.so.6");
     }
 
     public const int ORdOnly = 0, ONonBlock = 0x800, OCloExec = 0x80000;
