@@ -87,7 +87,7 @@ public sealed class ProcessTaskTests : IDisposable
         Assert.Equal(TaskState.TimedOut, hangs.State);
         Assert.Contains("timed out after 1.0s", hangs.Error);
         var pid = int.Parse(File.ReadAllText(pidFile).Trim());
-        Assert.False(IsAlive(pid), $"background sleep {pid} outlived its task");
+        Assert.False(await StillAlive(pid), $"background sleep {pid} outlived its task");
         Assert.Equal(TaskState.Succeeded, run.Task("hangs/report").State);
         Assert.Contains("hangs was timed_out", _h.Lines("hangs/report"));
     }
@@ -100,7 +100,7 @@ public sealed class ProcessTaskTests : IDisposable
             [ { "id": "leaves", "type": "shell", "command": "sleep 1000 & echo $! > '{{pidFile}}'; echo done" } ]
             """);
         Assert.Equal(TaskState.Succeeded, run.Task("leaves").State);
-        Assert.False(IsAlive(int.Parse(File.ReadAllText(pidFile).Trim())));
+        Assert.False(await StillAlive(int.Parse(File.ReadAllText(pidFile).Trim())));
     }
 
     [Theory]
@@ -209,14 +209,26 @@ public sealed class ProcessTaskTests : IDisposable
               { "id": "after", "type": "shell", "command": "true", "depends_on": ["long"] }
             ]
             """, token: cts.Token);
-        while (!File.Exists(pidFile) || File.ReadAllText(pidFile).Length == 0) await Task.Delay(20);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((!File.Exists(pidFile) || File.ReadAllText(pidFile).Length == 0) && DateTime.UtcNow < deadline) await Task.Delay(20);
         cts.Cancel();
         var run = await runTask;
         Assert.Equal(RunStatus.Cancelled, run.Status);
         Assert.Equal(TaskState.Cancelled, run.Task("long").State);
         Assert.Equal(TaskState.Cancelled, run.Task("after").State);
         Assert.Equal(TaskState.Succeeded, run.Task("long/undo").State);
-        Assert.False(IsAlive(int.Parse(File.ReadAllText(pidFile).Trim())));
+        Assert.False(await StillAlive(int.Parse(File.ReadAllText(pidFile).Trim())));
+    }
+
+    /// <summary>
+    /// Whether the process is still alive after up to 30 seconds: the engine has killed it before the
+    /// run returns, but a kill is asynchronous (a process that closed its pipes may not be a zombie yet).
+    /// </summary>
+    internal static async Task<bool> StillAlive(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return IsAlive(pid);
     }
 
     internal static bool IsAlive(int pid)

@@ -139,7 +139,7 @@ public sealed class LauncherTests : IDisposable
         var outcome = await Sh(launcher, "sleep 1000 & echo $!");
         var pid = int.Parse(outcome.Stdout.Trim());
         Assert.Equal(0, outcome.ExitCode);
-        Assert.False(await StillAlive(pid), $"background process {pid} is still running");
+        Assert.False(await ProcessTaskTests.StillAlive(pid), $"background process {pid} is still running");
     }
 
     [Theory, MemberData(nameof(Launchers))]
@@ -154,7 +154,7 @@ public sealed class LauncherTests : IDisposable
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         foreach (var pid in File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse))
-            Assert.False(await StillAlive(pid), $"process {pid} is still running");
+            Assert.False(await ProcessTaskTests.StillAlive(pid), $"process {pid} is still running");
     }
 
     [Theory, MemberData(nameof(Launchers))]
@@ -195,13 +195,5 @@ public sealed class LauncherTests : IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Pipes() > before + 16 && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.True(Pipes() <= before + 16, $"{Pipes() - before} more pipe descriptors than before 64 short processes");
-    }
-
-    /// <summary>Group kills are asynchronous; a killed process may take a moment to leave the table.</summary>
-    private static async Task<bool> StillAlive(int pid)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (ProcessTaskTests.IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        return ProcessTaskTests.IsAlive(pid);
     }
 }

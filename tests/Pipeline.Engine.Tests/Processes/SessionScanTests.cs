@@ -42,12 +42,10 @@ public sealed class SessionScanTests : IDisposable
         var known = new SessionCache();
         // A sweep of other tasks' sessions while this one runs: it reads the job's stat and remembers its session.
         Assert.Equal(0, Sessions.Signal(new HashSet<int> { int.MaxValue }, 0, known: known));
-        Assert.True(IsAlive(job));
+        Assert.True(ProcessTaskTests.IsAlive(job));
         // The task's own sweep must not skip the job for having seen it before.
         Assert.Equal(1, Sessions.Signal(new HashSet<int> { leader }, Libc.SigKill, known: known));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (IsAlive(job) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.False(IsAlive(job), $"the job {job} outlived the sweep of its session");
+        Assert.False(await ProcessTaskTests.StillAlive(job), $"the job {job} outlived the sweep of its session");
     }
 
     [Fact]
@@ -82,6 +80,4 @@ public sealed class SessionScanTests : IDisposable
         Assert.Equal(started.Pid, ProcStat.Read(job)?.Session);
         return (started.Pid, job);
     }
-
-    private static bool IsAlive(int pid) => ProcStat.Read(pid) is { State: not (byte)'Z' };
 }
